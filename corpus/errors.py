@@ -1,0 +1,25 @@
+"""The core's error tree. The edges (bot, CLI) turn these into polite messages."""
+
+from __future__ import annotations
+
+
+class CorpusError(Exception):
+    """Base of every error the core raises on purpose. `str(err)` is fit for a user."""
+
+
+class SourceError(CorpusError):
+    """A source file cannot be read, decoded or parsed. The message names file and line."""
+
+    def __init__(self, source: str, line: int | None, message: str) -> None:
+        where = f"{source}:{line}" if line else source
+        super().__init__(f"{where}: {message}")
+        self.source = source
+        self.line = line
+
+
+class IndexError_(CorpusError):
+    """The on-disk index cannot be built or opened."""
+
+
+class QueryError(CorpusError):
+    """A query the core cannot understand (e.g. no date in `/date banana`)."""

@@ -1,0 +1,243 @@
+"""The corpus vocabulary: sources, passages, dates and lookup results (frozen dataclasses).
+
+Every `Passage.text` equals `source_text[start:end]` where `source_text` is the source file
+decoded as UTF-8 with no newline translation. Nothing here knows about Telegram.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+SourceFormat = Literal["thread_dump", "article", "plain"]
+SOURCE_FORMATS: tuple[str, ...] = ("thread_dump", "article", "plain")
+
+# tweet: one line of a thread dump; paragraph: article/plain narration in the source's voice;
+# statement: a paragraph the config marks as a named person's embedded statement;
+# quote: an explicit quotation inside a paragraph, attributed to the person it names.
+PassageKind = Literal["tweet", "paragraph", "statement", "quote"]
+
+DatePrecision = Literal["day", "month", "year"]
+
+MONTH_ABBR: tuple[str, ...] = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedSpec:
+    """Config: 1-based source lines that hold a named person's statement (article format)."""
+
+    lines: tuple[int, ...]
+    speaker: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """One configured source file, as validated from the YAML config."""
+
+    path: Path
+    format: SourceFormat
+    speaker: str
+    year: int | None = None  # thread_dump: year of the newest (first) header
+    title: str | None = None
+    url: str | None = None
+    date: PassageDate | None = None  # plain/article: a known date for the whole source
+    embedded: tuple[EmbeddedSpec, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The file name, which identifies the source in results and ids."""
+        return self.path.name
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PassageDate:
+    """A date with its real precision. `year_inferred` marks a year the parser deduced."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    year_inferred: bool = False
+
+    @property
+    def precision(self) -> DatePrecision:
+        if self.day is not None:
+            return "day"
+        if self.month is not None:
+            return "month"
+        return "year"
+
+    def as_date(self) -> dt.date | None:
+        """The calendar day, only when the precision is a day."""
+        if self.month is None or self.day is None:
+            return None
+        return dt.date(self.year, self.month, self.day)
+
+    def iso(self) -> str | None:
+        """`YYYY-MM-DD` for day precision, else None (never pretend to a precision we lack)."""
+        day = self.as_date()
+        return day.isoformat() if day else None
+
+    def human(self) -> str:
+        """`4 Sep 2025`, `Sep 2025`, `2025`; the caller adds `year inferred` when flagged."""
+        if self.month is None:
+            return str(self.year)
+        if self.day is None:
+            return f"{MONTH_ABBR[self.month - 1]} {self.year}"
+        return f"{self.day} {MONTH_ABBR[self.month - 1]} {self.year}"
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadRef:
+    """Where a tweet sits: its thread (by header) and its place among the tweets shown."""
+
+    number: int  # 1-based thread number in the source, in file order
+    header_line: int  # 1-based line of the `Mon D • N tweets • M min read` header
+    tweet_count: int  # N from the header
+    read_minutes: int  # M from the header
+    position: int  # 1-based place of this tweet in the thread
+    shown: int  # how many of the thread's tweets the dump holds
+
+    def human(self) -> str:
+        return f"tweet {self.position} of {self.tweet_count}; {self.shown} shown"
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """An exact slice of a source with its attribution."""
+
+    id: str  # stable short id: [a-z0-9], <= 12 chars (fits callback_data and deep links)
+    source: str  # the source file name
+    start: int  # offsets into source_text, in str (code point) units
+    end: int
+    text: str  # == source_text[start:end]
+    line: int  # 1-based line of `start`
+    speaker: str
+    kind: PassageKind
+    date: PassageDate | None = None  # None: unknown
+    thread: ThreadRef | None = None
+    paragraph: int | None = None  # 1-based paragraph number (article/plain)
+    parent_id: str | None = None  # quote spans: the paragraph that holds them
+    note: str | None = None  # e.g. "statement on X", "above the first thread header"
+    seq: int = 0  # corpus order (0-based, over all sources in config order)
+
+
+@dataclass(frozen=True, slots=True)
+class ParseWarning:
+    source: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSource:
+    """A source file decoded and cut into passages (seq is 0 here; the index renumbers)."""
+
+    spec: SourceSpec
+    text: str
+    sha256: str
+    passages: tuple[Passage, ...]
+    warnings: tuple[ParseWarning, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """What /sources shows and `corpusbot index` prints for one source."""
+
+    name: str
+    title: str | None
+    url: str | None
+    format: SourceFormat
+    speaker: str
+    sha256: str
+    passages: int
+    threads: int
+    dated: int
+    undated: int
+    quote_spans: int
+    speakers: tuple[str, ...]
+    first_date: PassageDate | None
+    last_date: PassageDate | None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked result. Offsets are absolute offsets into the source text."""
+
+    passage: Passage
+    score: float  # 0..100
+    match_start: int | None = None  # /quote: the matched span
+    match_end: int | None = None
+    highlights: tuple[tuple[int, int], ...] = ()  # /topic: spans of matched words
+    matched_terms: tuple[str, ...] = ()  # /topic: the query words that matched
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOp:
+    """One step of a word diff from the asked words to the source's words."""
+
+    op: Literal["equal", "replace", "insert", "delete"]  # insert: source has words not asked
+    asked: str  # the user's words ("" for insert)
+    source: str  # the source's words, a verbatim slice ("" for delete)
+
+
+QuoteVerdict = Literal["verbatim", "close", "not_found"]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteResult:
+    query: str
+    verdict: QuoteVerdict
+    hits: tuple[Hit, ...]  # best first; for not_found the closest, offered only as a hint
+    diff: tuple[DiffOp, ...] = ()  # for the best hit, when verdict is close
+
+
+@dataclass(frozen=True, slots=True)
+class TopicResult:
+    query: str
+    terms: tuple[str, ...]  # the query words searched for
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DateQuery:
+    """A parsed date expression: an inclusive range, or a month/day without a year."""
+
+    text: str
+    first: dt.date | None  # inclusive range when the year is known
+    last: dt.date | None
+    month: int | None = None  # year-less forms (`Aug 28`, `Aug`): match any year
+    day: int | None = None
+    label: str = ""  # how the bot restates what it understood
+
+
+@dataclass(frozen=True, slots=True)
+class DateResult:
+    query: DateQuery
+    hits: tuple[Hit, ...]  # corpus order
+    nearest: tuple[dt.date, ...] = ()  # when there are no hits: the closest dates with passages
+
+
+@dataclass(frozen=True, slots=True)
+class PassageContext:
+    passage: Passage
+    before: tuple[Passage, ...]
+    after: tuple[Passage, ...]
+    thread: tuple[Passage, ...] = ()  # the whole thread (tweets) or parent paragraph's quotes
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What an index (re)build did."""
+
+    rebuilt: bool
+    seconds: float
+    sources: tuple[SourceInfo, ...] = field(default_factory=tuple)

@@ -1,0 +1,1 @@
+"""One module per source format; `parse_source` picks the right one."""
