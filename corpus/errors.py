@@ -17,7 +17,7 @@ class SourceError(CorpusError):
         self.line = line
 
 
-class IndexError_(CorpusError):
+class IndexBuildError(CorpusError):
     """The on-disk index cannot be built or opened."""
 
 
