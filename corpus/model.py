@@ -209,14 +209,19 @@ class TopicResult:
 
 @dataclass(frozen=True, slots=True)
 class DateQuery:
-    """A parsed date expression: an inclusive range, or a month/day without a year."""
+    """A parsed date expression: an inclusive range of days, a month, or a single day.
+
+    When the user gave no year (`Aug 28`, `Aug 9 - Aug 17`, `Aug`), `year_given` is False,
+    `first`/`last` carry the placeholder year 2000 (a leap year) and the lookup matches the
+    month/day range in every year (wrapping at the year's end, `Dec 30 - Jan 2`).
+    """
 
     text: str
-    first: dt.date | None  # inclusive range when the year is known
-    last: dt.date | None
-    month: int | None = None  # year-less forms (`Aug 28`, `Aug`): match any year
-    day: int | None = None
-    label: str = ""  # how the bot restates what it understood
+    first: dt.date
+    last: dt.date
+    year_given: bool
+    precision: DatePrecision  # what the user named: a day, a month (or month range), a year
+    label: str  # how the bot restates what it understood: `28 Aug`, `Aug 2025`, `9-17 Aug 2025`
 
 
 @dataclass(frozen=True, slots=True)
