@@ -1,0 +1,469 @@
+"""Load and validate the YAML config once into frozen objects; every error names key and file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from corpus.model import SOURCE_FORMATS, EmbeddedSpec, PassageDate, SourceSpec
+
+DEFAULT_MEDIUM: dict[str, str] = {"thread_dump": "X thread", "article": "article", "plain": "text"}
+MODES: tuple[str, ...] = ("polling", "webhook")
+PARAGRAPH_MODES: tuple[str, ...] = ("blank", "line")
+SECRET_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+LINES_ITEM_RE = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so `2025-02-30` is our error, not PyYAML's crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class ConfigError(Exception):
+    """The config cannot be used. `str(err)` names the file and the key path."""
+
+    def __init__(self, file: Path | str, key: str | None, message: str) -> None:
+        where = f"{file}: {key}" if key else str(file)
+        super().__init__(f"{where}: {message}")
+        self.file = str(file)
+        self.key = key
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusConfig:
+    sources: tuple[SourceSpec, ...]
+    media: Mapping[str, str] = field(default_factory=dict)  # source name -> display medium
+    paragraphs: Mapping[str, str] = field(default_factory=dict)  # source name -> blank|line
+
+
+@dataclass(frozen=True, slots=True)
+class IndexConfig:
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class StateConfig:
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookConfig:
+    url: str = ""
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    path: str = "/telegram"
+    secret_token: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramConfig:
+    token: str = field(default="", repr=False)  # never printed
+    token_env: str = "TELEGRAM_BOT_TOKEN"
+    base_url: str = "https://api.telegram.org/bot"
+    mode: str = "polling"
+    webhook: WebhookConfig = field(default_factory=WebhookConfig)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessConfig:
+    admins: tuple[int, ...] = ()
+    allowed_chats: tuple[int, ...] = ()  # empty: every chat
+
+
+@dataclass(frozen=True, slots=True)
+class RepliesConfig:
+    hits_per_page: int = 3
+    max_results: int = 30
+    group_max_hits: int = 3
+    inline_max_results: int = 50
+    quote_threshold: float = 80
+    max_query_chars: int = 512
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitConfig:
+    user_per_minute: int = 20  # 0: no limit
+    chat_per_minute: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path
+    corpus: CorpusConfig
+    index: IndexConfig
+    state: StateConfig
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    access: AccessConfig = field(default_factory=AccessConfig)
+    replies: RepliesConfig = field(default_factory=RepliesConfig)
+    rate_limit: RateLimitConfig = field(default_factory=RateLimitConfig)
+
+    def source_specs(self) -> tuple[SourceSpec, ...]:
+        return self.corpus.sources
+
+    def medium(self, source_name: str) -> str:
+        """The display medium of a source (`X thread`, `article`, `text`)."""
+        return self.corpus.media.get(source_name, "text")
+
+    def resolve_token(self, env: Mapping[str, str]) -> str | None:
+        """The configured token, else the one in the environment variable `token_env`."""
+        if self.telegram.token:
+            return self.telegram.token
+        value = env.get(self.telegram.token_env, "").strip() if self.telegram.token_env else ""
+        return value or None
+
+
+def default_config_path() -> Path:
+    """The checkout's config/corpusbot.yaml, else the one under the current directory."""
+    bundled = Path(__file__).resolve().parent.parent / "config" / "corpusbot.yaml"
+    if bundled.is_file():
+        return bundled
+    return Path.cwd() / "config" / "corpusbot.yaml"
+
+
+class _Reader:
+    """Typed access to a YAML mapping that names the key path in every error."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.base = file.parent
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        return ConfigError(self.file, key, message)
+
+    def mapping(self, value: Any, key: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(key or "(top level)", f"must be a mapping, got {_kind(value)}")
+        for name in value:
+            if not isinstance(name, str) or name not in allowed:
+                path = f"{key}.{name}" if key else str(name)
+                raise self.fail(path, f"unknown key (allowed: {', '.join(allowed)})")
+        return value
+
+    def string(self, value: Any, key: str, *, default: str | None = None) -> str:
+        if value is None and default is not None:
+            return default
+        if not isinstance(value, str):
+            raise self.fail(key, f"must be a string, got {_kind(value)}")
+        return value
+
+    def integer(self, value: Any, key: str, *, default: int, minimum: int, maximum: int) -> int:
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(key, f"must be an integer, got {_kind(value)}")
+        if not minimum <= value <= maximum:
+            raise self.fail(key, f"must be between {minimum} and {maximum}, got {value}")
+        return value
+
+    def ints(self, value: Any, key: str) -> tuple[int, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(key, f"must be a list of integers, got {_kind(value)}")
+        for i, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, int):
+                raise self.fail(f"{key}[{i}]", f"must be an integer, got {_kind(item)}")
+        return tuple(value)
+
+    def path(self, value: Any, key: str, *, default: str | None = None) -> Path:
+        text = self.string(value, key, default=default)
+        if not text.strip():
+            raise self.fail(key, "must not be empty")
+        return (self.base / Path(text).expanduser()).resolve()
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "true/false"}.get(
+        type(value), f"{type(value).__name__} {value!r}"
+    )
+
+
+def _choice(r: _Reader, value: Any, key: str, choices: tuple[str, ...], default: str) -> str:
+    text = r.string(value, key, default=default)
+    if text not in choices:
+        raise r.fail(key, f"must be one of {', '.join(choices)}, got {text!r}")
+    return text
+
+
+def parse_lines(value: Any, key: str, file: Path | str = "config") -> tuple[int, ...]:
+    """`"3,5-8"`, `7` or `[3, 5, 6]` -> sorted 1-based line numbers."""
+    if isinstance(value, bool):
+        raise ConfigError(file, key, 'must be a line list like "3,5-8"')
+    if isinstance(value, int):
+        value = [value]
+    lines: set[int] = set()
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, int) or item < 1:
+                raise ConfigError(file, f"{key}[{i}]", "must be a line number >= 1")
+            lines.add(item)
+    elif isinstance(value, str) and value.strip():
+        for part in value.split(","):
+            m = LINES_ITEM_RE.fullmatch(part)
+            first, last = (int(m[1]), int(m[2] or m[1])) if m else (0, 0)
+            if not m or first < 1 or last < first:
+                raise ConfigError(
+                    file, key, f'bad line list {value!r}: write numbers and ranges like "3,5-8"'
+                )
+            lines.update(range(first, last + 1))
+    else:
+        raise ConfigError(file, key, 'must be a line list like "3,5-8" or [3, 5, 6]')
+    return tuple(sorted(lines))
+
+
+def _parse_date(r: _Reader, value: Any, key: str) -> PassageDate | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return PassageDate(value.year, value.month, value.day)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    m = DATE_RE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not m:
+        raise r.fail(key, f"must be a date like 2025, 2025-09 or 2025-09-04, got {value!r}")
+    year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError as err:
+        raise r.fail(key, f"not a real date: {value!r} ({err})") from None
+    return PassageDate(year, month or None, day or None)
+
+
+SOURCE_KEYS = ("path", "format", "speaker", "year", "title", "url", "medium", "date")
+SOURCE_KEYS += ("embedded", "paragraphs")
+
+
+def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str, str | None]:
+    data = r.mapping(raw, key, SOURCE_KEYS)
+    if not data:
+        raise r.fail(key, "must be a mapping with path, format and speaker")
+    for required in ("path", "format", "speaker"):
+        if data.get(required) is None:
+            raise r.fail(f"{key}.{required}", "is required")
+    path = r.path(data["path"], f"{key}.path")
+    if not path.is_file():
+        raise r.fail(f"{key}.path", f"source file not found: {path}")
+    fmt = _choice(r, data["format"], f"{key}.format", SOURCE_FORMATS, "plain")
+    speaker = r.string(data["speaker"], f"{key}.speaker").strip()
+    if not speaker:
+        raise r.fail(f"{key}.speaker", "must not be empty")
+    year = None
+    if data.get("year") is not None or fmt == "thread_dump":
+        if data.get("year") is None:
+            raise r.fail(f"{key}.year", "is required for format thread_dump")
+        year = r.integer(data["year"], f"{key}.year", default=0, minimum=1, maximum=9999)
+    title = _optional_text(r, data.get("title"), f"{key}.title")
+    url = _optional_text(r, data.get("url"), f"{key}.url")
+    if url and not url.startswith(("http://", "https://")):
+        raise r.fail(f"{key}.url", f"must start with http:// or https://, got {url!r}")
+    medium = _optional_text(r, data.get("medium"), f"{key}.medium") or DEFAULT_MEDIUM[fmt]
+    paragraphs = None
+    if data.get("paragraphs") is not None:
+        paragraphs = _choice(r, data["paragraphs"], f"{key}.paragraphs", PARAGRAPH_MODES, "")
+    embedded = _parse_embedded(r, data.get("embedded"), f"{key}.embedded")
+    spec = SourceSpec(
+        path=path,
+        format=fmt,  # type: ignore[arg-type]
+        speaker=speaker,
+        year=year,
+        title=title,
+        url=url,
+        date=_parse_date(r, data.get("date"), f"{key}.date"),
+        embedded=embedded,
+    )
+    return spec, medium, paragraphs
+
+
+def _optional_text(r: _Reader, value: Any, key: str) -> str | None:
+    if value is None:
+        return None
+    return r.string(value, key).strip() or None
+
+
+def _parse_embedded(r: _Reader, value: Any, key: str) -> tuple[EmbeddedSpec, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise r.fail(key, f"must be a list, got {_kind(value)}")
+    out = []
+    for i, raw in enumerate(value):
+        item_key = f"{key}[{i}]"
+        data = r.mapping(raw, item_key, ("lines", "speaker", "note"))
+        for required in ("lines", "speaker"):
+            if data.get(required) is None:
+                raise r.fail(f"{item_key}.{required}", "is required")
+        speaker = r.string(data["speaker"], f"{item_key}.speaker").strip()
+        if not speaker:
+            raise r.fail(f"{item_key}.speaker", "must not be empty")
+        lines = parse_lines(data["lines"], f"{item_key}.lines", r.file)
+        note = _optional_text(r, data.get("note"), f"{item_key}.note")
+        out.append(EmbeddedSpec(lines=lines, speaker=speaker, note=note))
+    return tuple(out)
+
+
+def _parse_corpus(r: _Reader, raw: Any) -> CorpusConfig:
+    data = r.mapping(raw, "corpus", ("sources",))
+    sources = data.get("sources")
+    if not isinstance(sources, list) or not sources:
+        raise r.fail("corpus.sources", "must be a non-empty list of sources")
+    specs: list[SourceSpec] = []
+    media: dict[str, str] = {}
+    paragraphs: dict[str, str] = {}
+    for i, raw_source in enumerate(sources):
+        spec, medium, para = _parse_source(r, raw_source, f"corpus.sources[{i}]")
+        if spec.name in media:
+            raise r.fail(
+                f"corpus.sources[{i}].path",
+                f"duplicate source file name {spec.name!r}: names identify sources",
+            )
+        specs.append(spec)
+        media[spec.name] = medium
+        if para:
+            paragraphs[spec.name] = para
+    return CorpusConfig(tuple(specs), media, paragraphs)
+
+
+def _section(r: _Reader, data: dict[str, Any], name: str, keys: tuple[str, ...]) -> dict:
+    return r.mapping(data.get(name), name, keys)
+
+
+def _parse_telegram(r: _Reader, data: dict[str, Any]) -> TelegramConfig:
+    keys = ("token", "token_env", "base_url", "mode", "webhook")
+    tg = _section(r, data, "telegram", keys)
+    hook = r.mapping(
+        tg.get("webhook"), "telegram.webhook", ("url", "listen", "port", "path", "secret_token")
+    )
+    d = WebhookConfig()
+    secret = r.string(hook.get("secret_token"), "telegram.webhook.secret_token", default="")
+    if secret and not SECRET_TOKEN_RE.fullmatch(secret):
+        raise r.fail("telegram.webhook.secret_token", "must be 1-256 characters A-Z a-z 0-9 _ -")
+    webhook = WebhookConfig(
+        url=r.string(hook.get("url"), "telegram.webhook.url", default=d.url).strip(),
+        listen=r.string(hook.get("listen"), "telegram.webhook.listen", default=d.listen),
+        port=r.integer(
+            hook.get("port"), "telegram.webhook.port", default=d.port, minimum=1, maximum=65535
+        ),
+        path=r.string(hook.get("path"), "telegram.webhook.path", default=d.path),
+        secret_token=secret,
+    )
+    mode = _choice(r, tg.get("mode"), "telegram.mode", MODES, "polling")
+    if mode == "webhook" and not webhook.url:
+        raise r.fail("telegram.webhook.url", "is required when telegram.mode is webhook")
+    t = TelegramConfig()
+    token = tg.get("token")
+    return TelegramConfig(
+        token=("" if token is None else r.string(token, "telegram.token")).strip(),
+        token_env=r.string(tg.get("token_env"), "telegram.token_env", default=t.token_env),
+        base_url=r.string(tg.get("base_url"), "telegram.base_url", default=t.base_url),
+        mode=mode,
+        webhook=webhook,
+    )
+
+
+def _parse_replies(r: _Reader, data: dict[str, Any]) -> RepliesConfig:
+    d = RepliesConfig()
+    keys = ("hits_per_page", "max_results", "group_max_hits", "inline_max_results")
+    keys += ("quote_threshold", "max_query_chars")
+    raw = _section(r, data, "replies", keys)
+
+    def num(name: str, minimum: int, maximum: int) -> int:
+        return r.integer(
+            raw.get(name),
+            f"replies.{name}",
+            default=getattr(d, name),
+            minimum=minimum,
+            maximum=maximum,
+        )
+
+    threshold = raw.get("quote_threshold", d.quote_threshold)
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+        raise r.fail("replies.quote_threshold", f"must be a number, got {_kind(threshold)}")
+    if not 0 <= threshold <= 100:
+        raise r.fail("replies.quote_threshold", f"must be between 0 and 100, got {threshold}")
+    return RepliesConfig(
+        hits_per_page=num("hits_per_page", 1, 10),
+        max_results=num("max_results", 1, 100),
+        group_max_hits=num("group_max_hits", 1, 10),
+        inline_max_results=num("inline_max_results", 1, 50),
+        quote_threshold=float(threshold),
+        max_query_chars=num("max_query_chars", 16, 4096),
+    )
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate the YAML config at `path`; raise `ConfigError` on any problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, None, "config file not found") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(path, None, f"cannot read the config: {err}") from None
+    try:
+        data = yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
+        problem = getattr(err, "problem", None) or str(err)
+        raise ConfigError(path, None, f"YAML syntax error at {where}: {problem}") from None
+    r = _Reader(path.resolve())
+    if data is None:
+        raise r.fail("corpus.sources", "the config is empty; it needs at least corpus.sources")
+    top = r.mapping(
+        data, "", ("corpus", "index", "state", "telegram", "access", "replies", "rate_limit")
+    )
+    if top.get("corpus") is None:
+        raise r.fail("corpus", "is required (a mapping with sources)")
+    index = _section(r, top, "index", ("path",))
+    state = _section(r, top, "state", ("path",))
+    access = _section(r, top, "access", ("admins", "allowed_chats"))
+    limits = _section(r, top, "rate_limit", ("user_per_minute", "chat_per_minute"))
+    rl = RateLimitConfig()
+    return Config(
+        path=path.resolve(),
+        corpus=_parse_corpus(r, top["corpus"]),
+        index=IndexConfig(r.path(index.get("path"), "index.path", default="corpusbot.sqlite3")),
+        state=StateConfig(
+            r.path(state.get("path"), "state.path", default="corpusbot-state.sqlite3")
+        ),
+        telegram=_parse_telegram(r, top),
+        access=AccessConfig(
+            admins=r.ints(access.get("admins"), "access.admins"),
+            allowed_chats=r.ints(access.get("allowed_chats"), "access.allowed_chats"),
+        ),
+        replies=_parse_replies(r, top),
+        rate_limit=RateLimitConfig(
+            user_per_minute=r.integer(
+                limits.get("user_per_minute"),
+                "rate_limit.user_per_minute",
+                default=rl.user_per_minute,
+                minimum=0,
+                maximum=10_000,
+            ),
+            chat_per_minute=r.integer(
+                limits.get("chat_per_minute"),
+                "rate_limit.chat_per_minute",
+                default=rl.chat_per_minute,
+                minimum=0,
+                maximum=10_000,
+            ),
+        ),
+    )
