@@ -1,0 +1,386 @@
+"""Hits and passages -> Telegram HTML (pure functions, no PTB), and Telegram HTML -> terminal.
+
+Every passage is shown verbatim inside a blockquote, escaped piece by piece so that bold
+highlights never change a character; messages are split at passage boundaries to stay within
+4096 UTF-16 units, and a passage longer than that is cut into consecutive verbatim pieces with
+`…` outside the quotes marking each cut.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Literal
+
+from corpus.model import (
+    DiffOp,
+    Hit,
+    Passage,
+    PassageContext,
+    PassageDate,
+    QuoteResult,
+    SourceInfo,
+)
+
+MAX_UNITS = 4096  # Telegram's limit on a message's text after entity parsing, in UTF-16 units
+EXPANDABLE_CHARS = 500  # longer quotes fold into an expandable blockquote
+MAX_BOLD_SPANS = 40  # Telegram ignores more than 100 entities per message
+ELLIPSIS = "…"
+JOINERS = "\u200d\ufe0e\ufe0f"
+TAG_RE = re.compile(r"<[^>]*>")
+
+Mode = Literal["plain", "topic", "quote"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLabel:
+    """How a source is named in attributions."""
+
+    medium: str = "text"
+    url: str | None = None
+    title: str | None = None
+
+
+Labels = Mapping[str, SourceLabel]
+
+
+def esc(text: str) -> str:
+    """Escape text for Telegram HTML (`<`, `>`, `&`)."""
+    return html.escape(text, quote=False)
+
+
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units, the unit of Telegram's limits."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def visible_text(markup: str) -> str:
+    """The text Telegram shows for our HTML: tags dropped, entities decoded."""
+    return html.unescape(TAG_RE.sub("", markup))
+
+
+def visible_len(markup: str) -> int:
+    return utf16_len(visible_text(markup))
+
+
+def format_date(date: PassageDate | None) -> str:
+    """`4 Sep 2025`, `Sep 2025`, `4 Sep 2024 (year inferred)` or `date unknown`."""
+    if date is None:
+        return "date unknown"
+    return date.human() + (" (year inferred)" if date.year_inferred else "")
+
+
+def mark_spans(text: str, spans: Iterable[tuple[int, int]], tag: str = "b") -> str:
+    """Escape `text`, wrapping the (relative, possibly overlapping) spans in `<tag>`."""
+    merged: list[list[int]] = []
+    for start, end in sorted((max(0, s), min(len(text), e)) for s, e in spans):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out: list[str] = []
+    pos = 0
+    for start, end in merged[:MAX_BOLD_SPANS]:
+        out.append(esc(text[pos:start]))
+        out.append(f"<{tag}>{esc(text[start:end])}</{tag}>")
+        pos = end
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def hit_spans(hit: Hit, mode: Mode) -> list[tuple[int, int]]:
+    """The spans to bold, relative to the passage text."""
+    p = hit.passage
+    if mode == "quote" and hit.match_start is not None and hit.match_end is not None:
+        span = (hit.match_start - p.start, hit.match_end - p.start)
+        return [] if span == (0, len(p.text)) else [span]
+    if mode == "topic":
+        return [(s - p.start, e - p.start) for s, e in hit.highlights]
+    return []
+
+
+def attribution(p: Passage, labels: Labels, *, compact: bool = False) -> str:
+    """One line: speaker, medium, date, thread position, file and line, link, passage id."""
+    label = labels.get(p.source, SourceLabel())
+    speaker = f"<b>{esc(p.speaker)}</b>"
+    if p.note:
+        speaker += f" ({esc(p.note)})"
+    parts = [speaker]
+    if not compact:
+        parts.append(esc(label.medium))
+    parts.append(esc(format_date(p.date)))
+    if p.thread is not None:
+        parts.append(f"tweet {p.thread.position} of {p.thread.tweet_count}")
+    parts.append(f"line {p.line}" if compact else f"{esc(p.source)}, line {p.line}")
+    if label.url and not compact:
+        parts.append(f'<a href="{html.escape(label.url, quote=True)}">link</a>')
+    parts.append(f"<code>/context {esc(p.id)}</code>")
+    return "— " + " · ".join(parts)
+
+
+def cut_points(text: str, budget: int) -> list[tuple[int, int]]:
+    """Consecutive (start, end) pieces of `text`, each within `budget` UTF-16 units,
+    cut at whitespace when one is near."""
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        end, units = start, 0
+        while end < len(text):
+            width = 2 if ord(text[end]) > 0xFFFF else 1
+            if units + width > budget:
+                break
+            units += width
+            end += 1
+        if end < len(text):
+            floor = start + (end - start) * 4 // 5
+            space = max(text.rfind(" ", floor, end), text.rfind("\n", floor, end))
+            if space > start:
+                end = space + 1
+            while end - 1 > start and _joined(text, end):
+                end -= 1  # never split a joiner or combining mark from its neighbours
+        end = max(end, start + 1)
+        pieces.append((start, end))
+        start = end
+    return pieces
+
+
+def _joined(text: str, at: int) -> bool:
+    """True when a cut before `text[at]` would split a grapheme (joiner, variation, mark)."""
+    nxt, prev = text[at], text[at - 1]
+    return nxt in JOINERS or prev == "\u200d" or unicodedata.combining(nxt) > 0
+
+
+def quote_block(text: str, spans: Sequence[tuple[int, int]], *, expandable: bool) -> str:
+    tag = "blockquote expandable" if expandable else "blockquote"
+    return f"<{tag}>{mark_spans(text, spans)}</blockquote>"
+
+
+def hit_chunks(
+    hit: Hit,
+    labels: Labels,
+    *,
+    mode: Mode = "plain",
+    head: str = "",
+    compact: bool = False,
+    limit: int = MAX_UNITS,
+) -> list[str]:
+    """One hit as message chunks: normally one (head, quote, attribution); a passage too long
+    for one message becomes consecutive verbatim pieces, `…` outside the quotes at each cut."""
+    p = hit.passage
+    spans = hit_spans(hit, mode)
+    attr = attribution(p, labels, compact=compact)
+    lead = f"{head}\n" if head else ""
+    expandable = len(p.text) > EXPANDABLE_CHARS
+    whole = lead + quote_block(p.text, spans, expandable=expandable) + "\n" + attr
+    if visible_len(whole) <= limit:
+        return [whole]
+    budget = limit - visible_len(lead + attr) - 8
+    pieces = cut_points(p.text, max(budget, 200))
+    chunks = []
+    for i, (a, b) in enumerate(pieces):
+        shifted = [(s - a, e - a) for s, e in spans if e > a and s < b]
+        block = quote_block(p.text[a:b], shifted, expandable=True)
+        before = lead if i == 0 else ELLIPSIS + "\n"
+        after = "\n" + (attr if i == len(pieces) - 1 else ELLIPSIS)
+        chunks.append(before + block + after)
+    return chunks
+
+
+def pack(chunks: Iterable[str], *, header: str = "", limit: int = MAX_UNITS) -> list[str]:
+    """Join chunks with blank lines into as few messages as fit `limit` (header first)."""
+    messages: list[str] = []
+    current = header
+    for chunk in chunks:
+        candidate = f"{current}\n\n{chunk}" if current else chunk
+        if visible_len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            messages.append(current)
+        current = chunk
+    if current:
+        messages.append(current)
+    return messages
+
+
+def hit_head(number: int | None, score: float | None) -> str:
+    parts = []
+    if number is not None:
+        parts.append(f"<b>{number}.</b>")
+    if score is not None:
+        parts.append(f"score {round(score)}")
+    return " ".join(parts)
+
+
+def render_hits(
+    hits: Sequence[Hit],
+    labels: Labels,
+    *,
+    mode: Mode = "plain",
+    header: str = "",
+    first_number: int | None = 1,
+    scores: bool = False,
+) -> list[str]:
+    """A list of hits as messages, each within the limit, split only at passage boundaries
+    (or inside a passage too long for one message)."""
+    chunks: list[str] = []
+    for i, hit in enumerate(hits):
+        number = None if first_number is None else first_number + i
+        head = hit_head(number, hit.score if scores else None)
+        chunks.extend(hit_chunks(hit, labels, mode=mode, head=head))
+    return pack(chunks, header=header)
+
+
+def render_passage(p: Passage, labels: Labels, *, header: str = "") -> list[str]:
+    return render_hits([Hit(p, 100.0)], labels, header=header, first_number=None)
+
+
+def render_card(hit: Hit, labels: Labels, *, mode: Mode = "plain") -> str:
+    """One message for an inline result: a long passage keeps its first piece, cut with `…`
+    and a pointer to /context for the rest."""
+    chunks = hit_chunks(hit, labels, mode=mode, limit=MAX_UNITS - 80)
+    if len(chunks) == 1:
+        return chunks[0]
+    p = hit.passage
+    tail = f"\n{attribution(p, labels)}"
+    first = chunks[0].rsplit("\n", 1)[0]
+    return first + "\n" + ELLIPSIS + f" (cut; send <code>/context {esc(p.id)}</code>)" + tail
+
+
+def render_diff(diff: Sequence[DiffOp], *, keep: int = 4) -> str:
+    """The word diff from the asked words to the source's: `<s>asked</s> → <b>source</b>`,
+    insertions `+<b>…</b>`, deletions `−<s>…</s>`; long equal runs elided with `…`."""
+    parts: list[str] = []
+    for op in diff:
+        if op.op == "equal":
+            words = op.source.split()
+            if len(words) > 2 * keep + 1:
+                text = " ".join(words[:keep]) + f" {ELLIPSIS} " + " ".join(words[-keep:])
+            else:
+                text = op.source
+            parts.append(esc(text))
+        elif op.op == "replace":
+            parts.append(f"<s>{esc(op.asked)}</s> → <b>{esc(op.source)}</b>")
+        elif op.op == "insert":
+            parts.append(f"+<b>{esc(op.source)}</b>")
+        else:
+            parts.append(f"−<s>{esc(op.asked)}</s>")
+    return " ".join(part for part in parts if part.strip())
+
+
+VERDICT_LINES = {
+    "verbatim": "✅ <b>Verbatim</b>: the source says exactly this",
+    "close": "≈ <b>Close</b>: the source says nearly this; the differences are below",
+    "not_found": "❌ <b>Not found</b>: no passage says this",
+}
+
+
+def render_quote_header(result: QuoteResult, threshold: float) -> str:
+    """Verdict, score and (for `close`) the word diff, above the hits."""
+    best = result.hits[0].score if result.hits else 0.0
+    line = VERDICT_LINES[result.verdict] + f" (score {round(best)})"
+    if result.verdict == "close" and result.diff:
+        line += "\nYour words → the source's: " + render_diff(result.diff)
+    if result.verdict == "not_found":
+        if result.hits:
+            line += f".\nThe closest passage scores below {round(threshold)}; it is only a hint:"
+        else:
+            line += "."
+    return line
+
+
+def render_sources(infos: Sequence[SourceInfo], labels: Labels) -> str:
+    """What /sources shows: per source title, speaker, medium, counts and date coverage."""
+    blocks = []
+    for info in infos:
+        label = labels.get(info.name, SourceLabel())
+        title = esc(info.title or info.name)
+        if info.url:
+            title = f'<a href="{html.escape(info.url, quote=True)}">{title}</a>'
+        if info.first_date and info.last_date:
+            cover = f"{format_date(info.first_date)} – {format_date(info.last_date)}"
+        else:
+            cover = "no dated passages"
+        lines = [
+            f"<b>{title}</b>",
+            f"{esc(info.speaker)} · {esc(label.medium)} · {esc(info.name)}",
+            f"{info.passages} passages"
+            + (f" in {info.threads} threads" if info.threads else "")
+            + f"; dated {info.dated}, undated {info.undated}"
+            + (f"; {info.quote_spans} quotes" if info.quote_spans else ""),
+            f"dates: {esc(cover)}",
+        ]
+        others = [s for s in info.speakers if s != info.speaker]
+        if others:
+            lines.append("also speaking: " + esc(", ".join(others)))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) or "No sources are configured."
+
+
+def render_context(ctx: PassageContext, labels: Labels) -> list[str]:
+    """The passage with its neighbours (or its whole thread), the asked one marked."""
+    p = ctx.passage
+    around = ctx.thread or (*ctx.before, p, *ctx.after)
+    if p not in around:
+        around = (*ctx.before, p, *ctx.after)
+    what = "the whole thread" if ctx.thread and p.thread else "the passages around it"
+    header = f"Context of <code>{esc(p.id)}</code>, {what}:"
+    chunks: list[str] = []
+    for other in around:
+        head = "▶ <b>the passage asked for</b>" if other.id == p.id else ""
+        chunks.extend(hit_chunks(Hit(other, 100.0), labels, head=head, compact=other.id != p.id))
+    return pack(chunks, header=header)
+
+
+ANSI_STYLES = {"b": "1", "strong": "1", "i": "3", "em": "3", "u": "4", "s": "9", "del": "9"}
+
+
+class _TerminalParser(HTMLParser):
+    """Telegram HTML -> text: blockquote lines prefixed `│ `, bold/strike as ANSI if asked."""
+
+    def __init__(self, ansi: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ansi = ansi
+        self.out: list[str] = []
+        self.quote = False
+        self.href: list[str | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "blockquote":
+            self.quote = True
+            if self.out and not "".join(self.out).endswith("\n"):
+                self.out.append("\n")
+            self.out.append("│ ")
+        elif tag == "a":
+            self.href.append(dict(attrs).get("href"))
+        elif self.ansi and tag in ANSI_STYLES:
+            self.out.append(f"\x1b[{ANSI_STYLES[tag]}m")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "blockquote":
+            self.quote = False
+        elif tag == "a":
+            href = self.href.pop() if self.href else None
+            if href:
+                self.out.append(f" <{href}>")
+        elif self.ansi and tag in ANSI_STYLES:
+            self.out.append("\x1b[0m")
+
+    def handle_data(self, data: str) -> None:
+        if self.quote:
+            data = data.replace("\n", "\n│ ")
+        self.out.append(data)
+
+
+def to_terminal(markup: str, *, ansi: bool = False) -> str:
+    """Render Telegram HTML for a terminal: quotes indented with `│ `, entities unescaped."""
+    parser = _TerminalParser(ansi)
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.out)
