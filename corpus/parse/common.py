@@ -1,0 +1,149 @@
+"""Shared pieces of the source parsers: stable passage ids, exact line spans, paragraphs.
+
+Every span here is a pair of offsets into the decoded source text, so the text of a passage
+is always `source_text[start:end]`, verbatim. Line breaks are `\\n` or `\\r\\n`; line numbers
+are 1-based.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import hashlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+ParagraphMode = Literal["auto", "lines", "blank_lines"]
+PARAGRAPH_MODES: tuple[str, ...] = ("auto", "lines", "blank_lines")
+
+ID_LENGTH = 10
+BOM = "\ufeff"
+
+
+def passage_id(source_name: str, text: str, ordinal: int) -> str:
+    """A 10-char [a-z2-7] id from the source name, the text and its ordinal among equal texts.
+
+    It depends on nothing else, so it survives re-indexing unchanged text and edits elsewhere.
+    """
+    digest = hashlib.blake2b(
+        f"{source_name}\x00{text}\x00{ordinal}".encode("utf-8", "surrogatepass"),
+        digest_size=8,
+    ).digest()
+    return base64.b32encode(digest).decode("ascii").lower()[:ID_LENGTH]
+
+
+class PassageIds:
+    """Hands out passage ids for one source, counting repeats of the same text."""
+
+    def __init__(self, source_name: str) -> None:
+        self._source = source_name
+        self._seen: Counter[str] = Counter()
+
+    def next_id(self, text: str) -> str:
+        ordinal = self._seen[text]
+        self._seen[text] += 1
+        return passage_id(self._source, text, ordinal)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a source: `text[start:end]`, without its `\\n` or `\\r\\n`."""
+
+    number: int  # 1-based
+    start: int
+    end: int
+
+
+def iter_lines(text: str) -> Iterator[Line]:
+    """The lines of `text` with exact offsets; no phantom empty line after a final newline."""
+    number = 1
+    start = 0
+    size = len(text)
+    while start < size:
+        newline = text.find("\n", start)
+        if newline < 0:
+            yield Line(number, start, size)
+            return
+        end = newline - 1 if newline > start and text[newline - 1] == "\r" else newline
+        yield Line(number, start, end)
+        start = newline + 1
+        number += 1
+
+
+class LineIndex:
+    """Maps an offset to its 1-based line number (binary search over newline offsets)."""
+
+    def __init__(self, text: str) -> None:
+        self._newlines = [i for i, char in enumerate(text) if char == "\n"]
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_left(self._newlines, offset) + 1
+
+
+def is_blank_char(char: str) -> bool:
+    """Whitespace or a byte-order mark: never at the edge of a passage."""
+    return char.isspace() or char == BOM
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink `[start, end)` past blank characters on both sides (may become empty)."""
+    while start < end and is_blank_char(text[start]):
+        start += 1
+    while end > start and is_blank_char(text[end - 1]):
+        end -= 1
+    return start, end
+
+
+def is_blank(text: str, line: Line) -> bool:
+    start, end = trim_span(text, line.start, line.end)
+    return start == end
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph: a trimmed span over one or more lines (inner newlines kept verbatim)."""
+
+    start: int
+    end: int
+    first_line: int
+    last_line: int
+
+
+def has_blank_separators(text: str, lines: list[Line] | None = None) -> bool:
+    """True when a blank line sits between two non-blank lines (paragraphs by blank lines)."""
+    seen_text = False
+    pending_blank = False
+    for line in lines if lines is not None else iter_lines(text):
+        if is_blank(text, line):
+            pending_blank = seen_text
+        elif pending_blank:
+            return True
+        else:
+            seen_text = True
+    return False
+
+
+def split_paragraphs(text: str, mode: ParagraphMode = "auto") -> list[Block]:
+    """Paragraphs: blocks between blank lines if the text has any ("auto"), else each line."""
+    lines = list(iter_lines(text))
+    by_blank = mode == "blank_lines" or (mode == "auto" and has_blank_separators(text, lines))
+    blocks: list[Block] = []
+    group: list[Line] = []
+
+    def close() -> None:
+        if group:
+            start, end = trim_span(text, group[0].start, group[-1].end)
+            blocks.append(Block(start, end, group[0].number, group[-1].number))
+            group.clear()
+
+    for line in lines:
+        if is_blank(text, line):
+            close()
+            continue
+        group.append(line)
+        if not by_blank:
+            close()
+    close()
+    return blocks
