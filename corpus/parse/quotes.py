@@ -24,17 +24,23 @@ SPEECH_VERBS = (
     "tweeted|claimed|claims|commented|emphasized|emphasised|urged|urges|concluded|recalled"
 )
 NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w’'\-]*"
-NAME = rf"{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,4}}"
+LOWER_TITLES = (
+    "chief|president|minister|secretary|spokesman|spokeswoman|spokesperson|leader|envoy|"
+    "general|ambassador|chancellor|premier|senator|governor|mayor|commander|director"
+)
+# a person's name, maybe after titles: `Mark Rutte`, `NATO chief Mark Rutte`
+NAME_PART = rf"(?:{NAME_WORD}|(?:{LOWER_TITLES})\b)"
+NAME = rf"{NAME_PART}(?:[ \t]+{NAME_PART}){{0,5}}"
 
 # after the closing mark: `, Rutte said`, `said Rutte`, `according to Rutte`
 TIE_AFTER = re.compile(
     rf"\s*,?\s*(?:(?P<name>{NAME})\s+(?:{SPEECH_VERBS})\b"
-    rf"|(?:{SPEECH_VERBS})\s+(?P<name2>{NAME})|according\s+to\s+(?P<name3>{NAME}))"
+    rf"|(?:{SPEECH_VERBS})\s+(?P<name2>{NAME})|[Aa]ccording\s+to\s+(?P<name3>{NAME}))"
 )
 # before the opening mark: `Rutte said: `, `Rutte told reporters, `, `according to Rutte, `
 TIE_BEFORE = re.compile(
     rf"(?:(?P<name>{NAME})\s+(?:{SPEECH_VERBS})\b(?:\s*[:,]?|[^“”\".!?:,]{{1,60}}[:,])"
-    rf"|according\s+to\s+(?P<name2>{NAME})\s*,?)\s*\Z"
+    rf"|[Aa]ccording\s+to\s+(?P<name2>{NAME})\s*,?)\s*\Z"
 )
 PRONOUN_AFTER = re.compile(
     rf"\s*,?\s*(?:(?:he|she|they|it|we|I)\s+(?:{SPEECH_VERBS})\b|(?:{SPEECH_VERBS})\s+"
@@ -77,7 +83,7 @@ def name_tokens(text: str, match_start: int, name: str) -> tuple[str, ...]:
     kept: list[str] = []
     for word in reversed(words):
         bare = word.rstrip(".")
-        if bare in TITLES or bare in STOP_WORDS or bare in PRONOUNS or is_acronym(bare):
+        if bare.capitalize() in TITLES or bare in TITLES or bare in STOP_WORDS or bare in PRONOUNS or is_acronym(bare):
             break
         kept.append(word)
     kept.reverse()
