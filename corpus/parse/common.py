@@ -7,9 +7,9 @@ are 1-based.
 
 from __future__ import annotations
 
-import base64
 import bisect
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ PARAGRAPH_MODES: tuple[str, ...] = ("auto", "lines", "blank_lines")
 
 ID_LENGTH = 10
 BOM = "\ufeff"
+BASE32 = "abcdefghijklmnopqrstuvwxyz234567"  # RFC 4648 alphabet, lower case
 
 
 def passage_id(source_name: str, text: str, ordinal: int) -> str:
@@ -31,7 +32,8 @@ def passage_id(source_name: str, text: str, ordinal: int) -> str:
         f"{source_name}\x00{text}\x00{ordinal}".encode("utf-8", "surrogatepass"),
         digest_size=8,
     ).digest()
-    return base64.b32encode(digest).decode("ascii").lower()[:ID_LENGTH]
+    bits = int.from_bytes(digest[:7], "big") >> 6  # the first 50 bits: 10 base32 letters
+    return "".join(BASE32[(bits >> shift) & 31] for shift in range(45, -1, -5))
 
 
 class PassageIds:
@@ -76,7 +78,7 @@ class LineIndex:
     """Maps an offset to its 1-based line number (binary search over newline offsets)."""
 
     def __init__(self, text: str) -> None:
-        self._newlines = [i for i, char in enumerate(text) if char == "\n"]
+        self._newlines = [found.start() for found in re.finditer("\n", text)]
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_left(self._newlines, offset) + 1

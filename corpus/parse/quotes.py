@@ -83,7 +83,7 @@ def name_tokens(text: str, match_start: int, name: str) -> tuple[str, ...]:
     kept: list[str] = []
     for word in reversed(words):
         bare = word.rstrip(".")
-        if bare.capitalize() in TITLES or bare in TITLES or bare in STOP_WORDS or bare in PRONOUNS or is_acronym(bare):
+        if not is_name_word(bare):
             break
         kept.append(word)
     kept.reverse()
@@ -94,6 +94,13 @@ def name_tokens(text: str, match_start: int, name: str) -> tuple[str, ...]:
         if before and before[-1].lower() in DETERMINERS:
             return ()  # "the Kremlin said": a body, not a named person
     return tuple(kept)
+
+
+def is_name_word(word: str) -> bool:
+    """A word that can be part of a person's name: no title, stopword, pronoun or acronym."""
+    if word.capitalize() in TITLES or word in STOP_WORDS or word in PRONOUNS:
+        return False
+    return not is_acronym(word)
 
 
 def is_acronym(word: str) -> bool:
@@ -145,14 +152,13 @@ def inner_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def tie_after(text: str, close: int, limit: int, quoted: str) -> tuple[int, str] | None:
     """A name tied after the closing mark, when the quote ends a clause (`,` `?` `!`)."""
-    following = text[close:limit]
-    if not (quoted.rstrip().endswith((",", "?", "!")) or following.startswith(",")):
+    if not (quoted.rstrip().endswith((",", "?", "!")) or text.startswith(",", close, limit)):
         return None
-    found = TIE_AFTER.match(following)
+    found = TIE_AFTER.match(text, close, limit)
     if found is None:
         return None
     group = next(g for g in ("name", "name2", "name3") if found[g])
-    return close + found.start(group), found[group]
+    return found.start(group), found[group]
 
 
 def tie_before(text: str, base: int, opening: int) -> tuple[int, str] | None:

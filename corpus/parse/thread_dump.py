@@ -143,7 +143,13 @@ def parse_thread_dump(
     ids = PassageIds(spec.name)
     passages: list[Passage] = []
 
-    def add(span: tuple[int, int, int], **attrs: object) -> None:
+    def add(
+        span: tuple[int, int, int],
+        *,
+        date: PassageDate | None = None,
+        thread: ThreadRef | None = None,
+        note: str | None = None,
+    ) -> None:
         start, end, line_number = span
         body = text[start:end]
         passages.append(
@@ -156,7 +162,9 @@ def parse_thread_dump(
                 line=line_number,
                 speaker=spec.speaker,
                 kind="tweet",
-                **attrs,  # type: ignore[arg-type]
+                date=date,
+                thread=thread,
+                note=note,
             )
         )
 
