@@ -1,0 +1,214 @@
+"""`corpusbot run | chat | index | ask`: the command line, a thin skin over the router.
+
+`ask` sends its text through the same router and rendering as the bot, so its output is what a
+Telegram user would read. Config and corpus errors become one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.config import Config, ConfigError, default_config_path, load_config
+from bot.render import format_date, to_terminal
+from bot.reply import AskContext, Reply
+from bot.router import answer
+from bot.services import open_services
+from corpus.errors import CorpusError
+from corpus.library import Library
+from corpus.model import BuildReport, Hit
+
+ASK_CONTEXT = AskContext(chat_id=1, user_id=1, chat_type="private", bot_username="corpusbot")
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="corpusbot",
+        description="A Telegram bot that answers with the exact words of its sources.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument(
+            "--config", type=Path, help="the YAML config (default: %(default)s)", default=None
+        )
+        return p
+
+    add("run", "run the bot on Telegram (token from the config or its environment variable)")
+    add("chat", "talk to the bot in this terminal, through a local stand-in for Telegram")
+    index = add("index", "(re)build the index; print per-source counts and parse warnings")
+    index.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    ask = add("ask", "answer one command as typed in a private chat")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per command")
+    ask.add_argument("text", help='the message, e.g. "/quote ..."; "-" reads one per line')
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        config = load_config(args.config or default_config_path())
+        if args.command == "index":
+            return asyncio.run(run_index(config, force=args.force, out=sys.stdout))
+        if args.command == "ask":
+            texts = read_commands(sys.stdin) if args.text == "-" else [args.text]
+            return asyncio.run(run_ask(config, texts, as_json=args.json, out=sys.stdout))
+        if args.command == "run":
+            return run_telegram(config)
+        return run_console(config)
+    except (ConfigError, CorpusError) as err:
+        print(f"corpusbot: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def read_commands(stream: TextIO) -> list[str]:
+    return [line.rstrip("\r\n") for line in stream if line.strip()]
+
+
+def run_telegram(config: Config) -> int:
+    if not config.resolve_token(os.environ):
+        print(
+            "corpusbot: no Telegram token. Get one from @BotFather, then "
+            f"`export {config.telegram.token_env or 'TELEGRAM_BOT_TOKEN'}=...` (or set "
+            f"telegram.token in {config.path}, and never commit it).\n"
+            "To try the bot without Telegram: corpusbot chat",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        from bot.app import run_bot
+    except ImportError as err:
+        print(f"corpusbot: the Telegram runner is not available ({err})", file=sys.stderr)
+        return EXIT_USAGE
+    return run_bot(config)
+
+
+def run_console(config: Config) -> int:
+    try:
+        from bot.console import run_chat
+    except ImportError as err:
+        print(f"corpusbot: the console chat is not available ({err})", file=sys.stderr)
+        return EXIT_USAGE
+    return run_chat(config)
+
+
+async def run_index(config: Config, *, force: bool, out: TextIO) -> int:
+    library = await Library.open(
+        config.source_specs(),
+        config.index.path,
+        quote_threshold=config.replies.quote_threshold,
+        progress=progress_printer(),
+    )
+    try:
+        report = await library.reload() if force else library.report
+    finally:
+        await library.close()
+    print_report(report, config, out)
+    return 0
+
+
+def progress_printer() -> Any:
+    """Progress on stderr for long builds, only when a person watches."""
+    if not sys.stderr.isatty():
+        return None
+    step = {"next": 0}
+
+    def show(done: int, total: int) -> None:
+        if total >= 10_000 and (done >= step["next"] or done == total):
+            step["next"] = done + total // 20
+            print(f"\rindexing {done}/{total} passages", end="", file=sys.stderr, flush=True)
+            if done == total:
+                print(file=sys.stderr)
+
+    return show
+
+
+def print_report(report: BuildReport, config: Config, out: TextIO) -> None:
+    state = f"rebuilt in {report.seconds:.2f} s" if report.rebuilt else "up to date, reused"
+    print(f"index: {config.index.path} ({state})", file=out)
+    for info in report.sources:
+        print(
+            f"\n{info.name} ({info.format}, {config.medium(info.name)}, {info.speaker})", file=out
+        )
+        if info.title:
+            print(f"  title: {info.title}", file=out)
+        print(
+            f"  passages {info.passages}, threads {info.threads}, dated {info.dated}, "
+            f"undated {info.undated}, quote spans {info.quote_spans}",
+            file=out,
+        )
+        print(f"  speakers: {', '.join(info.speakers) or '-'}", file=out)
+        if info.first_date and info.last_date:
+            print(
+                f"  dates: {format_date(info.first_date)} – {format_date(info.last_date)}", file=out
+            )
+        print(f"  warnings: {len(info.warnings) or 'none'}", file=out)
+        for warning in info.warnings:
+            print(f"    {warning}", file=out)
+    total = sum(info.passages for info in report.sources)
+    print(f"\ntotal: {total} passages in {len(report.sources)} sources", file=out)
+
+
+async def run_ask(config: Config, texts: Sequence[str], *, as_json: bool, out: TextIO) -> int:
+    async with open_services(config) as services:
+        for i, text in enumerate(texts):
+            reply = await answer(services, text, ASK_CONTEXT)
+            if as_json:
+                print(json.dumps(reply_json(reply), ensure_ascii=False), file=out)
+                continue
+            if len(texts) > 1:
+                print(("\n" if i else "") + f"> {text}", file=out)
+            shown = [to_terminal(m.html) for m in reply.messages]
+            print("\n\n".join(shown) if shown else "(no reply)", file=out)
+    return 0
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    p = hit.passage
+    return {
+        "id": p.id,
+        "source": p.source,
+        "start": p.start,
+        "end": p.end,
+        "text": p.text,
+        "line": p.line,
+        "speaker": p.speaker,
+        "kind": p.kind,
+        "date": p.date.iso() if p.date else None,
+        "date_precision": p.date.precision if p.date else None,
+        "date_text": format_date(p.date),
+        "date_inferred": bool(p.date and p.date.year_inferred),
+        "thread_position": p.thread.position if p.thread else None,
+        "thread_tweets": p.thread.tweet_count if p.thread else None,
+        "note": p.note,
+        "score": round(hit.score, 2),
+        "match_start": hit.match_start,
+        "match_end": hit.match_end,
+        "highlights": [list(span) for span in hit.highlights],
+    }
+
+
+def reply_json(reply: Reply) -> dict[str, Any]:
+    """The JSON form of one reply (the schema `ask --json` promises)."""
+    return {
+        "command": reply.command,
+        "query": reply.query,
+        "verdict": reply.verdict if reply.command == "quote" else None,
+        "results": [hit_json(hit) for hit in reply.hits],
+        "nearest_dates": [d.isoformat() for d in reply.nearest_dates],
+        "messages": [m.html for m in reply.messages],
+    }

@@ -1,0 +1,99 @@
+"""Inline mode (`@bot words` in any chat): cards of exact text with attribution, paged."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.render import format_date, render_card
+from bot.reply import AskContext, InlineAnswer, InlineCard
+from bot.router import allowed, route_plain
+from bot.services import Services
+from corpus.errors import CorpusError
+from corpus.model import Hit
+
+log = logging.getLogger(__name__)
+
+PREFIXES = ("quote", "topic", "date")
+MAX_TOTAL = 200  # results reachable by scrolling
+QUOTE_LIMIT = 20
+VERDICT_TITLES = {
+    "verbatim": "✅ verbatim",
+    "close": "≈ close",
+    "not_found": "❌ not found, closest",
+}
+HELP_BUTTON = "How to use"
+
+
+def read_query(query: str) -> tuple[str, str]:
+    """(`quote`|`topic`|`date`, words): an explicit `prefix:`, else by the text's shape."""
+    text = query.strip()
+    head, sep, rest = text.partition(":")
+    if sep and head.strip().lower() in PREFIXES:
+        return head.strip().lower(), rest.strip()
+    return route_plain(text), text
+
+
+def read_offset(offset: str) -> int:
+    """The offset we sent as next_offset; anything else (forged, garbage) starts over."""
+    return int(offset) if offset.isdigit() and int(offset) < MAX_TOTAL else 0
+
+
+async def answer_inline(
+    services: Services, query: str, offset: str, ctx: AskContext
+) -> InlineAnswer:
+    """Up to `inline_max_results` cards from `offset`; an empty query shows random passages."""
+    size = services.config.replies.inline_max_results
+    if not allowed(services, ctx):
+        return InlineAnswer((), "", HELP_BUTTON, "help")
+    start = read_offset(offset)
+    kind, words = read_query(query[: services.config.replies.max_query_chars])
+    try:
+        if not words:
+            passages = await services.library.random(size)
+            hits, verdict = tuple(Hit(p, 100.0) for p in passages), None
+            start = 0
+        else:
+            hits, verdict = await lookup(services, kind, words, start + size + 1)
+    except CorpusError:
+        hits, verdict = (), None
+    except Exception:
+        log.exception("inline lookup failed: %r", query[:100])
+        hits, verdict = (), None
+    if start == 0:
+        await services.state.count_query("inline")
+    page = hits[start : start + size]
+    more = bool(words) and len(hits) > start + size and start + size < MAX_TOTAL
+    mode = "quote" if kind == "quote" else "topic" if kind == "topic" else "plain"
+    cards = tuple(
+        card(services, hit, start + i, mode, verdict if start + i == 0 else None)
+        for i, hit in enumerate(page)
+    )
+    return InlineAnswer(cards, str(start + size) if more else "", HELP_BUTTON, "help")
+
+
+async def lookup(
+    services: Services, kind: str, words: str, limit: int
+) -> tuple[tuple[Hit, ...], str | None]:
+    library = services.library
+    limit = min(limit, MAX_TOTAL + 1)
+    if kind == "date":
+        return (await library.by_date(words, limit=limit)).hits, None
+    if kind == "quote":
+        result = await library.by_quote(words, limit=min(limit, QUOTE_LIMIT))
+        hits = result.hits[:1] if result.verdict == "not_found" else result.hits
+        return hits, result.verdict
+    return (await library.by_topic(words, limit=limit)).hits, None
+
+
+def card(services: Services, hit: Hit, number: int, mode: str, verdict: str | None) -> InlineCard:
+    p = hit.passage
+    title = f"{p.speaker} · {format_date(p.date)}"
+    if verdict:
+        title = f"{VERDICT_TITLES.get(verdict, verdict)} ({round(hit.score)}) · {title}"
+    description = " ".join(p.text.split())
+    if len(description) > 120:
+        description = description[:119] + "…"
+    html = render_card(hit, services.labels, mode=mode)  # type: ignore[arg-type]
+    return InlineCard(
+        id=f"{number}_{p.id}"[:64], title=title[:200], description=description, html=html
+    )

@@ -1,0 +1,224 @@
+"""Result lists across messages: pages, their buttons, and sessions that outlive a restart."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.render import Labels, Mode, render_hits
+from bot.reply import AskContext, Button, ButtonAnswer, OutMessage
+from bot.services import Services
+from bot.state import Session, StoredHit
+from bot.text import EXPIRED, NOT_YOURS
+from corpus.model import Hit
+
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
+PAGE_DATA_RE = re.compile(r"p:([A-Za-z0-9_-]{1,16}):(\d{1,4})")
+CONTEXT_BUTTONS_PER_ROW = 5
+NOOP = "n"
+
+
+@dataclass(frozen=True, slots=True)
+class ListView:
+    """A ranked or dated list of hits with what is said above it."""
+
+    command: str
+    query: str
+    mode: Mode
+    title: str  # HTML above every page
+    hits: tuple[Hit, ...]
+    lead: str = ""  # HTML above page 1 only
+
+    def header(self, page: int) -> str:
+        return self.title + (f"\n{self.lead}" if self.lead and page == 0 else "")
+
+
+def stored_hit(hit: Hit) -> StoredHit:
+    """What a session keeps of a hit: offsets relative to the passage, so they survive a
+    reload that moves the passage within its (changed) source."""
+    base = hit.passage.start
+    span = (hit.match_start, hit.match_end)
+    ms, me = (span[0] - base, span[1] - base) if None not in span else (None, None)  # type: ignore[operator]
+    return StoredHit(
+        hit.passage.id, hit.score, ms, me, tuple((s - base, e - base) for s, e in hit.highlights)
+    )
+
+
+async def restore_hits(services: Services, session: Session) -> tuple[Hit, ...]:
+    """The session's hits over the passages the library holds now (vanished ones dropped)."""
+    passages = await services.library.get_many([h.passage_id for h in session.hits])
+    by_id = {p.id: p for p in passages}
+    hits = []
+    for h in session.hits:
+        p = by_id.get(h.passage_id)
+        if p is None:
+            continue
+        ms = p.start + h.match_start if h.match_start is not None else None
+        me = p.start + h.match_end if h.match_end is not None else None
+        hl = tuple((p.start + s, p.start + e) for s, e in h.highlights)
+        hits.append(Hit(p, h.score, ms, me, hl))
+    return tuple(hits)
+
+
+def plan_pages(view: ListView, labels: Labels, per_page: int) -> list[range]:
+    """Group the hits into pages of at most `per_page`, each one message when it can be."""
+    pages: list[range] = []
+    start = 0
+    while start < len(view.hits):
+        end = start + 1
+        while end < len(view.hits) and end - start < per_page:
+            trial = render_page_html(view, labels, range(start, end + 1), len(pages))
+            if len(trial) > 1:
+                break
+            end += 1
+        pages.append(range(start, end))
+        start = end
+    return pages
+
+
+def render_page_html(view: ListView, labels: Labels, rows: range, page: int) -> list[str]:
+    scores = view.mode != "plain"
+    return render_hits(
+        [view.hits[i] for i in rows],
+        labels,
+        mode=view.mode,
+        header=view.header(page),
+        first_number=rows.start + 1,
+        scores=scores,
+    )
+
+
+def nav_row(token: str, page: int, total: int) -> tuple[Button, ...]:
+    """`◀`, `2/5`, `▶`; the arrows at the ends do nothing."""
+    prev = f"p:{token}:{page - 1}" if page > 0 else NOOP
+    nxt = f"p:{token}:{page + 1}" if page < total - 1 else NOOP
+    return (
+        Button("◀", callback_data=prev),
+        Button(f"{page + 1}/{total}", callback_data=NOOP),
+        Button("▶", callback_data=nxt),
+    )
+
+
+def context_rows(view: ListView, rows: range, ctx: AskContext) -> list[tuple[Button, ...]]:
+    """A `Context n` button per hit: a callback in private, a deep link in groups."""
+    buttons = []
+    for i in rows:
+        pid = view.hits[i].passage.id
+        label = f"Context {i + 1}" if len(view.hits) > 1 else "Context"
+        if ctx.chat_type == "private":
+            buttons.append(Button(label, callback_data=f"c:{pid}"))
+        else:
+            buttons.append(Button(label, url=deep_link(ctx, f"c_{pid}")))
+    return [
+        tuple(buttons[k : k + CONTEXT_BUTTONS_PER_ROW])
+        for k in range(0, len(buttons), CONTEXT_BUTTONS_PER_ROW)
+    ]
+
+
+def deep_link(ctx: AskContext, payload: str) -> str:
+    return f"https://t.me/{ctx.bot_username}?start={payload}"
+
+
+def attach(html: Sequence[str], rows: list[tuple[Button, ...]]) -> tuple[OutMessage, ...]:
+    """Messages of one page; the buttons go under the first, the one a press edits."""
+    rows = [row for row in rows if row]
+    return tuple(OutMessage(text, tuple(rows) if i == 0 else ()) for i, text in enumerate(html))
+
+
+def page_messages(
+    view: ListView,
+    labels: Labels,
+    ctx: AskContext,
+    pages: list[range],
+    page: int,
+    token: str | None,
+) -> tuple[OutMessage, ...]:
+    rows = pages[page]
+    buttons = context_rows(view, rows, ctx)
+    if token and len(pages) > 1:
+        buttons.insert(0, nav_row(token, page, len(pages)))
+    return attach(render_page_html(view, labels, rows, page), buttons)
+
+
+async def list_messages(
+    services: Services, ctx: AskContext, view: ListView
+) -> tuple[OutMessage, ...]:
+    """Page 1 of a list; in groups the top hits and a `More in private` link."""
+    replies = services.config.replies
+    labels = services.labels
+    if ctx.chat_type != "private":
+        shown = ListView(
+            view.command,
+            view.query,
+            view.mode,
+            view.title,
+            view.hits[: replies.group_max_hits],
+            view.lead,
+        )
+        html = render_hits(
+            list(shown.hits),
+            labels,
+            mode=view.mode,
+            header=view.header(0),
+            scores=view.mode != "plain",
+        )
+        rows = context_rows(shown, range(len(shown.hits)), ctx)
+        if len(view.hits) > len(shown.hits):
+            token = await save(services, ctx, view)
+            more = len(view.hits) - len(shown.hits)
+            rows.append((Button(f"{more} more in private", url=deep_link(ctx, f"s_{token}")),))
+        return attach(html, rows)
+    pages = plan_pages(view, labels, replies.hits_per_page)
+    token = await save(services, ctx, view) if len(pages) > 1 else None
+    return page_messages(view, labels, ctx, pages, 0, token)
+
+
+async def save(services: Services, ctx: AskContext, view: ListView) -> str:
+    return await services.state.save_session(
+        chat_id=ctx.chat_id,
+        user_id=ctx.user_id,
+        command=view.command,
+        query=view.query,
+        mode=view.mode,
+        title=view.title,
+        lead=view.lead,
+        hits=[stored_hit(h) for h in view.hits],
+    )
+
+
+async def open_session(services: Services, token: str) -> ListView | None:
+    """The list a session holds, over today's passages; None when expired or emptied."""
+    session = await services.state.load_session(token) if TOKEN_RE.fullmatch(token) else None
+    if session is None:
+        return None
+    hits = await restore_hits(services, session)
+    if not hits:
+        return None
+    mode: Mode = session.mode if session.mode in ("plain", "topic", "quote") else "plain"  # type: ignore[assignment]
+    return ListView(session.command, session.query, mode, session.title, hits, session.lead)
+
+
+async def reopen(services: Services, ctx: AskContext, token: str) -> tuple[OutMessage, ...] | None:
+    """A saved list from its first page (the `More in private` deep link)."""
+    view = await open_session(services, token)
+    if view is None:
+        return None
+    pages = plan_pages(view, services.labels, services.config.replies.hits_per_page)
+    return page_messages(view, services.labels, ctx, pages, 0, token if len(pages) > 1 else None)
+
+
+async def turn_page(services: Services, ctx: AskContext, token: str, page: int) -> ButtonAnswer:
+    """A `◀`/`▶` press: the pressed message becomes the asked page."""
+    session = await services.state.load_session(token)
+    if session is None:
+        return ButtonAnswer(notice=EXPIRED, alert=True)
+    if ctx.chat_type != "private" and session.user_id != ctx.user_id:
+        return ButtonAnswer(notice=NOT_YOURS, alert=True)
+    view = await open_session(services, token)
+    if view is None:
+        return ButtonAnswer(notice=EXPIRED, alert=True)
+    pages = plan_pages(view, services.labels, services.config.replies.hits_per_page)
+    page = min(max(page, 0), len(pages) - 1)
+    messages = page_messages(view, services.labels, ctx, pages, page, token)
+    return ButtonAnswer(edit=messages[0], send=messages[1:])

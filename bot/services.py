@@ -1,0 +1,106 @@
+"""The resources the front end shares, built once from the config and passed down (no globals)."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.config import Config
+from bot.render import SourceLabel
+from bot.state import StateStore
+from corpus.library import Library, Progress
+
+WINDOW = 60.0  # seconds: the rate limits are per minute
+Verdict = Literal["ok", "notice", "silent"]
+
+
+class RateLimiter:
+    """Per-user and per-chat sliding-window limits; over the limit, one notice, then silence."""
+
+    def __init__(self, per_user: int, per_chat: int, clock: Callable[[], float]) -> None:
+        self._limits = {"user": per_user, "chat": per_chat}
+        self._clock = clock
+        self._seen: dict[tuple[str, int], deque[float]] = {}
+        self._noticed: set[tuple[str, int]] = set()
+
+    def check(self, user_id: int, chat_id: int) -> Verdict:
+        """Count one request; `notice` the first time a limit is hit, `silent` after that."""
+        now = self._clock()
+        keys = [("user", user_id), ("chat", chat_id)]
+        over = [key for key in keys if self._is_over(key, now)]
+        if not over:
+            for key in keys:
+                if self._limits[key[0]]:
+                    self._seen.setdefault(key, deque()).append(now)
+                self._noticed.discard(key)
+            return "ok"
+        if any(key not in self._noticed for key in over):
+            self._noticed.update(over)
+            return "notice"
+        return "silent"
+
+    def _is_over(self, key: tuple[str, int], now: float) -> bool:
+        limit = self._limits[key[0]]
+        if not limit:
+            return False
+        times = self._seen.get(key)
+        if times is None:
+            return False
+        while times and times[0] <= now - WINDOW:
+            times.popleft()
+        if not times:
+            del self._seen[key]
+            return False
+        return len(times) >= limit
+
+
+def labels_of(config: Config) -> dict[str, SourceLabel]:
+    """How each source is named in attributions, from the config."""
+    return {
+        spec.name: SourceLabel(medium=config.medium(spec.name), url=spec.url, title=spec.title)
+        for spec in config.source_specs()
+    }
+
+
+@dataclass(slots=True)
+class Services:
+    """Config, library, state store, rate limiter and clock: what every handler needs."""
+
+    config: Config
+    library: Library
+    state: StateStore
+    limiter: RateLimiter
+    clock: Callable[[], float] = time.time
+    labels: Mapping[str, SourceLabel] = field(default_factory=dict)
+    started_at: float = field(default_factory=time.time)
+
+
+@asynccontextmanager
+async def open_services(
+    config: Config,
+    *,
+    progress: Progress | None = None,
+    clock: Callable[[], float] = time.time,
+) -> AsyncIterator[Services]:
+    """Open the library (building the index when needed) and the state store; close both."""
+    library = await Library.open(
+        config.source_specs(),
+        config.index.path,
+        quote_threshold=config.replies.quote_threshold,
+        progress=progress,
+    )
+    try:
+        state = await StateStore.open(config.state.path, clock=clock)
+        try:
+            limiter = RateLimiter(
+                config.rate_limit.user_per_minute, config.rate_limit.chat_per_minute, clock
+            )
+            yield Services(config, library, state, limiter, clock, labels_of(config), clock())
+        finally:
+            await state.close()
+    finally:
+        await library.close()

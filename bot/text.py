@@ -1,0 +1,106 @@
+"""The bot's fixed words: the command list (for /help, set_my_commands and the README),
+the welcome and help texts, and the polite notices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.render import esc
+
+
+@dataclass(frozen=True, slots=True)
+class CommandInfo:
+    name: str  # without the slash; [a-z0-9_]{1,32}
+    description: str  # 1-256 characters, for set_my_commands
+    example: str  # what a user would type
+    admin: bool = False
+
+
+COMMANDS: tuple[CommandInfo, ...] = (
+    CommandInfo("start", "welcome and examples", "/start"),
+    CommandInfo("help", "every command with an example", "/help"),
+    CommandInfo(
+        "quote",
+        "find the passage closest to your wording: verdict, score, diff",
+        "/quote Russia is stronger than any of us",
+    ),
+    CommandInfo("topic", "passages about these words, most relevant first", "/topic sanctions"),
+    CommandInfo("date", "passages of a day, a month or a range", "/date Aug 28"),
+    CommandInfo("random", "a random passage", "/random"),
+    CommandInfo("sources", "the sources with passage counts and date coverage", "/sources"),
+    CommandInfo("context", "the passages around one, and its whole thread", "/context <id>"),
+    CommandInfo("reload", "admins: re-read the sources and swap the index", "/reload", True),
+    CommandInfo("stats", "admins: queries served by command", "/stats", True),
+)
+COMMAND_NAMES: frozenset[str] = frozenset(c.name for c in COMMANDS)
+USAGE: dict[str, str] = {
+    "quote": "Send the words you remember after /quote, for example:\n"
+    "<code>/quote so long as he kills, he lives</code>",
+    "topic": "Send one or a few words after /topic, for example:\n<code>/topic drones</code>",
+    "date": "Send a day, a month or a range after /date, for example:\n"
+    "<code>/date Aug 28</code>, <code>/date 28.08.2025</code>, <code>/date Aug 9 - Aug 17</code>,"
+    " <code>/date August 2025</code>",
+    "context": "Send a passage id after /context; every answer ends with one, for example:\n"
+    "<code>/context abc123def0</code>",
+}
+
+PROMISE = (
+    "Every answer quotes the source word for word and says who said it, where and when; "
+    "when nothing matches well enough, I say so."
+)
+
+PLAIN_TEXT_RULE = (
+    "In a private chat you can also just send text: a date (<code>Aug 28</code>) is looked up "
+    "with /date, four words or more with /quote, fewer with /topic."
+)
+
+
+def welcome_text(*, inline_name: str) -> str:
+    return (
+        "<b>Hello!</b> I find the exact words of the texts I hold.\n"
+        f"{PROMISE}\n\n"
+        "Try:\n"
+        "<code>/quote so long as he kills, he lives</code>\n"
+        "<code>/topic drones</code>\n"
+        "<code>/date Aug 28</code>\n"
+        "<code>/random</code>\n\n"
+        f"{PLAIN_TEXT_RULE}\n"
+        f"In any chat, type <code>@{esc(inline_name)} drones</code> to share a quote.\n"
+        "/help lists every command."
+    )
+
+
+def help_text(*, inline_name: str, is_admin: bool = False) -> str:
+    lines = ["<b>Commands</b>"]
+    for command in COMMANDS:
+        if command.admin and not is_admin:
+            continue
+        lines.append(
+            f"/{command.name}: {esc(command.description)}\n  <code>{esc(command.example)}</code>"
+        )
+    if not is_admin:
+        lines.append("/reload and /stats are for the bot's admins.")
+    lines.append("")
+    lines.append(PLAIN_TEXT_RULE)
+    lines.append(
+        f"Inline: type <code>@{esc(inline_name)} words</code> in any chat; start with "
+        "<code>quote:</code>, <code>topic:</code> or <code>date:</code> to choose the lookup."
+    )
+    lines.append(
+        "Answers show the verbatim passage, then one line: speaker, medium, date (as precise "
+        "as known), source file and line, and the id for /context."
+    )
+    lines.append("In groups I show the top results; the button opens the rest in private.")
+    return "\n".join(lines)
+
+
+RATE_NOTICE = "You are sending lookups faster than I can answer. Please wait a minute."
+ACCESS_REFUSAL = "Sorry, this bot only answers in the chats its owner has allowed."
+ADMIN_REFUSAL = "Sorry, /{name} is only for the bot's admins."
+UNKNOWN_COMMAND = "I don't know /{name}. /help lists what I can do."
+TOO_LONG = "That is {length} characters; I look up at most {limit}. Please send a shorter piece."
+EXPIRED = "This list has expired, send the command again."
+NOT_YOURS = "Only the person who asked can turn these pages."
+BAD_BUTTON = "This button no longer works. Send the command again."
+SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again later."
+BAD_PAYLOAD = "That link did not carry anything I know; here is the welcome instead."
