@@ -6,12 +6,31 @@ offers. Every returned passage satisfies `text == source_text[start:end]`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+import contextlib
+import hashlib
+import random as random_module
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.errors import CorpusError, IndexBuildError, SourceError
+from corpus.index import (
+    SourceDigest,
+    Store,
+    check_verbatim,
+    content_hash,
+    open_store,
+    read_digests,
+    remove_leftovers,
+    write_index,
+)
 from corpus.model import (
     BuildReport,
     DateResult,
+    ParsedSource,
     Passage,
     PassageContext,
     QuoteResult,
@@ -19,12 +38,77 @@ from corpus.model import (
     SourceSpec,
     TopicResult,
 )
+from corpus.parse import decode_bytes, parse_source
+from corpus.quote import find_quote
+from corpus.search import find_topic
+from corpus.search_date import find_dates
 
 Progress = Callable[[int, int], None]  # (done, total) passages, for long builds
 
 
+@dataclass(slots=True)
+class _Live:
+    """The index being served, with a count of lookups still using it (for a clean swap)."""
+
+    store: Store
+    users: int = 0
+    retired: bool = False
+    texts: dict[str, str] = field(default_factory=dict)
+
+
+def known_speakers(specs: Sequence[SourceSpec]) -> frozenset[str]:
+    """Every configured speaker: each source's and each embedded statement's."""
+    names = {spec.speaker for spec in specs}
+    names.update(e.speaker for spec in specs for e in spec.embedded)
+    return frozenset(names)
+
+
+def _parse_all(specs: Sequence[SourceSpec], speakers: frozenset[str]) -> list[ParsedSource]:
+    parsed = [parse_source(spec, known_speakers=speakers) for spec in specs]
+    for source in parsed:
+        check_verbatim(source)
+    return parsed
+
+
+async def prepare_store(
+    specs: Sequence[SourceSpec], index_path: Path, progress: Progress | None
+) -> tuple[Store, BuildReport]:
+    """Open the index for `specs`, building it first when missing, stale or corrupt."""
+    started = time.perf_counter()
+    names = [spec.name for spec in specs]
+    if len(set(names)) != len(names):
+        raise SourceError(", ".join(names), None, "two sources share a file name")
+    digests = await asyncio.to_thread(read_digests, specs)
+    store = await open_store(index_path, content_hash(digests))
+    rebuilt = store is None
+    if store is None:
+        parsed = await asyncio.to_thread(_parse_all, specs, known_speakers(specs))
+        chash = content_hash([SourceDigest(p.spec, p.sha256) for p in parsed])
+        await write_index(parsed, index_path, chash, progress)
+        store = await open_store(index_path, chash)
+        if store is None:
+            raise IndexBuildError(f"the index just built at {index_path} cannot be opened")
+    report = BuildReport(rebuilt, time.perf_counter() - started, store.infos)
+    return store, report
+
+
 class Library:
     """Parsed, indexed sources and the lookups over them. Open with `await Library.open(...)`."""
+
+    def __init__(
+        self,
+        specs: Sequence[SourceSpec],
+        index_path: Path,
+        quote_threshold: float,
+        store: Store,
+        report: BuildReport,
+    ) -> None:
+        self._specs = tuple(specs)
+        self._index_path = Path(index_path)
+        self._threshold = quote_threshold
+        self._live = _Live(store)
+        self._report = report
+        self._reload_lock = asyncio.Lock()
 
     @classmethod
     async def open(
@@ -36,49 +120,143 @@ class Library:
         progress: Progress | None = None,
     ) -> Library:
         """Open the index at `index_path`, building it first when missing, stale or corrupt."""
-        raise NotImplementedError
+        store, report = await prepare_store(sources, Path(index_path), progress)
+        remove_leftovers(Path(index_path), keep=store.directory)
+        return cls(sources, index_path, quote_threshold, store, report)
 
     @property
     def report(self) -> BuildReport:
         """What opening (or the last reload) did: rebuilt or reused, per-source counts."""
-        raise NotImplementedError
+        return self._report
 
     async def close(self) -> None:
-        raise NotImplementedError
+        live = self._live
+        live.retired = True
+        if live.users == 0:
+            await live.store.close()
 
     async def reload(self) -> BuildReport:
         """Re-read the sources and swap in a new index atomically. On failure raise
         `CorpusError` and keep serving the old index."""
-        raise NotImplementedError
+        async with self._reload_lock:
+            try:
+                store, report = await prepare_store(self._specs, self._index_path, None)
+            except CorpusError:
+                raise
+            except (OSError, sqlite3.Error, ValueError) as err:
+                raise IndexBuildError(f"cannot rebuild the index: {err}") from err
+            old, self._live = self._live, _Live(store)
+            self._report = report
+            old.retired = True
+            if old.users == 0:
+                await old.store.close()
+            remove_leftovers(self._index_path, keep=store.directory)
+            return report
+
+    @contextlib.asynccontextmanager
+    async def _use(self) -> AsyncIterator[Store]:
+        """The live store, kept open until this lookup is done even if a reload swaps it."""
+        live = self._live
+        live.users += 1
+        try:
+            yield live.store
+        finally:
+            live.users -= 1
+            if live.retired and live.users == 0:
+                await live.store.close()
 
     async def by_date(self, text: str, *, limit: int = 100) -> DateResult:
         """Passages on a day, month or range, in corpus order. `QueryError` if `text` is no date."""
-        raise NotImplementedError
+        async with self._use() as store:
+            return await find_dates(store, text, limit)
 
     async def by_topic(self, text: str, *, limit: int = 30) -> TopicResult:
         """Passages about the words of `text`, typo/stem/variant tolerant, most relevant first."""
-        raise NotImplementedError
+        async with self._use() as store:
+            return await find_topic(store, text, limit)
 
     async def by_quote(self, text: str, *, limit: int = 5) -> QuoteResult:
         """The passage holding the span closest to `text`, with a verdict and a word diff."""
-        raise NotImplementedError
+        async with self._use() as store:
+            return await find_quote(store, text, limit, self._threshold)
 
     async def random(self, count: int = 1, *, seed: int | None = None) -> tuple[Passage, ...]:
-        raise NotImplementedError
+        """Distinct random passages (tweets, paragraphs, statements; not quote spans)."""
+        rng = random_module.Random(seed)
+        async with self._use() as store:
+            if count <= 0 or store.count == 0:
+                return ()
+            drawn = rng.sample(range(store.count), min(store.count, 4 * count + 16))
+            found = await store.by_seqs(drawn)
+            picked = [found[s] for s in drawn if found[s].kind != "quote"][:count]
+            if len(picked) < count and len(drawn) < store.count:
+                rest = await store.fetch("kind != 'quote' ORDER BY seq")
+                rest = [p for p in rest if p.seq not in set(drawn)]
+                picked += rng.sample(rest, min(len(rest), count - len(picked)))
+            return tuple(picked)
 
     async def get(self, passage_id: str) -> Passage | None:
-        raise NotImplementedError
+        async with self._use() as store:
+            return (await store.by_ids([passage_id])).get(passage_id)
 
     async def get_many(self, passage_ids: Sequence[str]) -> tuple[Passage, ...]:
         """The passages with these ids, in the order asked; unknown ids are skipped."""
-        raise NotImplementedError
+        async with self._use() as store:
+            found = await store.by_ids(list(dict.fromkeys(passage_ids)))
+        return tuple(found[pid] for pid in passage_ids if pid in found)
 
     async def context(self, passage_id: str, *, around: int = 2) -> PassageContext | None:
-        raise NotImplementedError
+        """Neighbours in the same source (no quote spans) and the passage's thread.
+
+        `thread` is the whole thread for a tweet, the quote spans of a paragraph, and for a
+        quote span its siblings; a quote span's `before` ends with its parent paragraph.
+        """
+        async with self._use() as store:
+            found = await store.by_ids([passage_id])
+            passage = found.get(passage_id)
+            if passage is None:
+                return None
+            parent = None
+            if passage.kind == "quote" and passage.parent_id:
+                parent = (await store.by_ids([passage.parent_id])).get(passage.parent_id)
+            anchor = parent or passage
+            around = max(around, 0)
+            before = await store.fetch(
+                "source = ? AND seq < ? AND kind != 'quote' ORDER BY seq DESC LIMIT ?",
+                (anchor.source, anchor.seq, around),
+            )
+            after = await store.fetch(
+                "source = ? AND seq > ? AND kind != 'quote' ORDER BY seq LIMIT ?",
+                (anchor.source, anchor.seq, around),
+            )
+            before.reverse()
+            if parent is not None:
+                before.append(parent)
+            if passage.thread is not None:
+                thread = await store.fetch(
+                    "source = ? AND t_number = ? ORDER BY seq",
+                    (passage.source, passage.thread.number),
+                )
+            else:
+                thread = await store.fetch("parent_id = ? ORDER BY seq", (anchor.id,))
+        return PassageContext(passage, tuple(before), tuple(after), tuple(thread))
 
     async def sources(self) -> tuple[SourceInfo, ...]:
-        raise NotImplementedError
+        return self._live.store.infos
 
     def source_text(self, name: str) -> str:
         """The decoded text of a source file (for verbatim checks and diffs)."""
-        raise NotImplementedError
+        live = self._live
+        if name in live.texts:
+            return live.texts[name]
+        spec = next((s for s in self._specs if s.name == name), None)
+        if spec is None or name not in live.store.shas:
+            raise CorpusError(f"no source named {name!r}")
+        try:
+            raw = spec.path.read_bytes()
+        except OSError as err:
+            raise SourceError(name, None, f"cannot read the file ({err.strerror})") from err
+        if hashlib.sha256(raw).hexdigest() != live.store.shas[name]:
+            raise SourceError(name, None, "the file changed since it was indexed; reload")
+        live.texts[name] = text = decode_bytes(name, raw)
+        return text

@@ -1,0 +1,137 @@
+"""The one text normaliser, used at index time and at query time alike.
+
+`tokenize` cuts text into words and folds each one (NFKC, casefold, no diacritics, no
+apostrophes inside words) while keeping the word's exact offsets into the original string,
+so a highlight or a quoted span is always `text[start:end]`. `stem` is a light English
+stemmer (plurals and British/American spelling variants), identical on both sides.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# A word: letters/digits (no underscore) with combining marks, joined across apostrophes.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_APOSTROPHES = "'`\u2019\u02bc\u2018\u02bb\u00b4\uff07"
+_WORD_RE = re.compile(rf"(?:[^\W_]|[{_MARKS}])+(?:[{_APOSTROPHES}](?:[^\W_]|[{_MARKS}])+)*")
+_APOSTROPHE_TABLE = str.maketrans("", "", _APOSTROPHES)
+
+# British spellings folded to American ones (prefixes of the singular form).
+_VARIANTS: dict[str, str] = {
+    "defence": "defense",
+    "offence": "offense",
+    "licence": "license",
+    "pretence": "pretense",
+    "labour": "labor",
+    "honour": "honor",
+    "favour": "favor",
+    "colour": "color",
+    "behaviour": "behavior",
+    "neighbour": "neighbor",
+    "harbour": "harbor",
+    "rumour": "rumor",
+    "endeavour": "endeavor",
+    "armour": "armor",
+    "vigour": "vigor",
+    "centre": "center",
+    "theatre": "theater",
+    "metre": "meter",
+    "programme": "program",
+    "catalogue": "catalog",
+    "dialogue": "dialog",
+    "organis": "organiz",
+    "recognis": "recogniz",
+    "realis": "realiz",
+    "criticis": "criticiz",
+    "mobilis": "mobiliz",
+    "stabilis": "stabiliz",
+    "prioritis": "prioritiz",
+    "apologis": "apologiz",
+    "emphasis": "emphasiz",
+    "legitimis": "legitimiz",
+    "normalis": "normaliz",
+    "militaris": "militariz",
+    "analys": "analyz",
+    "paralys": "paralyz",
+    "travell": "travel",
+    "cancell": "cancel",
+    "grey": "gray",
+}
+_VARIANT_RE = re.compile("^(" + "|".join(sorted(_VARIANTS, key=len, reverse=True)) + ")")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word: its folded form and its exact offsets in the original text."""
+
+    norm: str
+    start: int
+    end: int
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_char(char: str) -> str:
+    if char in _APOSTROPHES:
+        return ""  # U+02BC and U+02BB count as letters; they are apostrophes here
+    folded = unicodedata.normalize("NFKC", char).casefold()
+    decomposed = unicodedata.normalize("NFD", folded)
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+@functools.lru_cache(maxsize=262144)
+def fold(word: str) -> str:
+    """A word folded for matching: NFKC, casefold, no diacritics, no apostrophes."""
+    if word.isascii():
+        return word.translate(_APOSTROPHE_TABLE).lower()
+    return "".join(_fold_char(c) for c in word)
+
+
+def tokenize(text: str) -> list[Token]:
+    """The words of `text`, folded, with offsets into `text` (never empty norms)."""
+    tokens: list[Token] = []
+    for match in _WORD_RE.finditer(text):
+        norm = fold(match.group())
+        if norm:
+            tokens.append(Token(norm, match.start(), match.end()))
+    return tokens
+
+
+def words(text: str) -> list[str]:
+    """Just the folded words of `text`."""
+    return [norm for match in _WORD_RE.finditer(text) if (norm := fold(match.group()))]
+
+
+@functools.lru_cache(maxsize=262144)
+def stem(word: str) -> str:
+    """A light stem of a folded word: plurals dropped, British spellings made American."""
+    if len(word) > 3 and not word.isdigit():
+        if word.endswith("ies") and len(word) > 4:
+            word = word[:-3] + "y"
+        elif word.endswith(("sses", "ches", "shes", "xes", "zzes")):
+            word = word[:-2]
+        elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            word = word[:-1]
+    match = _VARIANT_RE.match(word)
+    if match:
+        word = _VARIANTS[match.group(1)] + word[match.end() :]
+    return word
+
+
+def index_terms(text: str) -> str:
+    """The space-joined stems of `text`: what the search engine indexes for a passage."""
+    return " ".join(stem(w) for w in words(text))
+
+
+_STOP_WORDS = """a about above after again against all am an and any are as at be because
+    been before being below between both but by can could did do does doing down during each
+    few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself
+    yourselves"""
+STOP_WORDS: frozenset[str] = frozenset(_STOP_WORDS.split())

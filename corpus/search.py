@@ -1,0 +1,186 @@
+"""Topic lookup: typo-, stem- and variant-tolerant word search ranked by BM25 (tantivy).
+
+Each query word (stop words dropped) becomes a fuzzy term (edit distance 1, a transposition
+costs one; exact for words of 3 letters or fewer and for numbers) that MUST match, plus the
+exact term as a SHOULD so exact spellings rank first. When no passage holds every word, the
+passages holding most of them follow, ranked lower. Scores: all words found 50..100 by BM25
+relative to the best; k of n words found in the band 50(k-1)/n .. 50k/n.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import tantivy
+from rapidfuzz.distance import OSA
+
+from corpus.index import SEQ_FIELD, TERMS_FIELD, Store
+from corpus.model import Hit, Passage, TopicResult
+from corpus.normalize import STOP_WORDS, stem, tokenize, words
+
+MAX_TERMS = 8
+FALLBACK_POOL = 300
+FIX_POOL = 30
+FIXES_PER_TERM = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One query word: as folded (shown to the user) and as indexed (stemmed)."""
+
+    word: str
+    stem: str
+
+    @property
+    def distance(self) -> int:
+        return 0 if len(self.stem) <= 3 or any(c.isdigit() for c in self.stem) else 1
+
+    def matches(self, indexed: str) -> bool:
+        """Whether an indexed stem is this term, the way the fuzzy query decides."""
+        if indexed == self.stem:
+            return True
+        return self.distance > 0 and OSA.distance(indexed, self.stem, score_cutoff=1) <= 1
+
+
+def topic_terms(text: str) -> list[Term]:
+    """The query's words without stop words (unless it holds nothing else), deduplicated."""
+    folded = words(text)
+    content = [w for w in folded if w not in STOP_WORDS] or folded
+    terms: dict[str, Term] = {}
+    for word in content:
+        term = Term(word, stem(word))
+        terms.setdefault(term.stem, term)
+    return list(terms.values())[:MAX_TERMS]
+
+
+def term_query(schema: tantivy.Schema, term: Term, *, fuzzy: bool) -> tantivy.Query:
+    if fuzzy and term.distance:
+        return tantivy.Query.fuzzy_term_query(schema, TERMS_FIELD, term.stem, term.distance, True)
+    return tantivy.Query.term_query(schema, TERMS_FIELD, term.stem)
+
+
+def search_seqs(store: Store, query: tantivy.Query, limit: int) -> list[tuple[float, int]]:
+    """(BM25 score, seq) of the best documents for a tantivy query."""
+    if limit <= 0:
+        return []
+    result = store.searcher.search(query, limit, count=False)
+    if not result.hits:
+        return []
+    seqs = store.searcher.fast_field_values(SEQ_FIELD, [addr for _, addr in result.hits])
+    return [(float(score), int(seq)) for (score, _), seq in zip(result.hits, seqs, strict=True)]
+
+
+def _clauses(
+    store: Store, terms: Sequence[Term], occur: tantivy.Occur, fixes: Sequence[str] = ()
+) -> tantivy.Query:
+    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    for term in terms:
+        clauses.append((occur, term_query(store.schema, term, fuzzy=True)))
+        if term.distance:
+            exact = term_query(store.schema, term, fuzzy=False)
+            clauses.append((tantivy.Occur.Should, exact))
+    for fix in fixes:
+        fixed = tantivy.Query.term_query(store.schema, TERMS_FIELD, fix)
+        clauses.append((tantivy.Occur.Should, fixed))
+    return tantivy.Query.boolean_query(clauses)
+
+
+async def spelling_fixes(store: Store, terms: Sequence[Term]) -> list[str]:
+    """Indexed spellings of query words the index lacks, so BM25 can rank fuzzy matches."""
+    fixes: list[str] = []
+    for term in terms:
+        if not term.distance or store.searcher.doc_freq(TERMS_FIELD, term.stem) > 0:
+            continue
+        ranked = search_seqs(store, term_query(store.schema, term, fuzzy=True), FIX_POOL)
+        passages = await store.by_seqs([seq for _, seq in ranked])
+        seen = Counter(
+            indexed
+            for p in passages.values()
+            for indexed in {stem(w) for w in words(p.text)}
+            if term.matches(indexed)
+        )
+        fixes += [fix for fix, _ in seen.most_common(FIXES_PER_TERM)]
+    return fixes
+
+
+def mark(
+    passage: Passage, terms: Sequence[Term]
+) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
+    """Absolute spans of the passage's words that match a term, and the terms matched."""
+    spans: list[tuple[int, int]] = []
+    matched: set[str] = set()
+    for token in tokenize(passage.text):
+        indexed = stem(token.norm)
+        hit = [t.word for t in terms if t.matches(indexed)]
+        if hit:
+            spans.append((passage.start + token.start, passage.start + token.end))
+            matched.update(hit)
+    return tuple(spans), tuple(t.word for t in terms if t.word in matched)
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    """A quote and its parent both hit: keep the quote only when it holds every matched word."""
+    by_id = {h.passage.id: h for h in hits}
+    dropped: set[str] = set()
+    for hit in hits:
+        parent = by_id.get(hit.passage.parent_id or "")
+        if hit.passage.kind != "quote" or parent is None:
+            continue
+        if set(hit.matched_terms) >= set(parent.matched_terms):
+            dropped.add(parent.passage.id)
+        else:
+            dropped.add(hit.passage.id)
+    return [h for h in hits if h.passage.id not in dropped]
+
+
+async def find_topic(store: Store, text: str, limit: int) -> TopicResult:
+    """Passages about the words of `text`, most relevant first."""
+    terms = topic_terms(text)
+    shown = tuple(t.word for t in terms)
+    if not terms or limit <= 0 or store.count == 0:
+        return TopicResult(text, shown, ())
+    pool = min(store.count, 2 * limit + 20)
+    fixes = await spelling_fixes(store, terms)
+    ranked = search_seqs(store, _clauses(store, terms, tantivy.Occur.Must, fixes), pool)
+    hits: list[Hit] = []
+    if ranked:
+        passages = await store.by_seqs([seq for _, seq in ranked])
+        best = ranked[0][0] or 1.0
+        for score, seq in ranked:
+            spans, matched = mark(passages[seq], terms)
+            rel = score / best if best > 0 else 1.0
+            hits.append(Hit(passages[seq], round(50 + 50 * rel, 1), None, None, spans, matched))
+    elif len(terms) > 1:
+        hits = await _fallback(store, terms, pool, fixes)
+    return TopicResult(text, shown, tuple(_dedupe(hits)[:limit]))
+
+
+async def _fallback(
+    store: Store, terms: Sequence[Term], pool: int, fixes: Sequence[str]
+) -> list[Hit]:
+    """Passages holding most (at least half) of the words, ranked below full matches."""
+    query = _clauses(store, terms, tantivy.Occur.Should, fixes)
+    ranked = search_seqs(store, query, FALLBACK_POOL)
+    if not ranked:
+        return []
+    passages = await store.by_seqs([seq for _, seq in ranked])
+    need = max(1, math.ceil(len(terms) / 2))
+    n = len(terms)
+    scored = []
+    for score, seq in ranked:
+        spans, matched = mark(passages[seq], terms)
+        if len(matched) >= need:
+            scored.append((len(matched), score, seq, spans, matched))
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+    top_by_k: dict[int, float] = {}
+    for k, score, *_ in scored:
+        top_by_k.setdefault(k, score or 1.0)
+    hits = []
+    for k, score, seq, spans, matched in scored[:pool]:
+        rel = score / top_by_k[k] if top_by_k[k] > 0 else 1.0
+        value = 50 * (k - 1) / n + 50 / n * rel
+        hits.append(Hit(passages[seq], round(value, 1), None, None, spans, matched))
+    return hits
