@@ -17,6 +17,8 @@ from typing import Literal
 
 ParagraphMode = Literal["auto", "lines", "blank_lines"]
 PARAGRAPH_MODES: tuple[str, ...] = ("auto", "lines", "blank_lines")
+# the config's spellings (bot/config.py) for the same rules
+PARAGRAPH_ALIASES: dict[str, ParagraphMode] = {"line": "lines", "blank": "blank_lines"}
 
 ID_LENGTH = 10
 BOM = "\ufeff"
