@@ -45,8 +45,8 @@ FILLER_WORDS = word_set(
 )
 RANGE_WORDS = re.compile(r"\s+(?:to|until|till|through|thru|and)\s+|\.\.")
 DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‒": "-", "‐": "-", "‑": "-"})
-ISO = re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})(?:-(?P<d>[0-9]{1,2}))?")
-NUMERIC = re.compile(r"(?P<a>[0-9]{1,2})(?P<sep>[./])(?P<b>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})")
+ISO = re.compile(r"(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?:(?P=sep)(?P<d>[0-9]{1,2}))?")
+NUMERIC = re.compile(r"(?P<a>[0-9]{1,2})(?P<sep>[-./])(?P<b>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})")
 TOKEN = re.compile(r"[0-9]+(?:st|nd|rd|th)?|[^\W\d_]+|\S")
 DAY_NUMBER = re.compile(r"(?P<n>[0-9]{1,2})(?:st|nd|rd|th)?")
 
