@@ -71,6 +71,7 @@ class FakeBotApi:
         self._in_flight = 0
         self._last_activity = 0.0
         self._poll_generation = 0
+        self.waiting_polls = 0  # getUpdates calls currently long-polling
         self._drained = 0
         self._method_names = {name.lower(): name for name in load_spec()["methods"]}
 
@@ -374,7 +375,11 @@ class FakeBotApi:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return []
-            await self._wait_change(remaining)
+            self.waiting_polls += 1
+            try:
+                await self._wait_change(remaining)
+            finally:
+                self.waiting_polls -= 1
 
     def _finish(
         self, method: str, params: dict[str, Any], outcome: Any, *, refusal: bool = True

@@ -1,0 +1,273 @@
+"""The composition root: the PTB `Application`, every handler in one list, and `corpusbot run`.
+
+`build_application` wires services into a PTB app; `serving` starts and stops it (polling or
+webhook) the same way for `corpusbot run`, `corpusbot chat` and the tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import signal
+import sys
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+)
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import handlers
+from corpus.errors import CorpusError
+
+if TYPE_CHECKING:
+    from bot.config import Config
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+# Only what the bot handles; an explicit list, since omitting it keeps the server's old setting.
+ALLOWED_UPDATES: tuple[str, ...] = ("message", "callback_query", "inline_query")
+SERVICES_KEY = "services"
+CONCURRENT_UPDATES = 8
+FLOOD_RETRIES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookSettings:
+    """Where the webhook server listens and what URL Telegram is told to POST to."""
+
+    listen: str
+    port: int
+    path: str
+    url: str
+    secret_token: str
+
+
+def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The services stored in `bot_data` at build time (typed accessor)."""
+    return context.application.bot_data[SERVICES_KEY]
+
+
+def bot_commands() -> tuple[BotCommand, ...]:
+    """The command menu, from the help texts (bot/text.py), for set_my_commands."""
+    from bot.text import COMMANDS
+
+    return tuple(BotCommand(cmd.name, cmd.description) for cmd in COMMANDS if not cmd.admin)
+
+
+def router_commands() -> tuple[str, ...]:
+    """Every command name the router answers, including admin ones."""
+    from bot.text import COMMANDS
+
+    return tuple(cmd.name for cmd in COMMANDS)
+
+
+async def _post_init(application: Application) -> None:
+    """Publish the command menu for private chats and groups."""
+    commands = list(bot_commands())
+    await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
+    await application.bot.set_my_commands(commands, scope=BotCommandScopeAllGroupChats())
+
+
+def build_application(
+    services: Services, *, base_url: str | None = None, token: str | None = None
+) -> Application:
+    """A PTB Application for `services`: HTML defaults, flood-control retries, every handler."""
+    config = services.config
+    token = token or config.resolve_token(os.environ)
+    if not token:
+        raise InvalidToken("no bot token configured")
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url or config.telegram.base_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .post_init(_post_init)
+    )
+    application = builder.build()
+    application.bot_data[SERVICES_KEY] = services
+
+    message = filters.UpdateType.MESSAGE  # new messages only: an edit never re-runs a command
+    application.add_handlers(
+        [
+            CommandHandler(router_commands(), handlers.cmd_lookup, filters=message),
+            MessageHandler(message & filters.COMMAND, handlers.on_unknown_command),
+            MessageHandler(
+                message & filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
+                handlers.on_text,
+            ),
+            CallbackQueryHandler(handlers.on_button),
+            InlineQueryHandler(handlers.on_inline_query),
+        ]
+    )
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    application: Application,
+    *,
+    poll_timeout: int = 10,
+    webhook: WebhookSettings | None = None,
+) -> AsyncIterator[Application]:
+    """Initialize, run post_init, fetch updates (long polling, or a webhook server), dispatch;
+    stop and shut down cleanly on exit."""
+    async with application:
+        if application.post_init is not None:
+            await application.post_init(application)
+        if webhook is None:
+            await application.updater.start_polling(
+                timeout=poll_timeout, allowed_updates=list(ALLOWED_UPDATES)
+            )
+        else:
+            await application.updater.start_webhook(
+                listen=webhook.listen,
+                port=webhook.port,
+                url_path=webhook.path.strip("/"),
+                webhook_url=webhook.url,
+                secret_token=webhook.secret_token,
+                allowed_updates=list(ALLOWED_UPDATES),
+            )
+        await application.start()
+        try:
+            yield application
+        finally:
+            if application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+
+
+class TokenRedactor(logging.Filter):
+    """Replaces the bot token in every log record (httpx logs request URLs holding it)."""
+
+    def __init__(self, secrets_: Sequence[str]) -> None:
+        super().__init__()
+        self._secrets = tuple(s for s in secrets_ if s)
+
+    def _redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "<token>")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self._secrets:
+            return True
+        message = record.getMessage()
+        redacted = self._redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._redact(record.exc_text)
+        return True
+
+
+def configure_logging(token: str, *, level: int = logging.INFO) -> None:
+    """Log to stderr with the token redacted from every record, httpx kept quiet."""
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
+    redactor = TokenRedactor([token])
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redactor)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+NO_TOKEN_HELP = """\
+corpusbot: no Telegram bot token configured.
+
+Get one from @BotFather, then either
+  - set the environment variable {env}:   export {env}=123456:ABC...
+  - or put it in the config file under telegram.token ({path}) - never commit it.
+
+To talk to the bot without a token, run:   corpusbot chat
+"""
+
+
+def webhook_settings(config: Config) -> WebhookSettings:
+    """The webhook settings from config; a random secret when none is configured."""
+    hook = config.telegram.webhook
+    return WebhookSettings(
+        listen=hook.listen,
+        port=hook.port,
+        path=hook.path,
+        url=hook.url,
+        secret_token=hook.secret_token or secrets.token_urlsafe(32),
+    )
+
+
+async def _serve_until_stopped(config: Config, token: str) -> None:
+    from bot.services import open_services
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    webhook = webhook_settings(config) if config.telegram.mode == "webhook" else None
+    async with open_services(config) as services:
+        application = build_application(services, token=token)
+        async with serving(application, webhook=webhook):
+            me = application.bot.username
+            how = f"webhook on {webhook.listen}:{webhook.port}" if webhook else "long polling"
+            log.info("corpusbot @%s is serving (%s); Ctrl-C stops it", me, how)
+            await stop.wait()
+    log.info("corpusbot stopped")
+
+
+def run_bot(config: Config) -> int:
+    """`corpusbot run`: serve Telegram until SIGINT/SIGTERM. Exit 2 without a token."""
+    token = config.resolve_token(os.environ)
+    if not token:
+        path = config.path
+        print(NO_TOKEN_HELP.format(env=config.telegram.token_env, path=path), file=sys.stderr)
+        return 2
+    configure_logging(token)
+    try:
+        asyncio.run(_serve_until_stopped(config, token))
+    except InvalidToken:
+        print(
+            "corpusbot: Telegram refused the bot token; check it with @BotFather.", file=sys.stderr
+        )
+        return 1
+    except CorpusError as exc:
+        print(f"corpusbot: cannot open the corpus: {exc}", file=sys.stderr)
+        return 1
+    except TelegramError as exc:
+        print(f"corpusbot: cannot reach the Bot API: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0

@@ -1,0 +1,351 @@
+"""PTB handlers: read the update, ask the router, send what it returns. No lookup logic here."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from telegram import (
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+    ReplyParameters,
+    Update,
+    User,
+)
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import ContextTypes
+
+from bot.reply import AskContext, Button, ButtonAnswer, OutMessage
+from corpus.errors import CorpusError
+
+if TYPE_CHECKING:
+    from telegram import Bot
+
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+NETWORK_RETRIES = 2  # extra attempts after a network error or timeout
+NETWORK_BACKOFF = 0.5  # seconds, doubled per attempt
+INLINE_CACHE_SECONDS = 60
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+SORRY_BUTTON = "Sorry, that button did not work. Please try again."
+
+
+def _services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    from bot.app import services_of
+
+    return services_of(context)
+
+
+def ask_context(
+    services: Services,
+    context: ContextTypes.DEFAULT_TYPE,
+    chat: Chat | None,
+    user: User | None,
+    chat_type: str | None = None,
+) -> AskContext:
+    """Who asks and where, for the router."""
+    user_id = user.id if user else 0
+    return AskContext(
+        chat_id=chat.id if chat else user_id,
+        user_id=user_id,
+        chat_type=(chat_type or (chat.type if chat else "private")),  # type: ignore[arg-type]
+        bot_username=context.bot.username,
+        is_admin=user_id in services.config.access.admins,
+    )
+
+
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+    """Reply buttons as an inline keyboard (None when there are none)."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    b.text,
+                    callback_data=b.callback_data,
+                    url=b.url,
+                    switch_inline_query_current_chat=b.switch_inline_query_current_chat,
+                )
+                for b in row
+            ]
+            for row in rows
+        ]
+    )
+
+
+async def send_messages(
+    bot: Bot,
+    chat_id: int,
+    messages: Sequence[OutMessage],
+    *,
+    reply_to: int | None = None,
+    thread_id: int | None = None,
+) -> list[Message]:
+    """Send each message in order; the first replies to `reply_to` (if it still exists)."""
+    sent: list[Message] = []
+    for number, out in enumerate(messages):
+        reply = (
+            ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
+            if reply_to is not None and number == 0
+            else None
+        )
+        message, chat_id = await _send_one(bot, chat_id, out, reply, thread_id)
+        sent.append(message)
+    return sent
+
+
+async def _send_one(
+    bot: Bot,
+    chat_id: int,
+    out: OutMessage,
+    reply: ReplyParameters | None,
+    thread_id: int | None,
+) -> tuple[Message, int]:
+    """sendMessage with bounded retries on network errors; follows a group's migration."""
+    attempt = 0
+    while True:
+        try:
+            message = await bot.send_message(
+                chat_id,
+                out.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(out.buttons),
+                reply_parameters=reply,
+                message_thread_id=thread_id,
+            )
+            return message, chat_id
+        except ChatMigrated as exc:
+            log.info("chat %s migrated to %s; resending there", chat_id, exc.new_chat_id)
+            chat_id, reply, thread_id = exc.new_chat_id, None, None
+        except (TimedOut, NetworkError) as exc:
+            if isinstance(exc, (BadRequest, Forbidden, RetryAfter)) or attempt >= NETWORK_RETRIES:
+                raise
+            delay = NETWORK_BACKOFF * 2**attempt
+            attempt += 1
+            log.warning(
+                "sendMessage to %s failed (%s); retry %d in %.1fs", chat_id, exc, attempt, delay
+            )
+            await asyncio.sleep(delay)
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Ask the router about `text` and send its reply (in groups: reply, same topic)."""
+    from bot.router import answer
+
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    services = _services(context)
+    ctx = ask_context(services, context, chat, update.effective_user)
+    try:
+        reply = await answer(services, text, ctx)
+    except CorpusError as exc:
+        await send_messages(
+            context.bot,
+            chat.id,
+            [OutMessage(f"Sorry: {html.escape(str(exc))}")],
+            reply_to=message.message_id if chat.type != Chat.PRIVATE else None,
+            thread_id=_thread_of(message),
+        )
+        return
+    if not reply.messages:
+        return
+    in_group = chat.type != Chat.PRIVATE
+    await send_messages(
+        context.bot,
+        chat.id,
+        reply.messages,
+        reply_to=message.message_id if in_group else None,
+        thread_id=_thread_of(message),
+    )
+
+
+def _thread_of(message: Message) -> int | None:
+    """The forum topic (or private-chat topic) to answer in; None for plain reply chains."""
+    return message.message_thread_id if message.is_topic_message else None
+
+
+async def cmd_lookup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every known command (`/start`, `/topic`, ...): the router parses and answers it."""
+    message = update.effective_message
+    if message is not None and message.text:
+        await _answer(update, context, message.text)
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An unknown command (or one for another bot): a hint in private chats, silence in groups."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None or chat.type != Chat.PRIVATE or not message.text:
+        return
+    await _answer(update, context, message.text)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Plain text in a private chat: the router decides (e.g. treat it as a search)."""
+    message = update.effective_message
+    if message is not None and message.text:
+        await _answer(update, context, message.text)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button press: answer the callback query exactly once, then edit and/or send."""
+    from bot.router import press
+
+    query = update.callback_query
+    if query is None:
+        return
+    services = _services(context)
+    message = query.message
+    chat = message.chat if message is not None else None
+    ctx = ask_context(services, context, chat, query.from_user)
+    answered = False
+    try:
+        try:
+            result = await press(services, query.data or "", ctx)
+        except CorpusError as exc:
+            result = ButtonAnswer(notice=str(exc)[:200], alert=True)
+        answered = True
+        await query.answer(text=result.notice, show_alert=result.alert)
+        if message is None or chat is None:
+            return
+        if result.edit is not None:
+            await context.bot.edit_message_text(
+                result.edit.html,
+                chat_id=chat.id,
+                message_id=message.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(result.edit.buttons),
+            )
+        if result.send:
+            thread_id = getattr(message, "message_thread_id", None)
+            is_topic = getattr(message, "is_topic_message", False)
+            await send_messages(
+                context.bot,
+                chat.id,
+                result.send,
+                reply_to=message.message_id,
+                thread_id=thread_id if is_topic else None,
+            )
+    finally:
+        if not answered:
+            try:
+                await query.answer(text=SORRY_BUTTON)
+            except TelegramError as exc:
+                log.warning("could not answer callback query: %s", exc)
+
+
+async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`@bot words`: quote cards with next_offset paging; empty query: random quotes."""
+    from bot.inline import answer_inline
+
+    query = update.inline_query
+    if query is None:
+        return
+    services = _services(context)
+    ctx = ask_context(
+        services, context, None, query.from_user, chat_type=query.chat_type or "sender"
+    )
+    try:
+        result = await answer_inline(services, query.query, query.offset, ctx)
+    except CorpusError as exc:
+        log.info("inline query failed: %s", exc)
+        await query.answer([], cache_time=0, is_personal=True)
+        return
+    button = (
+        InlineQueryResultsButton(
+            text=result.button_text, start_parameter=result.button_start_parameter
+        )
+        if result.button_text and result.button_start_parameter
+        else None
+    )
+    empty = not query.query.strip()
+    await query.answer(
+        [
+            InlineQueryResultArticle(
+                id=card.id,
+                title=card.title,
+                description=card.description,
+                input_message_content=InputTextMessageContent(card.html, parse_mode=ParseMode.HTML),
+            )
+            for card in result.cards
+        ],
+        next_offset=result.next_offset or None,
+        button=button,
+        cache_time=0 if empty else INLINE_CACHE_SECONDS,
+        is_personal=empty,
+    )
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The one error handler: log by kind, tell the user politely where possible, never crash."""
+    error = context.error
+    where = _describe(update)
+    if isinstance(error, Forbidden):
+        log.info("dropped: the bot may not write to %s (%s)", where, error)
+        return
+    if isinstance(error, RetryAfter):
+        log.warning("flood control persisted after retries for %s: %s", where, error)
+        return
+    if isinstance(error, ChatMigrated):
+        log.warning("chat migrated (unhandled path) for %s: %s", where, error)
+        return
+    if isinstance(error, BadRequest):
+        log.error("BUG: Telegram refused a call for %s: %s", where, error, exc_info=error)
+    elif isinstance(error, (TimedOut, NetworkError)):
+        log.warning("network trouble for %s: %s", where, error)
+        return
+    else:
+        log.error("unexpected error for %s", where, exc_info=error)
+    await _say_sorry(update, context)
+
+
+def _describe(update: object) -> str:
+    if isinstance(update, Update):
+        chat = update.effective_chat
+        return f"update {update.update_id} in chat {chat.id if chat else '-'}"
+    return repr(update)[:80]
+
+
+async def _say_sorry(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A polite line to the user who asked (never a traceback); errors here are only logged."""
+    if not isinstance(update, Update) or update.callback_query or update.inline_query:
+        return
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    try:
+        await context.bot.send_message(
+            chat.id,
+            SORRY,
+            reply_parameters=ReplyParameters(
+                message_id=message.message_id, allow_sending_without_reply=True
+            )
+            if chat.type != Chat.PRIVATE
+            else None,
+            message_thread_id=_thread_of(message),
+        )
+    except TelegramError as exc:
+        log.warning("could not send the apology to %s: %s", chat.id, exc)
