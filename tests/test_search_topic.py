@@ -1,0 +1,127 @@
+"""/topic lookups: typos, plurals, spelling variants, stop words, fallback, highlights."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from corpus.library import Library
+from corpus.model import EmbeddedSpec, SourceSpec, TopicResult
+from corpus.normalize import tokenize
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def seed_specs() -> tuple[SourceSpec, ...]:
+    return (
+        SourceSpec(SEEDS / "000_0e2a154100ffc278.txt", "thread_dump", "Volodymyr Zelensky", 2025),
+        SourceSpec(
+            SEEDS / "004_587f944356045ec1.txt",
+            "article",
+            "Unknown author",
+            embedded=(EmbeddedSpec((3, 5, 6, 7, 8), "Volodymyr Zelensky"),),
+        ),
+    )
+
+
+@pytest.fixture
+async def library(tmp_path: Path) -> AsyncIterator[Library]:
+    lib = await Library.open(seed_specs(), tmp_path / "index.sqlite3")
+    yield lib
+    await lib.close()
+
+
+def highlighted(lib: Library, result: TopicResult) -> list[list[str]]:
+    return [[lib.source_text(h.passage.source)[s:e] for s, e in h.highlights] for h in result.hits]
+
+
+async def test_typo_finds_sanctions(library: Library) -> None:
+    result = await library.by_topic("sanktions")
+    assert result.terms == ("sanktions",)
+    assert len(result.hits) == 5
+    for hit, words in zip(result.hits, highlighted(library, result), strict=True):
+        assert words and {w.lower() for w in words} == {"sanctions"}
+        assert hit.matched_terms == ("sanktions",)
+        assert "sanctions" in hit.passage.text.lower()
+    scores = [h.score for h in result.hits]
+    assert scores == sorted(scores, reverse=True) and 0 < scores[-1] <= scores[0] <= 100
+
+
+async def test_typo_ranks_like_the_right_spelling(library: Library) -> None:
+    right = await library.by_topic("sanctions")
+    typo = await library.by_topic("sanctoins")
+    assert [h.passage.id for h in typo.hits] == [h.passage.id for h in right.hits]
+
+
+async def test_singular_finds_plural(library: Library) -> None:
+    result = await library.by_topic("drone")
+    assert len(result.hits) == 8
+    assert all("drones" in h.passage.text for h in result.hits)
+    assert {w for ws in highlighted(library, result) for w in ws} == {"drones"}
+
+
+async def test_british_spelling_finds_american(library: Library) -> None:
+    result = await library.by_topic("defence")
+    assert result.hits
+    words = {w.lower() for ws in highlighted(library, result) for w in ws}
+    assert words == {"defense"}
+
+
+async def test_all_words_must_match_and_rank_first(library: Library) -> None:
+    result = await library.by_topic("Putin peace")
+    assert len(result.hits) >= 2
+    for hit in result.hits:
+        text = hit.passage.text.lower()
+        assert "putin" in text and "peace" in text
+        assert set(hit.matched_terms) == {"putin", "peace"}
+        assert hit.score >= 50
+
+
+async def test_stop_words_are_dropped_unless_alone(library: Library) -> None:
+    assert (await library.by_topic("the sanctions of")).terms == ("sanctions",)
+    only_stop = await library.by_topic("the")
+    assert only_stop.terms == ("the",) and only_stop.hits
+
+
+async def test_falls_back_to_most_words_ranked_lower(library: Library) -> None:
+    result = await library.by_topic("russia sanctions xylophone")
+    assert result.hits
+    for hit in result.hits:
+        assert len(hit.matched_terms) == 2 and "xylophone" not in hit.matched_terms
+        assert hit.score < 50
+
+
+async def test_nothing_matches(library: Library) -> None:
+    assert (await library.by_topic("xylophone")).hits == ()
+    empty = await library.by_topic("!!! ...")
+    assert empty.terms == () and empty.hits == ()
+
+
+async def test_quote_kept_over_paragraph_when_it_holds_every_word(library: Library) -> None:
+    hits = (await library.by_topic("ready elections")).hits
+    assert [h.passage.kind for h in hits] == ["quote"]
+    assert hits[0].passage.speaker == "Volodymyr Zelensky"
+    assert hits[0].passage.text == "I am ready for the elections"
+
+
+async def test_paragraph_kept_when_the_quote_lacks_a_word(library: Library) -> None:
+    hits = (await library.by_topic("elections reporters")).hits
+    assert [h.passage.kind for h in hits] == ["paragraph"]
+    assert "told reporters" in hits[0].passage.text
+
+
+async def test_limit(library: Library) -> None:
+    assert len((await library.by_topic("russia", limit=3)).hits) == 3
+
+
+async def test_highlights_are_whole_words_inside_the_passage(library: Library) -> None:
+    for query in ("russia war", "ukraine", "guarantees security", "putn"):
+        for hit in (await library.by_topic(query)).hits:
+            p = hit.passage
+            text = library.source_text(p.source)
+            assert text[p.start : p.end] == p.text
+            for s, e in hit.highlights:
+                assert p.start <= s < e <= p.end
+                assert [(t.start, t.end) for t in tokenize(text[s:e])] == [(0, e - s)]
