@@ -1,0 +1,179 @@
+"""One measurement per process, so each reports its own peak memory: build, serve, fts5, rapidfuzz.
+
+`python -m benchmarks.worker serve --corpus benchmarks/out/10k --result r.json` writes a JSON
+object to `--result`. `benchmarks.run` starts these and gathers the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.measure import (
+    latency_summary,
+    load_queries,
+    peak_rss_mib,
+    quote_is_right,
+    rss_mib,
+    topic_precision,
+    tree_bytes,
+)
+from benchmarks.sampler import Sampler
+
+
+def corpus_config(corpus: Path):  # -> bot.config.Config
+    from bot.config import load_config
+
+    return load_config(corpus / "corpusbot.yaml")
+
+
+async def build(corpus: Path, profile: bool) -> dict:
+    """Build the index from scratch with `Library.open` and report time, size and memory."""
+    from corpus.library import Library
+
+    config = corpus_config(corpus)
+    index_dir = config.index.path.parent
+    shutil.rmtree(index_dir, ignore_errors=True)
+    index_dir.mkdir(parents=True)
+    sampler = Sampler() if profile else None
+    began = time.perf_counter()
+    with sampler or contextlib.nullcontext():
+        library = await Library.open(config.source_specs(), config.index.path)
+    seconds = time.perf_counter() - began
+    report = library.report
+    passages = sum(info.passages for info in report.sources)
+    await library.close()
+    result = {
+        "seconds": round(seconds, 3),
+        "passages": passages,
+        "rate": round(passages / seconds),
+        "rebuilt": report.rebuilt,
+        "index_bytes": tree_bytes(index_dir),
+        "peak_rss_mib": peak_rss_mib(),
+    }
+    if sampler:
+        result["profile"] = sampler.report()
+    return result
+
+
+async def serve(corpus: Path, limit: int, profile: bool) -> dict:
+    """Open the built index, then time /date, /topic and /quote lookups one at a time."""
+    from corpus.library import Library
+
+    config = corpus_config(corpus)
+    queries = load_queries(corpus)
+    baseline = rss_mib()
+    began = time.perf_counter()
+    library = await Library.open(config.source_specs(), config.index.path)
+    startup = time.perf_counter() - began
+    rebuilt = library.report.rebuilt
+    after_open = rss_mib()
+    sampler = Sampler() if profile else None
+    result: dict = {"startup_s": round(startup, 4), "rebuilt_on_open": rebuilt}
+    try:
+        for query in queries["date"][:3] + queries["topic"][:3] + queries["quote"][:3]:
+            await library.by_quote(query["query"])  # warm-up: caches and lazy imports
+        result["date"] = await time_dates(library, queries["date"][:limit])
+        with sampler or contextlib.nullcontext():
+            result["topic"] = await time_topics(library, queries["topic"][:limit])
+        if sampler:
+            result["topic_profile"] = sampler.report()
+            sampler = Sampler()
+        with sampler or contextlib.nullcontext():
+            result["quote"] = await time_quotes(library, queries["quote"][:limit])
+        if sampler:
+            result["quote_profile"] = sampler.report()
+    finally:
+        await library.close()
+    result["rss_mib"] = {"before_open": baseline, "after_open": after_open, "peak": peak_rss_mib()}
+    return result
+
+
+async def time_dates(library, queries: list[dict]) -> dict:
+    ms, right = [], 0
+    for query in queries:
+        began = time.perf_counter()
+        found = await library.by_date(query["query"])
+        ms.append((time.perf_counter() - began) * 1000)
+        right += date_is_right(found, query, 100)
+    return {**latency_summary(ms), "accuracy": round(right / len(queries), 4)}
+
+
+def date_is_right(found, query: dict, limit: int) -> bool:
+    """Every hit on the asked days, and as many as there are (up to the limit)."""
+    import datetime as dt
+
+    first = dt.date.fromisoformat(query["first"])
+    last = dt.date.fromisoformat(query["last"])
+    for hit in found.hits:
+        day = hit.passage.date.as_date() if hit.passage.date else None
+        if day is None:
+            return False
+        if query["year_given"] and not first <= day <= last:
+            return False
+        if not query["year_given"] and (day.month, day.day) != (first.month, first.day):
+            return False
+    return len(found.hits) == min(limit, query["truth_count"])
+
+
+async def time_topics(library, queries: list[dict]) -> dict:
+    ms, precision = [], []
+    for query in queries:
+        began = time.perf_counter()
+        found = await library.by_topic(query["query"])
+        ms.append((time.perf_counter() - began) * 1000)
+        precision.append(topic_precision([h.passage.text for h in found.hits], query))
+    return {**latency_summary(ms), "accuracy": round(sum(precision) / len(queries), 4)}
+
+
+async def time_quotes(library, queries: list[dict]) -> dict:
+    ms, right, verdicts = [], 0, {}
+    for query in queries:
+        began = time.perf_counter()
+        found = await library.by_quote(query["query"])
+        ms.append((time.perf_counter() - began) * 1000)
+        verdicts[found.verdict] = verdicts.get(found.verdict, 0) + 1
+        if found.hits:
+            p = found.hits[0].passage
+            right += quote_is_right(p.source, p.start, p.end, query)
+    return {**latency_summary(ms), "accuracy": round(right / len(queries), 4), "verdicts": verdicts}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("kind", choices=("build", "serve", "fts5", "rapidfuzz", "bot"))
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--result", type=Path, required=True)
+    parser.add_argument("--queries", type=int, default=200, help="per kind")
+    parser.add_argument("--budget", type=float, default=30.0, help="rapidfuzz: s per kind")
+    parser.add_argument("--commands", type=int, default=2000, help="bot: commands sent")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args(argv)
+    if args.kind == "build":
+        result = asyncio.run(build(args.corpus, args.profile))
+    elif args.kind == "serve":
+        result = asyncio.run(serve(args.corpus, args.queries, args.profile))
+    elif args.kind == "fts5":
+        from benchmarks.alternatives import run_fts5
+
+        result = run_fts5(args.corpus, args.queries)
+    elif args.kind == "rapidfuzz":
+        from benchmarks.alternatives import run_rapidfuzz
+
+        result = run_rapidfuzz(args.corpus, args.queries, args.budget)
+    else:
+        from benchmarks.throughput import run_throughput
+
+        result = asyncio.run(run_throughput(args.corpus, args.commands))
+    args.result.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
