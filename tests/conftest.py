@@ -6,6 +6,7 @@ is a verbatim slice of a source.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import shutil
@@ -131,3 +132,59 @@ async def services(seed_config: Any) -> AsyncIterator[Any]:
 
     async with open_services(seed_config) as opened:
         yield opened
+
+
+class RunningBot:
+    """The real PTB Application serving `services`, polling the fake Bot API."""
+
+    def __init__(self, fake: Any, application: Any, services: Any) -> None:
+        self.fake = fake
+        self.application = application
+        self.services = services
+
+    async def send(self, text: str, **kwargs: Any) -> list[Any]:
+        """A user sends `text` (user_sends kwargs: chat_type, user_id, chat_id, thread_id…);
+        returns the messages the bot sent or edited in answer."""
+        self.fake.user_sends(text, **kwargs)
+        return await self.fake.drain(self.application)
+
+    async def press(self, message: Any, **kwargs: Any) -> list[Any]:
+        """A user presses a button of `message` (user_presses kwargs); returns what changed."""
+        self.fake.user_presses(message, **kwargs)
+        return await self.fake.drain(self.application)
+
+    async def inline(self, query: str, **kwargs: Any) -> Any:
+        """A user types `@bot query`; returns the bot's answerInlineQuery record."""
+        before = len(self.fake.inline_answers)
+        self.fake.user_inline(query, **kwargs)
+        await self.fake.drain(self.application)
+        assert len(self.fake.inline_answers) == before + 1, "no inline answer"
+        return self.fake.inline_answers[-1]
+
+
+@contextlib.asynccontextmanager
+async def running_bot(config: Any, *, fake: Any = None) -> AsyncIterator[RunningBot]:
+    """Open services for `config` and serve them with the real Application against `fake`
+    (a new FakeBotApi when None). On exit: no call refused, every blockquote verbatim."""
+    from bot.app import build_application, serving
+    from bot.fakeapi import FakeBotApi
+    from bot.services import open_services
+
+    async with contextlib.AsyncExitStack() as stack:
+        if fake is None:
+            fake = await stack.enter_async_context(FakeBotApi())
+        services = await stack.enter_async_context(open_services(config))
+        application = build_application(services, base_url=fake.base_url, token=fake.token)
+        async with serving(application, poll_timeout=POLL_TIMEOUT):
+            await fake.wait_idle(application)
+            yield RunningBot(fake, application, services)
+        assert fake.refusals == [], fake.refusals
+        assert fake.internal_errors == [], fake.internal_errors
+        assert_verbatim(markups_of(fake), source_texts_of(config))
+
+
+@pytest.fixture
+async def bot(seed_config: Any) -> AsyncIterator[RunningBot]:
+    """The bot on the default seed config, serving through a fresh fake Bot API."""
+    async with running_bot(seed_config) as running:
+        yield running
