@@ -118,12 +118,10 @@ async def run_index(config: Config, *, force: bool, out: TextIO) -> int:
         config.index.path,
         quote_threshold=config.replies.quote_threshold,
         progress=progress_printer(),
+        force=force,
     )
-    try:
-        report = await library.reload() if force else library.report
-    finally:
-        await library.close()
-    print_report(report, config, out)
+    await library.close()
+    print_report(library.report, config, out)
     return 0
 
 

@@ -71,15 +71,15 @@ def _parse_all(specs: Sequence[SourceSpec], speakers: frozenset[str]) -> list[Pa
 
 
 async def prepare_store(
-    specs: Sequence[SourceSpec], index_path: Path, progress: Progress | None
+    specs: Sequence[SourceSpec], index_path: Path, progress: Progress | None, force: bool = False
 ) -> tuple[Store, BuildReport]:
-    """Open the index for `specs`, building it first when missing, stale or corrupt."""
+    """Open the index for `specs`, building it first when missing, stale, corrupt or `force`."""
     started = time.perf_counter()
     names = [spec.name for spec in specs]
     if len(set(names)) != len(names):
         raise SourceError(", ".join(names), None, "two sources share a file name")
     digests = await asyncio.to_thread(read_digests, specs)
-    store = await open_store(index_path, content_hash(digests))
+    store = None if force else await open_store(index_path, content_hash(digests))
     rebuilt = store is None
     if store is None:
         parsed = await asyncio.to_thread(_parse_all, specs, known_speakers(specs))
@@ -118,9 +118,11 @@ class Library:
         *,
         quote_threshold: float = 80.0,
         progress: Progress | None = None,
+        force: bool = False,
     ) -> Library:
-        """Open the index at `index_path`, building it first when missing, stale or corrupt."""
-        store, report = await prepare_store(sources, Path(index_path), progress)
+        """Open the index at `index_path`, building it first when missing, stale or corrupt
+        (or always, with `force`)."""
+        store, report = await prepare_store(sources, Path(index_path), progress, force)
         remove_leftovers(Path(index_path), keep=store.directory)
         return cls(sources, index_path, quote_threshold, store, report)
 
