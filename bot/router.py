@@ -33,6 +33,7 @@ COMMAND_RE = re.compile(r"/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$
 PASSAGE_ID_RE = re.compile(r"[a-z0-9]{1,16}")
 QUOTE_MIN_WORDS = 4  # plain text of this many words is looked up as a quote, fewer as a topic
 QUOTE_LIMIT = 5
+ECHO_CHARS = 200  # a query is echoed back at most this long (replies stay within 4096 units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,13 @@ def route_plain(text: str) -> str:
         else:
             return "date"
     return "quote" if len(text.split()) >= QUOTE_MIN_WORDS else "topic"
+
+
+def shown(args: str) -> str:
+    """The user's query as echoed in a reply: escaped, cut to `ECHO_CHARS` with `…`."""
+    if len(args) > ECHO_CHARS:
+        args = args[:ECHO_CHARS].rstrip() + "…"
+    return esc(args)
 
 
 def message(html: str, *buttons: tuple[Button, ...]) -> tuple[OutMessage, ...]:
@@ -193,12 +201,12 @@ async def cmd_topic(services: Services, args: str, ctx: AskContext) -> Reply:
     result = await services.library.by_topic(args, limit=services.config.replies.max_results)
     if not result.hits:
         html = (
-            f"Nothing about “{esc(args)}” in the corpus. Try other or fewer words, "
+            f"Nothing about “{shown(args)}” in the corpus. Try other or fewer words, "
             "or /quote for a sentence you remember."
         )
         return Reply("topic", args, message(html), extra={"terms": list(result.terms)})
     count = f"{len(result.hits)} passage{'s' if len(result.hits) != 1 else ''}"
-    title = f"<b>Topic</b> “{esc(args)}”: {count}, most relevant first"
+    title = f"<b>Topic</b> “{shown(args)}”: {count}, most relevant first"
     view = ListView("topic", args, "topic", title, result.hits)
     return Reply(
         "topic",
@@ -214,13 +222,13 @@ async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
     threshold = services.config.replies.quote_threshold
     lead = render_quote_header(result, threshold)
     if not result.hits:
-        html = f"{lead}\nNothing in the corpus comes close to “{esc(args)}”."
+        html = f"{lead}\nNothing in the corpus comes close to “{shown(args)}”."
         return Reply("quote", args, message(html), verdict=result.verdict)
     # not_found: the closest as a hint; else the best and any others above the threshold
     hits = result.hits[:1] + tuple(h for h in result.hits[1:] if h.score >= threshold)
     if result.verdict == "not_found":
         hits = result.hits[:1]
-    title = f"<b>Quote</b> “{esc(args)}”"
+    title = f"<b>Quote</b> “{shown(args)}”"
     view = ListView("quote", args, "quote", title, hits, lead)
     return Reply(
         "quote",
