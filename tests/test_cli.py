@@ -327,3 +327,15 @@ def test_console_script_output_cut_short_ends_without_traceback(config_path: Pat
     assert first.startswith(b"> /topic drones")
     assert "Traceback" not in err and "Error" not in err
     assert rc in (0, 1)
+
+
+def test_many_commands_from_stdin_are_all_answered(
+    config_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The chat rate limit (20 a minute) must not silence a script's 50th command."""
+    stdin = "/date Aug 28\n" * 50
+    rc, out, _ = run(["ask", "--config", str(config_path), "--json", "-"], capsys, stdin)
+    assert rc == 0
+    replies = [json.loads(line) for line in out.splitlines()]
+    assert len(replies) == 50
+    assert all(len(r["results"]) == 2 and r["messages"] for r in replies)
