@@ -292,7 +292,7 @@ async def cmd_reload(services: Services, args: str, ctx: AskContext) -> Reply:
 async def cmd_stats(services: Services, args: str, ctx: AskContext) -> Reply:
     served = await services.state.stats()
     lines = ["<b>Queries served</b>"]
-    lines += [f"/{esc(name)}: {count}" for name, count in served.items()] or ["none yet"]
+    lines += [f"{stat_label(name)}: {count}" for name, count in served.items()] or ["none yet"]
     lines.append(f"total: {sum(served.values())}")
     lines.append(f"pageable lists kept: {await services.state.session_count()}")
     report = services.library.report
@@ -300,6 +300,16 @@ async def cmd_stats(services: Services, args: str, ctx: AskContext) -> Reply:
         f"passages: {sum(s.passages for s in report.sources)} in {len(report.sources)} sources"
     )
     return Reply("stats", args, message("\n".join(lines)))
+
+
+STAT_LABELS = {"page": "page turns", "inline": "inline queries"}
+
+
+def stat_label(name: str) -> str:
+    """A stats row's name: `/topic` for a command, words for what is not one (page turns)."""
+    if name in words.COMMAND_NAMES:
+        return f"/{esc(name)}"
+    return esc(STAT_LABELS.get(name, name))
 
 
 Handler = Callable[[Services, str, AskContext], Awaitable[Reply]]
