@@ -49,6 +49,16 @@ SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 SORRY_BUTTON = "Sorry, that button did not work. Please try again."
 
 
+def scrub(text: str) -> str:
+    """`text` with lone surrogates (a JSON `\\ud800` escape decodes to one) replaced by U+FFFD:
+    echoed back as they are, they cannot be encoded and the answer would never be sent."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
 def _services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     from bot.app import services_of
 
@@ -158,6 +168,7 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str)
         return
     services = _services(context)
     ctx = ask_context(services, context, chat, update.effective_user)
+    text = scrub(text)
     try:
         reply = await answer(services, text, ctx)
     except CorpusError as exc:
@@ -223,7 +234,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     answered = False
     try:
         try:
-            result = await press(services, query.data or "", ctx)
+            result = await press(services, scrub(query.data or ""), ctx)
         except CorpusError as exc:
             result = ButtonAnswer(notice=str(exc)[:200], alert=True)
         answered = True
@@ -268,7 +279,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         services, context, None, query.from_user, chat_type=query.chat_type or "sender"
     )
     try:
-        result = await answer_inline(services, query.query, query.offset, ctx)
+        result = await answer_inline(services, scrub(query.query), scrub(query.offset), ctx)
     except CorpusError as exc:
         log.info("inline query failed: %s", exc)
         await query.answer([], cache_time=0, is_personal=True)
