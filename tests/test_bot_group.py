@@ -116,12 +116,30 @@ async def test_short_list_has_no_more_link(tg: Any) -> None:
 async def test_another_user_cannot_turn_the_askers_pages(tg: Any) -> None:
     reply = (await tg.send("/topic drones", **in_group()))[0]
     more = next(b for b in reply.buttons() if b["text"].endswith("more in private"))
-    token = more["url"].rsplit("=s_", 1)[1]
-    before = tg.fake.message(GROUP_ID, reply.message_id)["text"]
-    changed = await tg.press(reply, callback_data=f"p:{token}:1", forged=True, user_id=OTHER_USER)
+    payload = more["url"].rsplit("?start=", 1)[1]
+    # the asker opens the whole list in the group itself: pages with ◀ ▶ there
+    listed = (await tg.send(f"/start {payload}", **in_group()))[0]
+    assert texts_of(listed)[:3] == ["◀", "1/3", "▶"]
+    before = tg.fake.message(GROUP_ID, listed.message_id)["text"]
+    changed = await tg.press(listed, button_text="▶", user_id=OTHER_USER)
     assert changed == []
     answer = tg.fake.callback_answers[-1]
     assert answer.text == NOT_YOURS and answer.show_alert and len(answer.text) <= 200
+    assert tg.fake.message(GROUP_ID, listed.message_id)["text"] == before
+    # the asker can
+    turned = (await tg.press(listed, button_text="▶", user_id=USER_ID))[0]
+    assert turned.message_id == listed.message_id and texts_of(turned)[1] == "2/3"
+    assert all(b.get("url", "").startswith(f"https://t.me/{BOT}?start=c_")
+               for b in turned.buttons() if b["text"].startswith("Context"))  # fmt: skip
+
+
+async def test_a_forged_page_press_by_another_user_is_refused(tg: Any) -> None:
+    reply = (await tg.send("/topic drones", **in_group()))[0]
+    more = next(b for b in reply.buttons() if b["text"].endswith("more in private"))
+    token = more["url"].rsplit("=s_", 1)[1]
+    before = tg.fake.message(GROUP_ID, reply.message_id)["text"]
+    changed = await tg.press(reply, callback_data=f"p:{token}:1", forged=True, user_id=OTHER_USER)
+    assert changed == [] and tg.fake.callback_answers[-1].text == NOT_YOURS
     assert tg.fake.message(GROUP_ID, reply.message_id)["text"] == before
 
 
@@ -137,3 +155,16 @@ async def test_random_in_a_group_links_context_to_private(tg: Any) -> None:
     assert len(quotes_in([reply])) == 1
     assert reply.buttons()[0].get("url", "").startswith(f"https://t.me/{BOT}?start=c_")
     assert all("callback_data" not in b for b in reply.buttons())
+
+
+async def test_answer_follows_a_group_that_became_a_supergroup(tg: Any) -> None:
+    new_id = -1009999999999
+    tg.fake.user_sends("/date Aug 28", **in_group())
+    tg.fake.group_migrates(GROUP_ID, new_id)  # before the bot answers
+    sent = await tg.fake.drain(tg.application)
+    assert [m.chat_id for m in sent] == [new_id]
+    assert len(quotes_in(sent)) == 2
+    # the one refusal is Telegram's migration notice the bot followed; no other is allowed
+    moved = [r for r in tg.fake.refusals if "upgraded to a supergroup" in r.description]
+    assert len(moved) == 1 and moved[0].params["chat_id"] == GROUP_ID
+    tg.fake.refusals.remove(moved[0])

@@ -216,3 +216,18 @@ async def test_buttons_keep_working_across_many_pages(tg: Any) -> None:
         seen.add(texts_of(message)[1])
     assert f"{total}/{total}" in seen
     assert button(message, "▶")["callback_data"] == "n"  # the last page's arrow does nothing
+
+
+async def test_an_edited_command_is_not_answered_again(tg: Any) -> None:
+    update = tg.fake.user_sends("/topic drones")
+    assert len(await tg.fake.drain(tg.application)) == 1
+    tg.fake.user_edits(update, "/topic sanctions")
+    assert await tg.fake.drain(tg.application) == []
+
+
+async def test_context_of_an_article_paragraph_shows_its_neighbours(tg: Any) -> None:
+    first = (await tg.send("/topic Dictator"))[0]
+    shown = await tg.press(first, button_text="Context 1")
+    assert "the passages around it" in shown[0].text
+    assert len(quotes_in(shown)) >= 3  # before, the one asked for, after
+    assert all(line.startswith("— Unknown author") for line in attributions(shown))
