@@ -339,3 +339,54 @@ def test_many_commands_from_stdin_are_all_answered(
     replies = [json.loads(line) for line in out.splitlines()]
     assert len(replies) == 50
     assert all(len(r["results"]) == 2 and r["messages"] for r in replies)
+
+
+def month_lines(prefix: str) -> list[str]:
+    """The tweet lines under every thread header of a month, read from the seed itself."""
+    out: list[str] = []
+    inside = False
+    for line in source_texts()[THREADS].split("\n"):
+        if " • " in line and "min read" in line:
+            inside = line.startswith(prefix + " ")
+        elif inside and line.strip():
+            out.append(line)
+    return out
+
+
+def test_lookup_spellings_agree_through_cli(
+    config_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    groups = [
+        ["/date Aug 28", "/date agust 28", "/date 28 August", "/date 28.08.2025"],
+        ["/date Aug", "/date August 2025", "/date agust", "/date 2025-08"],
+        ["/date Aug 9 - Aug 17", "/date 2025-08-09..2025-08-17"],
+        ["/topic sanctions", "/topic sanktions"],
+        ["/topic drone", "/topic drones"],
+        ["/topic defence", "/topic defense"],
+    ]
+    commands = [command for group in groups for command in group]
+    rc, out, _ = run(
+        ["ask", "--config", str(config_path), "--json", "-"], capsys, "\n".join(commands)
+    )
+    assert rc == 0
+    replies = dict(zip(commands, map(json.loads, out.splitlines()), strict=True))
+    texts = source_texts()
+    for reply in replies.values():
+        check_schema(reply, texts)
+    for group in groups:
+        ids = [[r["id"] for r in replies[command]["results"]] for command in group]
+        assert ids[0], group[0]
+        assert all(other == ids[0] for other in ids[1:]), group
+    august = replies["/date Aug"]["results"]
+    assert [r["text"] for r in august] == month_lines("Aug")
+    assert all(r["date"].startswith("2025-08-") for r in august)
+    ranged = replies["/date Aug 9 - Aug 17"]["results"]
+    assert {r["date"] for r in ranged} == {"2025-08-09", "2025-08-15", "2025-08-17"}
+    assert [r["start"] for r in ranged] == sorted(r["start"] for r in ranged)  # corpus order
+    assert all("drones" in r["text"] for r in replies["/topic drone"]["results"])
+    assert all("defense" in r["text"].lower() for r in replies["/topic defence"]["results"])
+    nothing = json.loads(
+        run(["ask", "--config", str(config_path), "--json", "/date Aug 1"], capsys)[1]
+    )
+    assert nothing["results"] == []
+    assert "2025-07-31" in nothing["nearest_dates"] and "2025-08-09" in nothing["nearest_dates"]
