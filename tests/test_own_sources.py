@@ -4,8 +4,10 @@ the raw decoded file (no newline translation), ids stable, index reused or rebui
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -126,6 +128,9 @@ def ask_all(
         assert assert_verbatim(reply["messages"], texts.values()) == sum(
             m.count("<blockquote") for m in reply["messages"]
         )
+        for markup in reply["messages"]:
+            visible = html.unescape(re.sub(r"<[^>]*>", "", markup))
+            assert len(visible.encode("utf-16-le")) // 2 <= 4096  # Telegram's message limit
     return dict(zip(commands, replies, strict=True))
 
 
