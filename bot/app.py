@@ -22,6 +22,7 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
+    Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
@@ -35,6 +36,7 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -129,6 +131,7 @@ def build_application(
             InlineQueryHandler(handlers.on_inline_query),
         ]
     )
+    application.add_handler(TypeHandler(Update, handlers.skip_duplicates), group=-1)
     application.add_error_handler(handlers.on_error)
     return application
 

@@ -30,7 +30,7 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.reply import AskContext, Button, ButtonAnswer, OutMessage
 from corpus.errors import CorpusError
@@ -195,6 +195,14 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str)
 def _thread_of(message: Message) -> int | None:
     """The forum topic (or private-chat topic) to answer in; None for plain reply chains."""
     return message.message_thread_id if message.is_topic_message else None
+
+
+async def skip_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs first for every update: an update id seen before (a webhook redelivery, a replay
+    after a restart) goes no further, so nobody is answered twice."""
+    if not await _services(context).state.mark_update(update.update_id):
+        log.info("update %s delivered again; ignored", update.update_id)
+        raise ApplicationHandlerStop
 
 
 async def cmd_lookup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
