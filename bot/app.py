@@ -94,9 +94,16 @@ async def _post_init(application: Application) -> None:
 
 
 def build_application(
-    services: Services, *, base_url: str | None = None, token: str | None = None
+    services: Services,
+    *,
+    base_url: str | None = None,
+    token: str | None = None,
+    throttle: bool = True,
 ) -> Application:
-    """A PTB Application for `services`: HTML defaults, flood-control retries, every handler."""
+    """A PTB Application for `services`: HTML defaults, flood-control retries, every handler.
+
+    `throttle=False` leaves out PTB's AIORateLimiter (Telegram's ~30 messages/s), so the
+    benchmarks can measure the bot's own cost per command against the fake Bot API."""
     config = services.config
     token = token or config.resolve_token(os.environ)
     if not token:
@@ -111,10 +118,11 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)
     )
+    if throttle:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
     application = builder.build()
     application.bot_data[SERVICES_KEY] = services
 
