@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiosqlite
 import tantivy
 
 from corpus.errors import IndexBuildError, SourceError
@@ -243,6 +242,57 @@ def _tmp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
 
 
+def _write_all(
+    numbered: Sequence[tuple[int, Passage]],
+    parsed: Sequence[ParsedSource],
+    tmp_db: Path,
+    tmp_dir: Path,
+    final_dir: Path,
+    chash: str,
+    progress: Progress | None,
+) -> None:
+    """Write the SQLite file and the tantivy directory (one thread: both are GIL-bound in
+    Python, tantivy indexes on its own threads)."""
+    total = len(numbered)
+    engine = tantivy.Index(tantivy_schema(), path=str(tmp_dir), reuse=False)
+    writer = engine.writer(WRITER_HEAP, 0)
+    db = sqlite3.connect(tmp_db)
+    try:
+        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+        db.executescript(_SCHEMA)
+        placeholders = ", ".join("?" * 25)
+        insert = f"INSERT INTO passages ({_PASSAGE_COLUMNS}) VALUES ({placeholders})"
+        for first in range(0, total, BATCH):
+            batch = numbered[first : first + BATCH]
+            db.executemany(insert, [_passage_row(p, seq) for seq, p in batch])
+            _add_docs(writer, batch)
+            if progress:
+                progress(min(first + BATCH, total), total)
+        db.executescript(_INDEXES)
+        db.execute(
+            "INSERT INTO days SELECT ymd, count(*) FROM passages WHERE ymd IS NOT NULL GROUP BY ymd"
+        )
+        db.executemany(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?)",
+            [
+                (i, s.spec.name, s.sha256, repr(s.spec), info_to_json(summarize(s)))
+                for i, s in enumerate(parsed)
+            ],
+        )
+        meta = {
+            "format_version": str(FORMAT_VERSION),
+            "content_hash": chash,
+            "tantivy_dir": final_dir.name,
+            "passages": str(total),
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+        db.commit()
+    finally:
+        db.close()
+    _commit(writer)
+
+
 async def write_index(
     parsed: Sequence[ParsedSource],
     index_path: Path,
@@ -258,44 +308,9 @@ async def write_index(
     tmp_db = _tmp_name(index_path)
     try:
         tmp_dir.mkdir()
-        engine = tantivy.Index(tantivy_schema(), path=str(tmp_dir), reuse=False)
-        writer = engine.writer(WRITER_HEAP, 0)
-        async with aiosqlite.connect(tmp_db) as db:
-            await db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
-            await db.executescript(_SCHEMA)
-            placeholders = ", ".join("?" * 25)
-            insert = f"INSERT INTO passages ({_PASSAGE_COLUMNS}) VALUES ({placeholders})"
-            for first in range(0, total, BATCH):
-                batch = numbered[first : first + BATCH]
-                rows = [_passage_row(p, seq) for seq, p in batch]
-                await asyncio.gather(
-                    db.executemany(insert, rows), asyncio.to_thread(_add_docs, writer, batch)
-                )
-                if progress:
-                    progress(min(first + BATCH, total), total)
-            await db.executescript(_INDEXES)
-            await db.execute(
-                "INSERT INTO days SELECT ymd, count(*) FROM passages "
-                "WHERE ymd IS NOT NULL GROUP BY ymd"
-            )
-            await db.executemany(
-                "INSERT INTO sources VALUES (?, ?, ?, ?, ?)",
-                [
-                    (i, s.spec.name, s.sha256, repr(s.spec), info_to_json(summarize(s)))
-                    for i, s in enumerate(parsed)
-                ],
-            )
-            meta = {
-                "format_version": str(FORMAT_VERSION),
-                "content_hash": chash,
-                "tantivy_dir": final_dir.name,
-                "passages": str(total),
-                "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            }
-            await db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
-            await db.commit()
-        await asyncio.to_thread(_commit, writer)
-        del writer, engine
+        await asyncio.to_thread(
+            _write_all, numbered, parsed, tmp_db, tmp_dir, final_dir, chash, progress
+        )
         if final_dir.exists():
             shutil.rmtree(final_dir)
         tmp_dir.rename(final_dir)
@@ -330,9 +345,12 @@ def remove_leftovers(index_path: Path, keep: Path) -> None:
 
 @dataclass(slots=True)
 class Store:
-    """An open index: the read-only SQLite connection and the tantivy searcher."""
+    """An open index: the read-only SQLite connection and the tantivy searcher.
 
-    db: aiosqlite.Connection
+    Lookups read SQLite directly on the caller's thread: each is a handful of rows by
+    primary key or index (tens of microseconds), cheaper than a hop to a worker thread."""
+
+    db: sqlite3.Connection
     engine: tantivy.Index
     searcher: tantivy.Searcher
     schema: tantivy.Schema
@@ -344,12 +362,12 @@ class Store:
     directory: Path
 
     async def close(self) -> None:
-        await self.db.close()
+        self.db.close()
 
     async def fetch(self, where: str, params: Iterable[object] = ()) -> list[Passage]:
         """Passages matching a SQL condition (and any ORDER/LIMIT that follows it)."""
-        async with self.db.execute(f"{PASSAGE_SELECT} WHERE {where}", tuple(params)) as cur:
-            return [passage_from_row(row) for row in await cur.fetchall()]
+        rows = self.db.execute(f"{PASSAGE_SELECT} WHERE {where}", tuple(params)).fetchall()
+        return [passage_from_row(row) for row in rows]
 
     async def by_seqs(self, seqs: Sequence[int]) -> dict[int, Passage]:
         found: dict[int, Passage] = {}
@@ -375,26 +393,26 @@ async def open_store(index_path: Path, chash: str) -> Store | None:
     if not index_path.is_file():
         return None
     try:
-        db = await aiosqlite.connect(index_path.resolve().as_uri() + "?mode=ro", uri=True)
+        db = sqlite3.connect(
+            index_path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False
+        )
     except (sqlite3.Error, OSError):
         return None
     try:
-        store = await _load(db, index_path, chash)
+        store = _load(db, index_path, chash)
     except (sqlite3.Error, OSError, ValueError, KeyError, TypeError):
         store = None
     if store is None:
-        await db.close()
+        db.close()
     return store
 
 
-async def _load(db: aiosqlite.Connection, index_path: Path, chash: str) -> Store | None:
-    async with db.execute("SELECT key, value FROM meta") as cur:
-        meta = dict(await cur.fetchall())
+def _load(db: sqlite3.Connection, index_path: Path, chash: str) -> Store | None:
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
     if meta.get("format_version") != str(FORMAT_VERSION) or meta.get("content_hash") != chash:
         return None
     count = int(meta["passages"])
-    async with db.execute("SELECT max(seq) FROM passages") as cur:
-        (last,) = await cur.fetchone() or (None,)
+    (last,) = db.execute("SELECT max(seq) FROM passages").fetchone() or (None,)
     if (last if last is not None else -1) != count - 1:
         return None
     directory = index_path.with_name(meta["tantivy_dir"])
@@ -405,10 +423,8 @@ async def _load(db: aiosqlite.Connection, index_path: Path, chash: str) -> Store
     searcher = engine.searcher()
     if searcher.num_docs != count:
         return None
-    async with db.execute("SELECT name, sha256, info FROM sources ORDER BY ord") as cur:
-        rows = await cur.fetchall()
-    async with db.execute("SELECT ymd, passages FROM days ORDER BY ymd") as cur:
-        day_rows = await cur.fetchall()
+    rows = db.execute("SELECT name, sha256, info FROM sources ORDER BY ord").fetchall()
+    day_rows = db.execute("SELECT ymd, passages FROM days ORDER BY ymd").fetchall()
     days = tuple((dt.date(v // 10000, v // 100 % 100, v % 100), n) for v, n in day_rows)
     return Store(
         db=db,

@@ -19,7 +19,8 @@ from rapidfuzz.distance import OSA
 
 from corpus.index import SEQ_FIELD, TERMS_FIELD, Store
 from corpus.model import Hit, Passage, TopicResult
-from corpus.normalize import STOP_WORDS, stem, tokenize, words
+from corpus.normalize import _WORD_RE as WORD_RE
+from corpus.normalize import STOP_WORDS, fold, stem, words
 
 MAX_TERMS = 8
 FALLBACK_POOL = 300
@@ -43,6 +44,48 @@ class Term:
         if indexed == self.stem:
             return True
         return self.distance > 0 and OSA.distance(indexed, self.stem, score_cutoff=1) <= 1
+
+
+class Matcher:
+    """Which terms an indexed stem matches, memoised for one query (words repeat a lot)."""
+
+    def __init__(self, terms: Sequence[Term]) -> None:
+        self._terms = [(t, t.distance, len(t.stem)) for t in terms]
+        self._memo: dict[str, tuple[str, ...]] = {}
+        self._surface: dict[str, tuple[str, ...]] = {}
+        self._indexed: dict[str, str | None] = {}
+
+    def __call__(self, indexed: str) -> tuple[str, ...]:
+        found = self._memo.get(indexed)
+        if found is None:
+            size = len(indexed)
+            found = self._memo[indexed] = tuple(
+                t.word
+                for t, distance, length in self._terms
+                if indexed == t.stem
+                or (
+                    distance
+                    and -1 <= size - length <= 1
+                    and OSA.distance(indexed, t.stem, score_cutoff=1) <= 1
+                )
+            )
+        return found
+
+    def surface(self, raw: str) -> tuple[str, ...]:
+        """The terms a word as written in a passage matches (folded and stemmed once)."""
+        found = self._surface.get(raw)
+        if found is None:
+            norm = fold(raw)
+            found = self._surface[raw] = self(stem(norm)) if norm else ()
+        return found
+
+    def indexed(self, raw: str) -> str | None:
+        """The indexed form of a written word when it matches a term, else None."""
+        if raw not in self._indexed:
+            norm = fold(raw)
+            indexed = stem(norm) if norm else ""
+            self._indexed[raw] = indexed if indexed and self(indexed) else None
+        return self._indexed[raw]
 
 
 def topic_terms(text: str) -> list[Term]:
@@ -96,27 +139,31 @@ async def spelling_fixes(store: Store, terms: Sequence[Term]) -> list[str]:
             continue
         ranked = search_seqs(store, term_query(store.schema, term, fuzzy=True), FIX_POOL)
         passages = await store.by_seqs([seq for _, seq in ranked])
-        seen = Counter(
-            indexed
-            for p in passages.values()
-            for indexed in {stem(w) for w in words(p.text)}
-            if term.matches(indexed)
-        )
+        matcher = Matcher([term])
+        seen: Counter[str] = Counter()
+        for p in passages.values():
+            found = {matcher.indexed(raw) for raw in set(WORD_RE.findall(p.text))}
+            found.discard(None)
+            seen.update(found)  # type: ignore[arg-type]
         fixes += [fix for fix, _ in seen.most_common(FIXES_PER_TERM)]
     return fixes
 
 
 def mark(
-    passage: Passage, terms: Sequence[Term]
+    passage: Passage, terms: Sequence[Term], matcher: Matcher | None = None
 ) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
     """Absolute spans of the passage's words that match a term, and the terms matched."""
+    matcher = matcher or Matcher(terms)
     spans: list[tuple[int, int]] = []
     matched: set[str] = set()
-    for token in tokenize(passage.text):
-        indexed = stem(token.norm)
-        hit = [t.word for t in terms if t.matches(indexed)]
+    text, at, base = passage.text, 0, passage.start
+    for raw in WORD_RE.findall(text):  # the words `tokenize` finds, without Token objects
+        # Between two words lie no word characters, so the next word is the next occurrence.
+        start = text.find(raw, at)
+        at = start + len(raw)
+        hit = matcher.surface(raw)
         if hit:
-            spans.append((passage.start + token.start, passage.start + token.end))
+            spans.append((base + start, base + at))
             matched.update(hit)
     return tuple(spans), tuple(t.word for t in terms if t.word in matched)
 
@@ -149,8 +196,9 @@ async def find_topic(store: Store, text: str, limit: int) -> TopicResult:
     if ranked:
         passages = await store.by_seqs([seq for _, seq in ranked])
         best = ranked[0][0] or 1.0
+        matcher = Matcher(terms)
         for score, seq in ranked:
-            spans, matched = mark(passages[seq], terms)
+            spans, matched = mark(passages[seq], terms, matcher)
             rel = score / best if best > 0 else 1.0
             hits.append(Hit(passages[seq], round(50 + 50 * rel, 1), None, None, spans, matched))
     elif len(terms) > 1:
@@ -170,8 +218,9 @@ async def _fallback(
     need = max(1, math.ceil(len(terms) / 2))
     n = len(terms)
     scored = []
+    matcher = Matcher(terms)
     for score, seq in ranked:
-        spans, matched = mark(passages[seq], terms)
+        spans, matched = mark(passages[seq], terms, matcher)
         if len(matched) >= need:
             scored.append((len(matched), score, seq, spans, matched))
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
