@@ -99,9 +99,27 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+# ASCII punctuation and spaces become spaces and capitals small letters; all else is kept.
+_SPLIT_TABLE = {
+    c: (" " if not chr(c).isalnum() else chr(c).lower())
+    for c in range(128)
+    if chr(c) not in "'`" and not (chr(c).isalnum() and chr(c) == chr(c).lower())
+}
+
+
 def words(text: str) -> list[str]:
-    """Just the folded words of `text`."""
-    return [norm for match in _WORD_RE.finditer(text) if (norm := fold(match.group()))]
+    """Just the folded words of `text` (the norms `tokenize` gives, faster).
+
+    No word holds ASCII punctuation (apostrophes aside) or whitespace, so `text` is cut
+    there first; a piece of ASCII letters and digits is already its folded self, any other
+    piece goes through the word pattern."""
+    out: list[str] = []
+    for piece in text.translate(_SPLIT_TABLE).split():
+        if piece.isascii() and piece.isalnum():
+            out.append(piece)
+        else:
+            out += [norm for norm in map(fold, _WORD_RE.findall(piece)) if norm]
+    return out
 
 
 @functools.lru_cache(maxsize=262144)
