@@ -259,6 +259,12 @@ def reader(stdin: TextIO, echo: TextIO | None) -> ReadLine:
     return read
 
 
+def fresh_update_id() -> int:
+    """A first update id above any an earlier session used: the clock in milliseconds (a
+    session uses far fewer than one id per millisecond), kept within 31 bits."""
+    return int(time.time() * 1000) % 2**31 or 1
+
+
 async def chat_session(
     config: Config, read: ReadLine, out: TextIO, *, poll_timeout: int = 10
 ) -> None:
@@ -271,6 +277,9 @@ async def chat_session(
         open_services(config, progress=_progress_printer(out)) as services,
         FakeBotApi(username=BOT_USERNAME) as fake,
     ):
+        # Each session is a new stand-in Telegram: its update ids must not repeat those the
+        # state file remembers from an earlier session, or the bot drops them as redeliveries.
+        fake.world.next_update_id = fresh_update_id()
         application = build_application(services, base_url=fake.base_url, token=fake.token)
         async with serving(application, poll_timeout=poll_timeout):
             chat = ConsoleChat(fake, application, out)
