@@ -3,6 +3,7 @@ restart keep working in a new Application (new services, same config) on the sam
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -59,3 +60,24 @@ async def test_more_in_private_link_survives_a_restart(seed_config: Any, fake: F
         opened = (await second_run.send(f"/start {payload}"))[0]
         assert texts_of(opened)[:3] == ["◀", "1/3", "▶"]
         assert quotes_in([opened]) == quotes_in([reply])
+
+
+async def test_a_second_console_chat_on_the_same_state_is_answered(seed_config: Any) -> None:
+    """`corpusbot chat` twice in a row: each session is a new stand-in Telegram whose update
+    ids must not look like redeliveries of the previous session's (the state file
+    remembers update ids to drop duplicates)."""
+    from bot.console import chat_session
+
+    async def transcript() -> str:
+        lines = iter(["/date Aug 28\n", "/quit\n"])
+
+        async def read(prompt: str) -> str | None:
+            return next(lines, None)
+
+        out = io.StringIO()
+        await chat_session(seed_config, read, out, poll_timeout=1)
+        return out.getvalue()
+
+    first, second = await transcript(), await transcript()
+    for text in (first, second):
+        assert "2 passages" in text and "In Washington we heard" in text, text[-400:]
