@@ -2,7 +2,9 @@
 
 The same PTB Application, handlers and rendering as on Telegram; the user is a simulated
 private-chat user of the in-process fake; replies are printed for a terminal, buttons as
-numbered choices that typing the number presses.
+numbered choices that typing the number presses. As in Telegram, the buttons of every
+earlier message stay pressable: numbers run on through the session, and an edited message's
+buttons get new numbers.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class Choice:
     """A numbered button of the last message that has buttons."""
 
     text: str
+    message: SentMessage
     callback_data: str | None = None
     url: str | None = None
     inline_query: str | None = None
@@ -60,8 +63,7 @@ class ConsoleChat:
     application: Application
     out: TextIO
     events: asyncio.Queue[Any] = field(init=False)
-    choices: list[Choice] = field(default_factory=list)
-    buttons_of: SentMessage | None = None
+    choices: list[Choice | None] = field(default_factory=list)  # None: replaced by an edit
     cards: list[tuple[str, str]] = field(default_factory=list)  # inline results: (title, html)
 
     def __post_init__(self) -> None:
@@ -79,7 +81,7 @@ class ConsoleChat:
             return False
         if line.isdigit() and self.cards and 1 <= int(line) <= len(self.cards):
             self._share_card(int(line))
-        elif line.isdigit() and self.choices and 1 <= int(line) <= len(self.choices):
+        elif line.isdigit() and 1 <= int(line) <= len(self.choices):
             await self._press(int(line))
         elif line.startswith(f"@{self.bot_username} ") or line == f"@{self.bot_username}":
             await self._inline(line.removeprefix(f"@{self.bot_username}").strip())
@@ -95,6 +97,9 @@ class ConsoleChat:
 
     async def _press(self, number: int) -> None:
         choice = self.choices[number - 1]
+        if choice is None:
+            self.print(f"(button [{number}] is gone: its message was edited since)")
+            return
         self.print(f"(you press [{number}] {choice.text})")
         if choice.url:
             self.print(f"  opens {choice.url}")
@@ -102,8 +107,7 @@ class ConsoleChat:
         if choice.inline_query is not None:
             await self._inline(choice.inline_query)
             return
-        assert self.buttons_of is not None
-        self.fake.user_presses(self.buttons_of, callback_data=choice.callback_data)
+        self.fake.user_presses(choice.message, callback_data=choice.callback_data)
         await self._show_turn()
 
     async def _inline(self, query: str) -> None:
@@ -142,9 +146,14 @@ class ConsoleChat:
             self._show_cards(event)
 
     def _remember_buttons(self, message: SentMessage) -> None:
+        for number, old in enumerate(self.choices):
+            if old is not None and _same_message(old.message, message):
+                self.choices[number] = None  # an edit replaces the message's buttons
+        first = len(self.choices) + 1
         choices = [
             Choice(
                 text=b.get("text", ""),
+                message=message,
                 callback_data=b.get("callback_data"),
                 url=b.get("url"),
                 inline_query=b.get("switch_inline_query_current_chat"),
@@ -152,11 +161,9 @@ class ConsoleChat:
             for b in message.buttons()
         ]
         if not choices:
-            if self.buttons_of is not None and _same_message(self.buttons_of, message):
-                self.choices, self.buttons_of = [], None
             return
-        self.choices, self.buttons_of = choices, message
-        self.print("  " + "  ".join(f"[{i}] {c.text}" for i, c in enumerate(choices, 1)))
+        self.choices.extend(choices)
+        self.print("  " + "  ".join(f"[{i}] {c.text}" for i, c in enumerate(choices, first)))
 
     def _show_cards(self, answer: InlineAnswer) -> None:
         self.cards = []
