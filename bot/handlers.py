@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -249,14 +250,22 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(text=result.notice, show_alert=result.alert)
         if message is None or chat is None:
             return
-        if result.edit is not None:
-            await context.bot.edit_message_text(
-                result.edit.html,
-                chat_id=chat.id,
-                message_id=message.message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(result.edit.buttons),
-            )
+        if result.edit is not None and _first_time_shown(context, chat.id, message, result.edit):
+            try:
+                await context.bot.edit_message_text(
+                    result.edit.html,
+                    chat_id=chat.id,
+                    message_id=message.message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(result.edit.buttons),
+                )
+            except BadRequest as exc:
+                if "not modified" not in exc.message.lower():
+                    raise
+                log.info("double press in chat %s: the page is already shown", chat.id)
+            except TelegramError:
+                _forget_edit(context, chat.id, message)
+                raise
         if result.send:
             thread_id = getattr(message, "message_thread_id", None)
             is_topic = getattr(message, "is_topic_message", False)
@@ -273,6 +282,34 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await query.answer(text=SORRY_BUTTON)
             except TelegramError as exc:
                 log.warning("could not answer callback query: %s", exc)
+
+
+LAST_EDITS_KEY = "last_edits"
+LAST_EDITS_KEPT = 5000
+
+
+def _first_time_shown(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, message: object, edit: OutMessage
+) -> bool:
+    """False when this exact edit was the last one made to that message (a double press):
+    Telegram refuses an edit that changes nothing. Check and record with no await between."""
+    edits: OrderedDict[tuple[int, int], str] = context.bot_data.setdefault(
+        LAST_EDITS_KEY, OrderedDict()
+    )
+    key = (chat_id, getattr(message, "message_id", 0))
+    shown = edit.html + repr(edit.buttons)
+    if edits.get(key) == shown:
+        return False
+    edits[key] = shown
+    edits.move_to_end(key)
+    while len(edits) > LAST_EDITS_KEPT:
+        edits.popitem(last=False)
+    return True
+
+
+def _forget_edit(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message: object) -> None:
+    edits = context.bot_data.get(LAST_EDITS_KEY, {})
+    edits.pop((chat_id, getattr(message, "message_id", 0)), None)
 
 
 async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
