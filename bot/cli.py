@@ -209,12 +209,15 @@ def hit_json(hit: Hit) -> dict[str, Any]:
 
 
 def reply_json(reply: Reply) -> dict[str, Any]:
-    """The JSON form of one reply (the schema `ask --json` promises)."""
+    """The JSON form of one reply (the schema `ask --json` promises). A `not_found` quote has
+    no results: its closest passages are only hints, shown in the message, never as a match."""
+    verdict = reply.verdict if reply.command == "quote" else None
+    hits = [hit_json(hit) for hit in reply.hits]
     return {
         "command": reply.command,
         "query": reply.query,
-        "verdict": reply.verdict if reply.command == "quote" else None,
-        "results": [hit_json(hit) for hit in reply.hits],
+        "verdict": verdict,
+        "results": [] if verdict == "not_found" else hits,
         "nearest_dates": [d.isoformat() for d in reply.nearest_dates],
         "messages": [m.html for m in reply.messages],
     }

@@ -121,7 +121,7 @@ def test_quote_crimea_is_not_found_and_only_hinted(
 ) -> None:
     reply = ask(config_path, "/quote I will hand Crimea to Russia tomorrow", capsys)
     assert reply["verdict"] == "not_found"
-    assert all(r["score"] < 80 for r in reply["results"])
+    assert reply["results"] == []
     assert "Not found" in reply["messages"][0] and "hint" in reply["messages"][0]
 
 
