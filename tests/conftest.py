@@ -163,9 +163,12 @@ class RunningBot:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(config: Any, *, fake: Any = None) -> AsyncIterator[RunningBot]:
+async def running_bot(
+    config: Any, *, fake: Any = None, throttle: bool = True
+) -> AsyncIterator[RunningBot]:
     """Open services for `config` and serve them with the real Application against `fake`
-    (a new FakeBotApi when None). On exit: no call refused, every blockquote verbatim."""
+    (a new FakeBotApi when None). On exit: no call refused, every blockquote verbatim.
+    `throttle=False` leaves out PTB's ~30 messages/s limiter (for tests sending hundreds)."""
     from bot.app import build_application, serving
     from bot.fakeapi import FakeBotApi
     from bot.services import open_services
@@ -174,7 +177,9 @@ async def running_bot(config: Any, *, fake: Any = None) -> AsyncIterator[Running
         if fake is None:
             fake = await stack.enter_async_context(FakeBotApi())
         services = await stack.enter_async_context(open_services(config))
-        application = build_application(services, base_url=fake.base_url, token=fake.token)
+        application = build_application(
+            services, base_url=fake.base_url, token=fake.token, throttle=throttle
+        )
         async with serving(application, poll_timeout=POLL_TIMEOUT):
             await fake.wait_idle(application)
             yield RunningBot(fake, application, services)
