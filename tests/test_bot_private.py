@@ -231,3 +231,18 @@ async def test_context_of_an_article_paragraph_shows_its_neighbours(tg: Any) -> 
     assert "the passages around it" in shown[0].text
     assert len(quotes_in(shown)) >= 3  # before, the one asked for, after
     assert all(line.startswith("— Unknown author") for line in attributions(shown))
+
+
+async def test_private_chat_topics_keep_their_thread(tg: Any) -> None:
+    where = {"message_thread_id": 5, "is_topic_message": True}
+    listed = (await tg.send("/topic drones", **where))[0]
+    assert listed.message_thread_id == 5
+    context = await tg.press(listed, button_text="Context 1")
+    assert context and all(m.message_thread_id == 5 for m in context)
+    page = (await tg.press(listed, button_text="▶"))[0]
+    assert page.edited and page.message_thread_id == 5
+
+
+async def test_a_command_for_another_bot_is_ignored_even_in_private(tg: Any) -> None:
+    assert await tg.send("/topic@otherbot drones") == []
+    assert len(await tg.send("/topic@corpusbot_test drones")) == 1
