@@ -4,6 +4,7 @@ where to POST, updates answered only with the right secret token header."""
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
@@ -13,7 +14,13 @@ import pytest
 from bot_helpers import assert_limits, quotes_in
 from conftest import assert_verbatim, markups_of, source_texts_of
 
-from bot.app import ALLOWED_UPDATES, WebhookSettings, build_application, serving
+from bot.app import (
+    ALLOWED_UPDATES,
+    WebhookSettings,
+    build_application,
+    serving,
+    webhook_settings,
+)
 from bot.fakeapi import USER_ID, FakeBotApi
 from bot.services import open_services
 
@@ -109,3 +116,33 @@ async def test_button_press_through_the_webhook_turns_the_page(hooked: Hooked) -
     edited = (await hooked.fake.drain(hooked.application))[0]
     assert edited.edited and edited.message_id == first.message_id
     assert hooked.fake.callback_answers and hooked.fake.callback_answers[-1].text is None
+
+
+async def test_settings_from_the_config_serve_and_check_a_generated_secret(
+    make_config: Any,
+) -> None:
+    port = free_port()
+    config = make_config(
+        telegram={
+            "mode": "webhook",
+            "webhook": {"url": PUBLIC_URL, "listen": "127.0.0.1", "port": port, "path": "/hook"},
+        }
+    )
+    settings = webhook_settings(config)
+    assert (settings.port, settings.path, settings.url) == (port, "/hook", PUBLIC_URL)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32,256}", settings.secret_token)  # none configured
+    assert webhook_settings(config).secret_token != settings.secret_token  # random each start
+    async with contextlib.AsyncExitStack() as stack:
+        fake = await stack.enter_async_context(FakeBotApi())
+        services = await stack.enter_async_context(open_services(config))
+        application = build_application(services, base_url=fake.base_url, token=fake.token)
+        async with serving(application, webhook=settings):
+            hooked = Hooked(fake, application, settings)
+            assert hooked.local_url.endswith(f":{port}/hook")
+            assert fake.calls_to("setWebhook")[0].params["secret_token"] == settings.secret_token
+            refused = await hooked.post(hooked.update("/random"), {HEADER: SECRET})
+            assert refused.status_code == 403
+            answered = await hooked.post(hooked.update("/random"), {HEADER: settings.secret_token})
+            assert answered.status_code == 200
+            assert len(await fake.drain(application)) == 1
+        assert fake.refusals == []
