@@ -52,9 +52,10 @@ def fts_match(text: str, joiner: str) -> str:
     return joiner.join(f'"{t}"' for t in tokens) or '""'
 
 
-def run_fts5(corpus: Path, limit: int) -> dict:
+def run_fts5(corpus: Path, limit: int, budget: float = float("inf")) -> dict:
     """Build an FTS5 (unicode61) table of the passages, then answer topics (AND of tokens) and
-    quotes (OR of tokens), bm25-ranked (`ORDER BY rank LIMIT 10`)."""
+    quotes (OR of tokens), bm25-ranked (`ORDER BY rank LIMIT 10`). Each kind stops after
+    `budget` seconds; `n` says how many queries ran."""
     rows = load_rows(corpus)
     queries = load_queries(corpus)
     path = corpus / "alternatives" / "fts5.sqlite3"
@@ -78,11 +79,15 @@ def run_fts5(corpus: Path, limit: int) -> dict:
 
     topic_ms, precision = [], []
     for query in queries["topic"][:limit]:
+        if sum(topic_ms) > budget * 1000:
+            break
         found, ms = ask(query["query"], " AND ")
         topic_ms.append(ms)
         precision.append(topic_precision([rows[i].text for i in found], query))
     quote_ms, right = [], 0
     for query in queries["quote"][:limit]:
+        if sum(quote_ms) > budget * 1000:
+            break
         found, ms = ask(query["query"], " OR ")
         quote_ms.append(ms)
         if found:

@@ -100,11 +100,12 @@ def measure(size: str, *, queries: int, rf_budget: float, commands: int, skip: s
             "cpus": __import__("os").cpu_count(),
             "platform": platform.platform(),
         },
+        "load_before": round(__import__("os").getloadavg()[0], 2),
         "build": run_worker("build", corpus),
         "serve": run_worker("serve", corpus, *q),
     }
     if "fts5" not in skip:
-        results["fts5"] = run_worker("fts5", corpus, *q)
+        results["fts5"] = run_worker("fts5", corpus, *q, "--budget", str(rf_budget))
     if "rapidfuzz" not in skip:
         results["rapidfuzz"] = run_worker("rapidfuzz", corpus, *q, "--budget", str(rf_budget))
     if "bot" not in skip:
@@ -211,7 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--smoke", action="store_true", help="quick 10k run for CI")
     parser.add_argument("--queries", type=int, help="per kind (default 200; smoke 60)")
-    parser.add_argument("--rf-budget", type=float, help="rapidfuzz seconds per kind")
+    parser.add_argument(
+        "--rf-budget", type=float, help="alternatives: seconds per kind (default 60; smoke 3)"
+    )
     parser.add_argument("--commands", type=int, help="bot throughput commands (default 2000)")
     parser.add_argument(
         "--skip", default="", help="comma-separated: fts5, rapidfuzz, bot (not in --smoke)"

@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--result", type=Path, required=True)
     parser.add_argument("--queries", type=int, default=200, help="per kind")
-    parser.add_argument("--budget", type=float, default=30.0, help="rapidfuzz: s per kind")
+    parser.add_argument("--budget", type=float, default=30.0, help="rapidfuzz, fts5: s per kind")
     parser.add_argument("--commands", type=int, default=2000, help="bot: commands sent")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args(argv)
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.kind == "fts5":
         from benchmarks.alternatives import run_fts5
 
-        result = run_fts5(args.corpus, args.queries)
+        result = run_fts5(args.corpus, args.queries, args.budget)
     elif args.kind == "rapidfuzz":
         from benchmarks.alternatives import run_rapidfuzz
 

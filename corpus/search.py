@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import tantivy
@@ -131,11 +131,33 @@ def _clauses(
     return tantivy.Query.boolean_query(clauses)
 
 
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def neighbours(word: str) -> set[str]:
+    """Every string one edit from `word` (delete, swap two neighbours, replace, insert)."""
+    letters = sorted(set(_ALPHABET) | set(word))
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    found = {a + b[1:] for a, b in cuts if b}
+    found |= {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+    found |= {a + c + b[1:] for a, b in cuts if b for c in letters}
+    found |= {a + c + b for a, b in cuts for c in letters}
+    found.discard(word)
+    return found
+
+
 async def spelling_fixes(store: Store, terms: Sequence[Term]) -> list[str]:
-    """Indexed spellings of query words the index lacks, so BM25 can rank fuzzy matches."""
+    """Indexed spellings of query words the index lacks, so BM25 can rank fuzzy matches:
+    for an ASCII word its commonest indexed neighbours (one edit away; a dictionary lookup
+    each), otherwise the commonest matching words of the passages the fuzzy query finds."""
     fixes: list[str] = []
     for term in terms:
         if not term.distance or store.searcher.doc_freq(TERMS_FIELD, term.stem) > 0:
+            continue
+        if term.stem.isascii():
+            freq = {n: store.searcher.doc_freq(TERMS_FIELD, n) for n in neighbours(term.stem)}
+            ranked_fixes = sorted((n for n in freq if freq[n] > 0), key=lambda n: (-freq[n], n))
+            fixes += ranked_fixes[:FIXES_PER_TERM]
             continue
         ranked = search_seqs(store, term_query(store.schema, term, fuzzy=True), FIX_POOL)
         passages = await store.by_seqs([seq for _, seq in ranked])
@@ -192,18 +214,51 @@ async def find_topic(store: Store, text: str, limit: int) -> TopicResult:
     pool = min(store.count, 2 * limit + 20)
     fixes = await spelling_fixes(store, terms)
     ranked = search_seqs(store, _clauses(store, terms, tantivy.Occur.Must, fixes), pool)
-    hits: list[Hit] = []
     if ranked:
-        passages = await store.by_seqs([seq for _, seq in ranked])
+        found = await store.by_seqs([seq for _, seq in ranked])
         best = ranked[0][0] or 1.0
         matcher = Matcher(terms)
-        for score, seq in ranked:
-            spans, matched = mark(passages[seq], terms, matcher)
-            rel = score / best if best > 0 else 1.0
-            hits.append(Hit(passages[seq], round(50 + 50 * rel, 1), None, None, spans, matched))
-    elif len(terms) > 1:
-        hits = await _fallback(store, terms, pool, fixes)
+        order = [found[seq] for _, seq in ranked]
+
+        def hit_at(i: int) -> Hit:
+            spans, matched = mark(order[i], terms, matcher)
+            rel = ranked[i][0] / best if best > 0 else 1.0
+            return Hit(order[i], round(50 + 50 * rel, 1), None, None, spans, matched)
+
+        return TopicResult(text, shown, tuple(_dedupe_first(order, hit_at, limit)))
+    hits = await _fallback(store, terms, pool, fixes) if len(terms) > 1 else []
     return TopicResult(text, shown, tuple(_dedupe(hits)[:limit]))
+
+
+def _dedupe_first(order: Sequence[Passage], hit_at: Callable[[int], Hit], limit: int) -> list[Hit]:
+    """`_dedupe([hit_at(i) for i in ...])[:limit]`, marking only the passages it needs."""
+    index = {p.id: i for i, p in enumerate(order)}
+    parent_of: dict[int, int] = {}
+    quotes_of: dict[int, list[int]] = {}
+    for i, p in enumerate(order):
+        if p.kind == "quote" and p.parent_id in index:
+            parent_of[i] = index[p.parent_id]
+            quotes_of.setdefault(index[p.parent_id], []).append(i)
+    made: dict[int, Hit] = {}
+
+    def hit(i: int) -> Hit:
+        if i not in made:
+            made[i] = hit_at(i)
+        return made[i]
+
+    def covers(quote: int, parent: int) -> bool:
+        return set(hit(quote).matched_terms) >= set(hit(parent).matched_terms)
+
+    kept: list[Hit] = []
+    for i in range(len(order)):
+        if len(kept) >= limit:
+            break
+        if i in parent_of and not covers(i, parent_of[i]):
+            continue  # a quote that misses words its paragraph holds
+        if any(covers(q, i) for q in quotes_of.get(i, ())):
+            continue  # a paragraph whose quote holds every word it matched
+        kept.append(hit(i))
+    return kept
 
 
 async def _fallback(
