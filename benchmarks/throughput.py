@@ -82,9 +82,12 @@ async def run_throughput(corpus: Path, commands: int, timeout: float = 300.0) ->
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
     texts = command_texts(corpus, commands)
+    config = load_config(corpus / "corpusbot.yaml")
+    # A fresh state store: the bot skips update ids it has seen, and each fake starts at 1.
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{config.state.path}{suffix}").unlink(missing_ok=True)
     config = dataclasses.replace(
-        load_config(corpus / "corpusbot.yaml"),
-        rate_limit=RateLimitConfig(user_per_minute=0, chat_per_minute=0),
+        config, rate_limit=RateLimitConfig(user_per_minute=0, chat_per_minute=0)
     )
     result: dict = {"mix": "date/topic/quote in turn", "users": USERS}
     async with FakeBotApi() as fake:
