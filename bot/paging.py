@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.render import Labels, Mode, render_hits
+from bot.render import Labels, Mode, hit_chunks, hit_head, pack, render_hits
 from bot.reply import AskContext, Button, ButtonAnswer, OutMessage
 from bot.services import Services
 from bot.state import Session, StoredHit
@@ -62,19 +62,30 @@ async def restore_hits(services: Services, session: Session) -> tuple[Hit, ...]:
 
 
 def plan_pages(view: ListView, labels: Labels, per_page: int) -> list[range]:
-    """Group the hits into pages of at most `per_page`, each one message when it can be."""
+    """Group the hits into pages of at most `per_page`, each one message when it can be.
+    Each hit is rendered once; a page grows while its chunks still pack into one message."""
+    chunks = [hit_chunks(hit, labels, mode=view.mode, head=head) for hit, head in heads(view)]
     pages: list[range] = []
     start = 0
-    while start < len(view.hits):
+    while start < len(chunks):
         end = start + 1
-        while end < len(view.hits) and end - start < per_page:
-            trial = render_page_html(view, labels, range(start, end + 1), len(pages))
-            if len(trial) > 1:
+        header = view.header(len(pages))
+        while end < len(chunks) and end - start < per_page:
+            trial = [chunk for k in range(start, end + 1) for chunk in chunks[k]]
+            if len(pack(trial, header=header)) > 1:
                 break
             end += 1
         pages.append(range(start, end))
         start = end
     return pages
+
+
+def heads(view: ListView) -> list[tuple[Hit, str]]:
+    """Each hit with the head it is shown under: its number, and its score unless plain."""
+    scores = view.mode != "plain"
+    return [
+        (hit, hit_head(i + 1, hit.score if scores else None)) for i, hit in enumerate(view.hits)
+    ]
 
 
 def render_page_html(view: ListView, labels: Labels, rows: range, page: int) -> list[str]:

@@ -102,6 +102,7 @@ class StateStore:
         db = await aiosqlite.connect(path)
         try:
             await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable but for a power cut
             await db.executescript(SCHEMA)
             await db.commit()
         except BaseException:
