@@ -1,9 +1,11 @@
 """Quote lookup: find the span of a passage closest to the words a user remembers.
 
-Candidates come from tantivy (BM25 OR over the rarest query words, fuzzy for words the index
-lacks); rapidfuzz ranks them, then the best span inside the best few is found on whole words
-and scored with `fuzz.ratio` on the normalised words (0..100). `verbatim` means the same
-words after normalisation; `close` means a score at or above the threshold.
+Candidates come from tantivy: BM25 OR over the rarest query words (fuzzy for words the index
+lacks when few are known), first only the few rarest while their postings stay small, then,
+unless that found a span scoring at least `QUICK_SCORE` (and the threshold), the six rarest.
+A coarse `partial_ratio` picks the few closest candidates; in each the best span is found
+on whole words and scored with `fuzz.ratio` on the normalised words (0..100). `verbatim`
+means the same words after normalisation; `close` means a score at or above the threshold.
 """
 
 from __future__ import annotations
@@ -12,18 +14,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import tantivy
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
+from rapidfuzz.utils import default_process
 
 from corpus.index import TERMS_FIELD, Store
 from corpus.model import DiffOp, Hit, Passage, QuoteResult
-from corpus.normalize import Token, stem, tokenize, words
+from corpus.normalize import Token, stem, tokenize
 from corpus.search import search_seqs
 
 RARE_TERMS = 6
+MIN_RARE = 3
+FUZZY_BELOW = 4
+QUICK_POSTINGS = 10_000
+QUICK_SCORE = 85.0
 FUZZY_TERMS = 3
 CANDIDATES = 50
-REFINED = 10
+MAX_REFINED = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +42,23 @@ class Span:
     last: int
 
 
-def _candidate_query(store: Store, asked: Sequence[str]) -> tantivy.Query | None:
+def _candidate_query(
+    store: Store, asked: Sequence[str], budget: int | None = None
+) -> tuple[tantivy.Query | None, tuple[str, ...]]:
+    """BM25 OR over the rarest known query words (while their postings stay within `budget`,
+    at least `MIN_RARE` of them), plus fuzzy terms for unknown words when few are known."""
     stems = list(dict.fromkeys(stem(w) for w in asked))
     freq = {s: store.searcher.doc_freq(TERMS_FIELD, s) for s in stems}
-    rare = sorted((s for s in stems if freq[s] > 0), key=lambda s: freq[s])[:RARE_TERMS]
-    unknown = [s for s in stems if freq[s] == 0 and len(s) > 3][:FUZZY_TERMS]
+    known = sorted((s for s in stems if freq[s] > 0), key=lambda s: freq[s])
+    rare: list[str] = []
+    postings = 0
+    for s in known[:RARE_TERMS]:
+        if budget is not None and len(rare) >= MIN_RARE and postings + freq[s] > budget:
+            break
+        rare.append(s)
+        postings += freq[s]
+    fuzzy = len(known) < FUZZY_BELOW
+    unknown = [s for s in stems if freq[s] == 0 and len(s) > 3][:FUZZY_TERMS] if fuzzy else []
     clauses = [
         (tantivy.Occur.Should, tantivy.Query.term_query(store.schema, TERMS_FIELD, s)) for s in rare
     ]
@@ -50,7 +69,8 @@ def _candidate_query(store: Store, asked: Sequence[str]) -> tantivy.Query | None
         )
         for s in unknown
     ]
-    return tantivy.Query.boolean_query(clauses) if clauses else None
+    query = tantivy.Query.boolean_query(clauses) if clauses else None
+    return query, (*rare, *unknown)
 
 
 def best_span(asked: str, norms: Sequence[str]) -> Span:
@@ -120,26 +140,34 @@ def word_diff(
     return tuple(ops)
 
 
-async def find_quote(store: Store, text: str, limit: int, threshold: float) -> QuoteResult:
-    """The passages holding the span closest to `text`, best first, with a verdict."""
-    asked_tokens = tokenize(text)
-    asked_norms = [t.norm for t in asked_tokens]
-    query = _candidate_query(store, asked_norms) if asked_tokens and limit > 0 else None
-    ranked = search_seqs(store, query, CANDIDATES) if query is not None else []
-    if not ranked:
-        return QuoteResult(text, "not_found", ())
-    passages = await store.by_seqs([seq for _, seq in ranked])
-    asked = " ".join(asked_norms)
-    coarse = sorted(
-        enumerate(ranked),
-        key=lambda item: (
-            -fuzz.partial_ratio(asked, " ".join(words(passages[item[1][1]].text))),
-            item[0],
-        ),
-    )[:REFINED]
+async def _texts(store: Store, seqs: Sequence[int]) -> dict[int, str]:
+    """The text of each passage, without building `Passage` objects for ones we discard."""
+    marks = ", ".join("?" * len(seqs))
+    rows = store.db.execute(f"SELECT seq, text FROM passages WHERE seq IN ({marks})", seqs)
+    return dict(rows.fetchall())
+
+
+async def _refine(
+    store: Store,
+    asked: str,
+    asked_norms: Sequence[str],
+    ranked: Sequence[tuple[float, int]],
+    refined: int,
+) -> list[tuple[float, bool, int, Passage, list[Token]]]:
+    """The best span of each of the candidates that look closest on a coarse score."""
+    seqs = [seq for _, seq in ranked]
+    texts = await _texts(store, seqs)
+    choices = [default_process(texts.get(seq, "")) for seq in seqs]
+    coarse = process.extract(
+        asked, choices, scorer=fuzz.partial_ratio, processor=None, limit=refined
+    )
+    order = sorted(coarse, key=lambda item: (-item[1], item[2]))  # ties: BM25 order
+    passages = await store.by_seqs([seqs[i] for _, _, i in order])
     found = []
-    for rank, (_, seq) in coarse:
-        passage = passages[seq]
+    for _, _, rank in order:
+        passage = passages.get(seqs[rank])
+        if passage is None:
+            continue
         tokens = tokenize(passage.text)
         if not tokens:
             continue
@@ -147,6 +175,31 @@ async def find_quote(store: Store, text: str, limit: int, threshold: float) -> Q
         window = tokens[span.first : span.last + 1]
         exact = [t.norm for t in window] == asked_norms
         found.append((100.0 if exact else round(span.score, 1), exact, rank, passage, window))
+    return found
+
+
+async def find_quote(store: Store, text: str, limit: int, threshold: float) -> QuoteResult:
+    """The passages holding the span closest to `text`, best first, with a verdict."""
+    asked_tokens = tokenize(text)
+    asked_norms = [t.norm for t in asked_tokens]
+    if not asked_tokens or limit <= 0:
+        return QuoteResult(text, "not_found", ())
+    asked = " ".join(asked_norms)
+    found: list[tuple[float, bool, int, Passage, list[Token]]] = []
+    searched: tuple[str, ...] | None = None
+    # First the few rarest words (cheap); when that finds no clearly good span, all six.
+    for budget in (QUICK_POSTINGS, None):
+        query, terms = _candidate_query(store, asked_norms, budget)
+        if terms == searched:
+            break  # the full search would ask the same
+        searched = terms
+        ranked = search_seqs(store, query, CANDIDATES) if query is not None else []
+        refined = min(limit, MAX_REFINED)
+        found = await _refine(store, asked, asked_norms, ranked, refined) if ranked else []
+        if found and max(f[0] for f in found) >= max(threshold, QUICK_SCORE):
+            break
+    if not found:
+        return QuoteResult(text, "not_found", ())
     found.sort(key=lambda f: (-f[0], not f[1], f[3].kind != "quote", f[2]))
     hits: list[Hit] = []
     spans: set[tuple[int, int]] = set()
