@@ -17,14 +17,33 @@ from typing import Any
 import pytest
 import yaml
 
+from corpus.library import Library
+from corpus.model import EmbeddedSpec, SourceSpec
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 DEFAULT_CONFIG = ROOT / "config" / "corpusbot.yaml"
+THREADS = "000_0e2a154100ffc278.txt"
+ARTICLE = "004_587f944356045ec1.txt"
 ELLIPSIS = "…"
 POLL_TIMEOUT = 1  # seconds of long polling per getUpdates in tests
 
 _BLOCKQUOTE_RE = re.compile(r"<blockquote(?:\s+expandable)?>(.*?)</blockquote>", re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]*>")
+
+
+def seed_specs(folder: Path = SEEDS) -> tuple[SourceSpec, ...]:
+    """The bundled seeds, configured as in config/corpusbot.yaml."""
+    return (
+        SourceSpec(folder / THREADS, "thread_dump", "Volodymyr Zelensky", year=2025),
+        SourceSpec(
+            folder / ARTICLE,
+            "article",
+            "Unknown author",
+            title="Opinion article",
+            embedded=(EmbeddedSpec((3, 5, 6, 7, 8), "Volodymyr Zelensky", "statement on X"),),
+        ),
+    )
 
 
 def write_seed_config(
@@ -193,3 +212,10 @@ async def bot(seed_config: Any) -> AsyncIterator[RunningBot]:
     """The bot on the default seed config, serving through a fresh fake Bot API."""
     async with running_bot(seed_config) as running:
         yield running
+
+
+@pytest.fixture
+async def library(tmp_path: Path) -> AsyncIterator[Library]:
+    lib = await Library.open(seed_specs(), tmp_path / "index.sqlite3")
+    yield lib
+    await lib.close()

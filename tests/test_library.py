@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from conftest import seed_specs
 
 from corpus.errors import CorpusError, SourceError
-from corpus.index import content_hash, open_store, read_digests
+from corpus.index import BuildProgress, content_hash, open_store, read_digests
 from corpus.library import Library, known_speakers
-from corpus.model import EmbeddedSpec, SourceSpec
+from corpus.model import SourceSpec
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 THREADS = "000_0e2a154100ffc278.txt"
 ARTICLE = "004_587f944356045ec1.txt"
-
-
-def seed_specs(folder: Path = SEEDS) -> tuple[SourceSpec, ...]:
-    """The bundled seeds, configured as in config/corpusbot.yaml."""
-    return (
-        SourceSpec(folder / THREADS, "thread_dump", "Volodymyr Zelensky", year=2025),
-        SourceSpec(
-            folder / ARTICLE,
-            "article",
-            "Unknown author",
-            title="Opinion article",
-            embedded=(EmbeddedSpec((3, 5, 6, 7, 8), "Volodymyr Zelensky", "statement on X"),),
-        ),
-    )
 
 
 def copy_seeds(folder: Path) -> tuple[SourceSpec, ...]:
@@ -39,13 +25,6 @@ def copy_seeds(folder: Path) -> tuple[SourceSpec, ...]:
     return seed_specs(folder)
 
 
-@pytest.fixture
-async def library(tmp_path: Path) -> AsyncIterator[Library]:
-    lib = await Library.open(seed_specs(), tmp_path / "index.sqlite3")
-    yield lib
-    await lib.close()
-
-
 async def all_ids(lib: Library) -> list[str]:
     found = await lib.by_date("2025")
     return [h.passage.id for h in found.hits]
@@ -53,10 +32,17 @@ async def all_ids(lib: Library) -> list[str]:
 
 async def test_first_open_builds_and_second_reuses(tmp_path: Path) -> None:
     path = tmp_path / "index.sqlite3"
-    progress: list[tuple[int, int]] = []
-    first = await Library.open(seed_specs(), path, progress=lambda d, t: progress.append((d, t)))
+    progress: list[BuildProgress] = []
+    first = await Library.open(seed_specs(), path, progress=progress.append)
     assert first.report.rebuilt is True
-    assert progress and progress[-1][0] == progress[-1][1] == 66
+    stages = [p.stage for p in progress]
+    assert stages[0] == "parsing" and stages[-1] == "done" and "finishing" in stages
+    assert stages.count("indexing") == len(seed_specs())
+    last = progress[-1]
+    assert last.passages == 66 and last.sources_done == last.sources_total == len(seed_specs())
+    assert last.bytes_done == last.bytes_total == sum(s.path.stat().st_size for s in seed_specs())
+    done = [p.passages for p in progress]
+    assert done == sorted(done)
     ids = await all_ids(first)
     await first.close()
     second = await Library.open(seed_specs(), path)

@@ -3,36 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from corpus.errors import QueryError
 from corpus.library import Library
-from corpus.model import EmbeddedSpec, PassageDate, SourceSpec
+from corpus.model import PassageDate, SourceSpec
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 THREADS = SEEDS / "000_0e2a154100ffc278.txt"
-
-
-def seed_specs() -> tuple[SourceSpec, ...]:
-    return (
-        SourceSpec(THREADS, "thread_dump", "Volodymyr Zelensky", year=2025),
-        SourceSpec(
-            SEEDS / "004_587f944356045ec1.txt",
-            "article",
-            "Unknown author",
-            embedded=(EmbeddedSpec((3, 5, 6, 7, 8), "Volodymyr Zelensky"),),
-        ),
-    )
-
-
-@pytest.fixture
-async def library(tmp_path: Path) -> AsyncIterator[Library]:
-    lib = await Library.open(seed_specs(), tmp_path / "index.sqlite3")
-    yield lib
-    await lib.close()
 
 
 def lines_under(header: str) -> list[str]:

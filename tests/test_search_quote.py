@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
+from conftest import seed_specs
 
 from corpus.library import Library
-from corpus.model import DiffOp, EmbeddedSpec, SourceSpec
+from corpus.model import DiffOp
 from corpus.quote import best_span
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 THREADS = "000_0e2a154100ffc278.txt"
 ARTICLE = "004_587f944356045ec1.txt"
-
-
-def seed_specs() -> tuple[SourceSpec, ...]:
-    return (
-        SourceSpec(SEEDS / THREADS, "thread_dump", "Volodymyr Zelensky", 2025),
-        SourceSpec(
-            SEEDS / ARTICLE,
-            "article",
-            "Unknown author",
-            embedded=(EmbeddedSpec((3, 5, 6, 7, 8), "Volodymyr Zelensky"),),
-        ),
-    )
-
-
-@pytest.fixture
-async def library(tmp_path: Path) -> AsyncIterator[Library]:
-    lib = await Library.open(seed_specs(), tmp_path / "index.sqlite3")
-    yield lib
-    await lib.close()
 
 
 def span_of(lib: Library, hit: object) -> str:

@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
 from corpus.library import Library
-from corpus.model import EmbeddedSpec, SourceSpec, TopicResult
+from corpus.model import TopicResult
 from corpus.normalize import tokenize
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-
-def seed_specs() -> tuple[SourceSpec, ...]:
-    return (
-        SourceSpec(SEEDS / "000_0e2a154100ffc278.txt", "thread_dump", "Volodymyr Zelensky", 2025),
-        SourceSpec(
-            SEEDS / "004_587f944356045ec1.txt",
-            "article",
-            "Unknown author",
-            embedded=(EmbeddedSpec((3, 5, 6, 7, 8), "Volodymyr Zelensky"),),
-        ),
-    )
-
-
-@pytest.fixture
-async def library(tmp_path: Path) -> AsyncIterator[Library]:
-    lib = await Library.open(seed_specs(), tmp_path / "index.sqlite3")
-    yield lib
-    await lib.close()
 
 
 def highlighted(lib: Library, result: TopicResult) -> list[list[str]]:
