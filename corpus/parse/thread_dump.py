@@ -11,27 +11,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from corpus.dates import MONTH_NAMES
 from corpus.model import ParseWarning, Passage, PassageDate, SourceSpec, ThreadRef
 from corpus.parse.common import Line, PassageIds, iter_lines, trim_span
 
 MONTHS: dict[str, int] = {}
-for _number, _name in enumerate(
-    (
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ),
-    start=1,
-):
+for _number, _name in enumerate(MONTH_NAMES, start=1):
     MONTHS[_name] = _number
     MONTHS[_name[:3]] = _number
 MONTHS["sept"] = 9
