@@ -10,6 +10,7 @@ relative to the best; k of n words found in the band 50(k-1)/n .. 50k/n.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import tantivy
 from rapidfuzz.distance import OSA
 
-from corpus.index import SEQ_FIELD, TERMS_FIELD, Store
+from corpus.index import PASSAGE_SELECT, SEQ_FIELD, TERMS_FIELD, Store, passage_from_row
 from corpus.model import Hit, Passage, TopicResult
 from corpus.normalize import _WORD_RE as WORD_RE
 from corpus.normalize import STOP_WORDS, fold, stem, words
@@ -44,6 +45,22 @@ class Term:
         if indexed == self.stem:
             return True
         return self.distance > 0 and OSA.distance(indexed, self.stem, score_cutoff=1) <= 1
+
+
+_INDEXED: dict[str, str] = {}
+_INDEXED_MAX = 500_000
+
+
+def indexed_form(raw: str) -> str:
+    """A written word as the index holds it (folded, stemmed; "" for none), remembered
+    across queries: the words of passages repeat a lot."""
+    found = _INDEXED.get(raw)
+    if found is None:
+        if len(_INDEXED) >= _INDEXED_MAX:
+            _INDEXED.clear()
+        norm = fold(raw)
+        found = _INDEXED[raw] = stem(norm) if norm else ""
+    return found
 
 
 class Matcher:
@@ -75,8 +92,8 @@ class Matcher:
         """The terms a word as written in a passage matches (folded and stemmed once)."""
         found = self._surface.get(raw)
         if found is None:
-            norm = fold(raw)
-            found = self._surface[raw] = self(stem(norm)) if norm else ()
+            indexed = indexed_form(raw)
+            found = self._surface[raw] = self(indexed) if indexed else ()
         return found
 
     def indexed(self, raw: str) -> str | None:
@@ -146,6 +163,24 @@ def neighbours(word: str) -> set[str]:
     return found
 
 
+VOCABULARY_LIMIT = 2_000_000
+_VOCABULARIES: dict[str, dict[str, int]] = {}
+
+
+def vocabulary(store: Store) -> dict[str, int]:
+    """The index's commonest terms with their document counts, read once per index (one
+    walk of the term dictionary; 20 ms for 13k terms at 1M passages), so checking the
+    hundreds of one-edit neighbours of a misspelt word costs a dict lookup each."""
+    key = str(store.directory)
+    found = _VOCABULARIES.get(key)
+    if found is None:
+        if len(_VOCABULARIES) >= 2:
+            _VOCABULARIES.clear()  # an old index after a reload
+        terms = store.searcher.terms_with_prefix(TERMS_FIELD, "", limit=VOCABULARY_LIMIT)
+        found = _VOCABULARIES[key] = dict(terms)
+    return found
+
+
 async def spelling_fixes(store: Store, terms: Sequence[Term]) -> list[str]:
     """Indexed spellings of query words the index lacks, so BM25 can rank fuzzy matches:
     for an ASCII word its commonest indexed neighbours (one edit away; a dictionary lookup
@@ -155,8 +190,9 @@ async def spelling_fixes(store: Store, terms: Sequence[Term]) -> list[str]:
         if not term.distance or store.searcher.doc_freq(TERMS_FIELD, term.stem) > 0:
             continue
         if term.stem.isascii():
-            freq = {n: store.searcher.doc_freq(TERMS_FIELD, n) for n in neighbours(term.stem)}
-            ranked_fixes = sorted((n for n in freq if freq[n] > 0), key=lambda n: (-freq[n], n))
+            known = vocabulary(store)
+            freq = {n: known[n] for n in neighbours(term.stem) if n in known}
+            ranked_fixes = sorted(freq, key=lambda n: (-freq[n], n))
             fixes += ranked_fixes[:FIXES_PER_TERM]
             continue
         ranked = search_seqs(store, term_query(store.schema, term, fuzzy=True), FIX_POOL)
@@ -171,23 +207,51 @@ async def spelling_fixes(store: Store, terms: Sequence[Term]) -> list[str]:
     return fixes
 
 
-def mark(
-    passage: Passage, terms: Sequence[Term], matcher: Matcher | None = None
+_ASCII_SPLIT = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not c.isalnum() and c not in "'`"}
+)
+_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['`][A-Za-z0-9]+)*")  # WORD_RE on ASCII text
+
+
+def written_words(text: str) -> list[str]:
+    """`WORD_RE.findall(text)`, faster for ASCII text (cut at punctuation, then split)."""
+    if not text.isascii():
+        return WORD_RE.findall(text)
+    found: list[str] = []
+    for piece in text.translate(_ASCII_SPLIT).split():
+        if "'" in piece or "`" in piece:
+            found += _ASCII_WORD_RE.findall(piece)
+        else:
+            found.append(piece)
+    return found
+
+
+def mark_text(
+    text: str, base: int, terms: Sequence[Term], matcher: Matcher
 ) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
-    """Absolute spans of the passage's words that match a term, and the terms matched."""
-    matcher = matcher or Matcher(terms)
+    """Absolute spans of the words of `text` (at `base`) that match a term, and the terms
+    matched."""
     spans: list[tuple[int, int]] = []
     matched: set[str] = set()
-    text, at, base = passage.text, 0, passage.start
-    for raw in WORD_RE.findall(text):  # the words `tokenize` finds, without Token objects
+    memo, surface, find, at = matcher._surface, matcher.surface, text.find, 0
+    for raw in written_words(text):  # the words `tokenize` finds, without Token objects
         # Between two words lie no word characters, so the next word is the next occurrence.
-        start = text.find(raw, at)
+        start = find(raw, at)
         at = start + len(raw)
-        hit = matcher.surface(raw)
+        hit = memo.get(raw)
+        if hit is None:
+            hit = surface(raw)
         if hit:
             spans.append((base + start, base + at))
             matched.update(hit)
     return tuple(spans), tuple(t.word for t in terms if t.word in matched)
+
+
+def mark(
+    passage: Passage, terms: Sequence[Term], matcher: Matcher | None = None
+) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
+    """Absolute spans of the passage's words that match a term, and the terms matched."""
+    return mark_text(passage.text, passage.start, terms, matcher or Matcher(terms))
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
@@ -215,41 +279,63 @@ async def find_topic(store: Store, text: str, limit: int) -> TopicResult:
     fixes = await spelling_fixes(store, terms)
     ranked = search_seqs(store, _clauses(store, terms, tantivy.Occur.Must, fixes), pool)
     if ranked:
-        found = await store.by_seqs([seq for _, seq in ranked])
+        rows = await _rows(store, [seq for _, seq in ranked])
+        ranked = [(score, seq) for score, seq in ranked if seq in rows]
+        order = [rows[seq] for _, seq in ranked]
         best = ranked[0][0] or 1.0
         matcher = Matcher(terms)
-        order = [found[seq] for _, seq in ranked]
+        marks: dict[int, tuple[tuple[tuple[int, int], ...], tuple[str, ...]]] = {}
 
-        def hit_at(i: int) -> Hit:
-            spans, matched = mark(order[i], terms, matcher)
+        def matched_at(i: int) -> tuple[str, ...]:
+            if i not in marks:
+                marks[i] = mark_text(order[i][_TEXT], order[i][_START], terms, matcher)
+            return marks[i][1]
+
+        hits = []
+        for i in _dedupe_first(order, matched_at, limit):
+            matched_at(i)
             rel = ranked[i][0] / best if best > 0 else 1.0
-            return Hit(order[i], round(50 + 50 * rel, 1), None, None, spans, matched)
-
-        return TopicResult(text, shown, tuple(_dedupe_first(order, hit_at, limit)))
+            spans, matched = marks[i]
+            passage = passage_from_row(order[i])
+            hits.append(Hit(passage, round(50 + 50 * rel, 1), None, None, spans, matched))
+        return TopicResult(text, shown, tuple(hits))
     hits = await _fallback(store, terms, pool, fixes) if len(terms) > 1 else []
     return TopicResult(text, shown, tuple(_dedupe(hits)[:limit]))
 
 
-def _dedupe_first(order: Sequence[Passage], hit_at: Callable[[int], Hit], limit: int) -> list[Hit]:
-    """`_dedupe([hit_at(i) for i in ...])[:limit]`, marking only the passages it needs."""
-    index = {p.id: i for i, p in enumerate(order)}
+# Positions in a passage row (`PASSAGE_SELECT` order) that ranking reads before a `Passage`.
+_COLUMNS = [c.strip() for c in PASSAGE_SELECT.split("SELECT", 1)[1].split(" FROM ")[0].split(",")]
+_ID, _START, _TEXT, _KIND, _PARENT = map(
+    _COLUMNS.index, ("id", "start", "text", "kind", "parent_id")
+)
+
+
+async def _rows(store: Store, seqs: Sequence[int]) -> dict[int, tuple[object, ...]]:
+    """The passage rows for `seqs` in one query, as tuples (a `Passage` is built only for
+    the rows kept)."""
+    marks = ", ".join("?" * len(seqs))
+    rows = store.db.execute(f"{PASSAGE_SELECT} WHERE seq IN ({marks})", seqs).fetchall()
+    return {row[0]: row for row in rows}
+
+
+def _dedupe_first(
+    order: Sequence[Sequence[object]], matched_at: Callable[[int], tuple[str, ...]], limit: int
+) -> list[int]:
+    """Indices of `_dedupe(hits)[:limit]` over rows in rank order, marking only the rows
+    it needs: a quote and its parent both hit, keep the quote only when it holds every
+    matched word, else the parent."""
+    index = {row[_ID]: i for i, row in enumerate(order)}
     parent_of: dict[int, int] = {}
     quotes_of: dict[int, list[int]] = {}
-    for i, p in enumerate(order):
-        if p.kind == "quote" and p.parent_id in index:
-            parent_of[i] = index[p.parent_id]
-            quotes_of.setdefault(index[p.parent_id], []).append(i)
-    made: dict[int, Hit] = {}
-
-    def hit(i: int) -> Hit:
-        if i not in made:
-            made[i] = hit_at(i)
-        return made[i]
+    for i, row in enumerate(order):
+        if row[_KIND] == "quote" and row[_PARENT] in index:
+            parent_of[i] = index[row[_PARENT]]  # type: ignore[index]
+            quotes_of.setdefault(index[row[_PARENT]], []).append(i)  # type: ignore[index]
 
     def covers(quote: int, parent: int) -> bool:
-        return set(hit(quote).matched_terms) >= set(hit(parent).matched_terms)
+        return set(matched_at(quote)) >= set(matched_at(parent))
 
-    kept: list[Hit] = []
+    kept: list[int] = []
     for i in range(len(order)):
         if len(kept) >= limit:
             break
@@ -257,7 +343,7 @@ def _dedupe_first(order: Sequence[Passage], hit_at: Callable[[int], Hit], limit:
             continue  # a quote that misses words its paragraph holds
         if any(covers(q, i) for q in quotes_of.get(i, ())):
             continue  # a paragraph whose quote holds every word it matched
-        kept.append(hit(i))
+        kept.append(i)
     return kept
 
 
