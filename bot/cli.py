@@ -22,7 +22,7 @@ from bot.reply import AskContext, Reply
 from bot.router import answer
 from bot.services import RateLimiter, open_services
 from corpus.errors import CorpusError
-from corpus.library import Library
+from corpus.library import BuildProgress, Library, Progress
 from corpus.model import BuildReport, Hit
 
 ASK_CONTEXT = AskContext(chat_id=1, user_id=1, chat_type="private", bot_username="corpusbot")
@@ -125,18 +125,35 @@ async def run_index(config: Config, *, force: bool, out: TextIO) -> int:
     return 0
 
 
-def progress_printer() -> Any:
-    """Progress on stderr for long builds, only when a person watches."""
-    if not sys.stderr.isatty():
+def progress_printer(stream: TextIO | None = None) -> Progress | None:
+    """Build progress on stderr (parsing included), only when a person watches; a build
+    over under a megabyte of sources stays quiet."""
+    out = stream or sys.stderr
+    if stream is None and not out.isatty():
         return None
-    step = {"next": 0}
+    last = [-1.0]
 
-    def show(done: int, total: int) -> None:
-        if total >= 10_000 and (done >= step["next"] or done == total):
-            step["next"] = done + total // 20
-            print(f"\rindexing {done}/{total} passages", end="", file=sys.stderr, flush=True)
-            if done == total:
-                print(file=sys.stderr)
+    def show(p: BuildProgress) -> None:
+        if p.bytes_total < 1_000_000:
+            return
+        busy = p.stage == "indexing" and p.sources_done < p.sources_total
+        if busy and p.seconds - last[0] < 0.2:
+            return
+        last[0] = p.seconds
+        share = p.bytes_done / p.bytes_total if p.bytes_total else 1.0
+        if p.stage == "parsing":
+            line = f"indexing {p.sources_total} sources ({p.bytes_total / 1e6:,.0f} MB)…"
+        elif p.stage == "indexing":
+            line = (
+                f"indexing {share:4.0%}: {p.sources_done}/{p.sources_total} sources, "
+                f"{p.passages:,} passages, {p.seconds:.0f} s"
+            )
+        elif p.stage == "finishing":
+            line = f"indexing 100%: {p.passages:,} passages; sorting and saving…"
+        else:
+            line = f"indexed {p.passages:,} passages in {p.seconds:.1f} s"
+        end = "\n" if p.stage == "done" else ""
+        print(f"\r{line:<72}", end=end, file=out, flush=True)
 
     return show
 

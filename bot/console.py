@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from bot.fakeapi import CallbackAnswer, FakeBotApi, InlineAnswer, SentMessage
 from bot.render import to_terminal
 from corpus.errors import CorpusError
+from corpus.index import BuildProgress, Progress
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -215,18 +216,32 @@ async def banner(services: Services, out: TextIO, bot_username: str) -> None:
     say()
 
 
-def _progress_printer(out: TextIO) -> Callable[[int, int], None]:
-    """Show that a first index build is under way (once, then at most every 2 s)."""
+def _progress_printer(out: TextIO) -> Progress:
+    """Show that a first index build is under way, parsing included (at once, then at most
+    every 2 s, then when it sorts and saves, and when it is done)."""
     last = [0.0]
 
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if last[0] == 0.0 or now - last[0] >= 2.0 or done >= total:
-            if last[0] == 0.0:
-                print("Building the search index (first run)…", file=out, flush=True)
-            elif total:
-                print(f"  indexed {done}/{total} passages", file=out, flush=True)
-            last[0] = now
+    def progress(p: BuildProgress) -> None:
+        if p.stage == "parsing":
+            print(
+                f"Building the search index (first run): {p.sources_total} sources, "
+                f"{p.bytes_total / 1e6:,.1f} MB…",
+                file=out,
+                flush=True,
+            )
+            last[0] = p.seconds
+        elif p.stage == "indexing" and p.seconds - last[0] >= 2.0:
+            print(
+                f"  {p.bytes_done / max(p.bytes_total, 1):.0%}: {p.sources_done}/"
+                f"{p.sources_total} sources, {p.passages:,} passages, {p.seconds:.0f} s",
+                file=out,
+                flush=True,
+            )
+            last[0] = p.seconds
+        elif p.stage == "finishing" and p.seconds >= 2.0:
+            print(f"  {p.passages:,} passages read; sorting and saving…", file=out, flush=True)
+        elif p.stage == "done":
+            print(f"  index built in {p.seconds:.1f} s.", file=out, flush=True)
 
     return progress
 

@@ -15,6 +15,10 @@ class SourceError(CorpusError):
         super().__init__(f"{where}: {message}")
         self.source = source
         self.line = line
+        self.message = message
+
+    def __reduce__(self) -> tuple[object, ...]:  # picklable: index builds parse in processes
+        return (type(self), (self.source, self.line, self.message))
 
 
 class IndexBuildError(CorpusError):

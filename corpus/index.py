@@ -10,20 +10,25 @@ mid-build never leaves a broken index; anything missing, stale or unreadable is 
 
 from __future__ import annotations
 
-import asyncio
+import collections
 import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
+import itertools
 import json
+import multiprocessing
 import os
 import secrets
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import tantivy
 
@@ -36,16 +41,21 @@ from corpus.model import (
     SourceSpec,
     ThreadRef,
 )
-from corpus.normalize import index_terms
+from corpus.normalize import _SPLIT_TABLE, stem, words
+from corpus.parse import parse_source
 
 FORMAT_VERSION = 1
 TERMS_FIELD = "terms"
 SEQ_FIELD = "seq"
-BATCH = 5000
-WRITER_HEAP = 256_000_000
+WRITER_HEAP = 400_000_000  # tantivy's indexing memory, split among its threads
+WRITER_THREADS = 1  # tantivy indexes on its own thread while Python feeds it
+BUILD_WORKERS = 2  # parsing processes for a large corpus
+PARALLEL_BYTES = 4_000_000  # below this many source bytes, parse in this process
+AHEAD = 4  # sources handed to the workers before their results are consumed
+BUILD_CACHE_KIB = 131_072  # SQLite page cache while building (sorting for CREATE INDEX)
+RACY_NS = 2_000_000_000  # a file modified this recently is hashed again at the next start
+FILE_STATS_KEY = "file_stats"
 STALE_TMP_SECONDS = 3600.0
-
-Progress = Callable[[int, int], None]
 
 _PASSAGE_COLUMNS = (
     "seq, id, source, start, end_, text, line, speaker, kind, year, month, day, inferred, "
@@ -79,11 +89,20 @@ class SourceDigest:
     sha256: str
 
 
-def read_digests(specs: Sequence[SourceSpec]) -> tuple[SourceDigest, ...]:
-    """Hash every source file; `SourceError` when one cannot be read."""
+def read_digests(
+    specs: Sequence[SourceSpec], known: Mapping[str, tuple[int, int, str]] | None = None
+) -> tuple[SourceDigest, ...]:
+    """Each source file's SHA-256; `SourceError` when one cannot be read. A file whose size
+    and mtime_ns equal those `known` (path -> (size, mtime_ns, sha256), as the last build saw
+    them) keeps its known hash unread; any other file is read and hashed."""
     digests = []
     for spec in specs:
         try:
+            if known and (seen := known.get(str(spec.path))):
+                stat = spec.path.stat()
+                if seen[0] >= 0 and seen[1] >= 0 and (stat.st_size, stat.st_mtime_ns) == seen[:2]:
+                    digests.append(SourceDigest(spec, seen[2]))
+                    continue
             data = spec.path.read_bytes()
         except OSError as err:
             raise SourceError(spec.name, None, f"cannot read {spec.path}: {err.strerror}") from err
@@ -144,16 +163,26 @@ def _passage_row(p: Passage, seq: int) -> tuple[object, ...]:
     )  # fmt: skip
 
 
+_DATES: dict[tuple[object, ...], PassageDate] = {}  # few distinct dates: share the objects
+
+
 def passage_from_row(row: Sequence[object]) -> Passage:
-    """A `Passage` from a row selected with `PASSAGE_SELECT`."""
+    """A `Passage` from a row selected with `PASSAGE_SELECT` (positional arguments in the
+    field order of `Passage`: this runs for every row a lookup shows)."""
     (seq, pid, source, start, end, text, line, speaker, kind, year, month, day, inferred,
      _md, _ymd, _ym, tn, th, tc, tr, tp, ts, paragraph, parent_id, note) = row  # fmt: skip
-    date = PassageDate(year, month, day, bool(inferred)) if year is not None else None  # type: ignore[arg-type]
+    date = None
+    if year is not None:
+        date = _DATES.get((year, month, day, inferred))
+        if date is None:
+            if len(_DATES) >= 100_000:
+                _DATES.clear()
+            date = PassageDate(year, month, day, bool(inferred))  # type: ignore[arg-type]
+            _DATES[(year, month, day, inferred)] = date
     thread = ThreadRef(tn, th, tc, tr, tp, ts) if tn is not None else None  # type: ignore[arg-type]
     return Passage(
-        id=pid, source=source, start=start, end=end, text=text, line=line,  # type: ignore[arg-type]
-        speaker=speaker, kind=kind, date=date, thread=thread, paragraph=paragraph,  # type: ignore[arg-type]
-        parent_id=parent_id, note=note, seq=seq,  # type: ignore[arg-type]
+        pid, source, start, end, text, line, speaker, kind,  # type: ignore[arg-type]
+        date, thread, paragraph, parent_id, note, seq,  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -225,14 +254,6 @@ def check_verbatim(parsed: ParsedSource) -> None:
             )
 
 
-def _add_docs(writer: tantivy.IndexWriter, batch: Sequence[tuple[int, Passage]]) -> None:
-    for seq, passage in batch:
-        doc = tantivy.Document()
-        doc.add_unsigned(SEQ_FIELD, seq)
-        doc.add_text(TERMS_FIELD, index_terms(passage.text))
-        writer.add_document(doc)
-
-
 def _commit(writer: tantivy.IndexWriter) -> None:
     writer.commit()
     writer.wait_merging_threads()
@@ -242,75 +263,237 @@ def _tmp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
 
 
-def _write_all(
-    numbered: Sequence[tuple[int, Passage]],
-    parsed: Sequence[ParsedSource],
+class _Stems(dict[str, str]):
+    """word -> stem, filled on demand (a plain dict lookup per word, from C)."""
+
+    def __missing__(self, word: str) -> str:
+        self[word] = found = stem(word)
+        return found
+
+
+_STEMS = _Stems()
+
+
+# `normalize._SPLIT_TABLE` for ASCII bytes: punctuation and controls to spaces, capitals small
+_ASCII_SPLIT = bytes(ord(_SPLIT_TABLE.get(c, chr(c))) if c < 128 else c for c in range(256))
+
+
+def fast_index_terms(text: str) -> str:
+    """`normalize.index_terms`, with a shortcut for ASCII text without apostrophes, whose
+    words are its runs of letters and digits (the same words, the same stems)."""
+    if text.isascii() and "'" not in text and "`" not in text:
+        folded = text.encode("ascii").translate(_ASCII_SPLIT).decode("ascii")
+        return " ".join(map(_STEMS.__getitem__, folded.split()))
+    return " ".join(map(_STEMS.__getitem__, words(text)))
+
+
+@dataclass(frozen=True, slots=True)
+class BuildProgress:
+    """How far an index build is: sources parsed and written, bytes of them, passages."""
+
+    stage: Literal["parsing", "indexing", "finishing", "done"]
+    sources_done: int
+    sources_total: int
+    bytes_done: int
+    bytes_total: int
+    passages: int
+    seconds: float
+
+
+Progress = Callable[[BuildProgress], None]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedSource:
+    """One source parsed and turned into index rows (what a build worker hands back)."""
+
+    spec: SourceSpec
+    sha256: str
+    size: int
+    mtime_ns: int  # -1: modified too recently to be trusted as unchanged later
+    rows: list[tuple[object, ...]]  # passage rows without their seq
+    terms: list[str]  # the tantivy terms of each passage
+    info: str  # SourceInfo as JSON
+
+
+def prepare_source(spec: SourceSpec, speakers: frozenset[str]) -> PreparedSource:
+    """Parse one source, check every passage is verbatim, and make its rows and terms."""
+    try:
+        stat = spec.path.stat()
+    except OSError as err:
+        raise SourceError(spec.name, None, f"cannot read {spec.path}: {err.strerror}") from err
+    with _no_gc():  # many small acyclic objects: the collector would only slow this down
+        parsed = parse_source(spec, known_speakers=speakers)
+        check_verbatim(parsed)
+        trusted = time.time_ns() - stat.st_mtime_ns > RACY_NS
+        return PreparedSource(
+            spec=spec,
+            sha256=parsed.sha256,
+            size=stat.st_size,
+            mtime_ns=stat.st_mtime_ns if trusted else -1,
+            rows=[_passage_row(p, 0)[1:] for p in parsed.passages],
+            terms=[fast_index_terms(p.text) for p in parsed.passages],
+            info=info_to_json(summarize(parsed)),
+        )
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _prepared(
+    specs: Sequence[SourceSpec], speakers: frozenset[str], workers: int
+) -> Iterator[PreparedSource]:
+    """Each source prepared, in config order: in `workers` processes (a few sources ahead,
+    so memory holds only those), or here when `workers` is 0."""
+    if workers <= 0:
+        for spec in specs:
+            yield prepare_source(spec, speakers)
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded process
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: collections.deque[Future[PreparedSource]] = collections.deque()
+        queued = iter(specs)
+        try:
+            for spec in itertools.islice(queued, AHEAD):
+                pending.append(pool.submit(prepare_source, spec, speakers))
+            while pending:
+                done = pending.popleft().result()
+                for spec in itertools.islice(queued, 1):
+                    pending.append(pool.submit(prepare_source, spec, speakers))
+                yield done
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _prepared_no_gc(
+    specs: Sequence[SourceSpec], speakers: frozenset[str], workers: int
+) -> Iterator[PreparedSource]:
+    """`_prepared` with the garbage collector paused while each source is written."""
+    for prepared in _prepared(specs, speakers, workers):
+        with _no_gc():
+            yield prepared
+
+
+def _file_sizes(specs: Sequence[SourceSpec]) -> list[int]:
+    sizes = []
+    for spec in specs:
+        try:
+            sizes.append(spec.path.stat().st_size)
+        except OSError as err:
+            raise SourceError(spec.name, None, f"cannot read {spec.path}: {err.strerror}") from err
+    return sizes
+
+
+def _write_streamed(
+    specs: Sequence[SourceSpec],
+    speakers: frozenset[str],
     tmp_db: Path,
     tmp_dir: Path,
-    final_dir: Path,
-    chash: str,
+    index_path: Path,
     progress: Progress | None,
-) -> None:
-    """Write the SQLite file and the tantivy directory (one thread: both are GIL-bound in
-    Python, tantivy indexes on its own threads)."""
-    total = len(numbered)
+) -> str:
+    """Parse the sources (in worker processes for a large corpus) and stream each one into
+    the SQLite file and the tantivy index as it comes; the content hash of the build."""
+    began = time.perf_counter()
+    sizes = _file_sizes(specs)
+    bytes_total = sum(sizes)
+    workers = BUILD_WORKERS if len(specs) > 1 and bytes_total >= PARALLEL_BYTES else 0
+
+    def report(stage: str, done: int, bytes_done: int, passages: int) -> None:
+        if progress:
+            progress(
+                BuildProgress(
+                    stage,  # type: ignore[arg-type]
+                    done,
+                    len(specs),
+                    bytes_done,
+                    bytes_total,
+                    passages,
+                    time.perf_counter() - began,
+                )
+            )
+
+    report("parsing", 0, 0, 0)
     engine = tantivy.Index(tantivy_schema(), path=str(tmp_dir), reuse=False)
-    writer = engine.writer(WRITER_HEAP, 0)
+    writer = engine.writer(WRITER_HEAP, WRITER_THREADS)
     db = sqlite3.connect(tmp_db)
     try:
-        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+        db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
+            f"PRAGMA cache_size=-{BUILD_CACHE_KIB}; PRAGMA threads={BUILD_WORKERS};"
+        )
         db.executescript(_SCHEMA)
         placeholders = ", ".join("?" * 25)
         insert = f"INSERT INTO passages ({_PASSAGE_COLUMNS}) VALUES ({placeholders})"
-        for first in range(0, total, BATCH):
-            batch = numbered[first : first + BATCH]
-            db.executemany(insert, [_passage_row(p, seq) for seq, p in batch])
-            _add_docs(writer, batch)
-            if progress:
-                progress(min(first + BATCH, total), total)
+        seq = 0
+        bytes_done = 0
+        sources: list[tuple[object, ...]] = []
+        digests: list[SourceDigest] = []
+        stats: dict[str, list[object]] = {}
+        db.execute("BEGIN")
+        for ord_, prepared in enumerate(_prepared_no_gc(specs, speakers, workers)):
+            first = seq
+            db.executemany(insert, [(first + i, *row) for i, row in enumerate(prepared.rows)])
+            for terms in prepared.terms:
+                doc = tantivy.Document()
+                doc.add_unsigned(SEQ_FIELD, seq)
+                doc.add_text(TERMS_FIELD, terms)
+                writer.add_document(doc)
+                seq += 1
+            spec = prepared.spec
+            sources.append((ord_, spec.name, prepared.sha256, repr(spec), prepared.info))
+            digests.append(SourceDigest(spec, prepared.sha256))
+            stats[str(spec.path)] = [prepared.size, prepared.mtime_ns, prepared.sha256]
+            bytes_done += sizes[ord_]
+            report("indexing", ord_ + 1, bytes_done, seq)
+        report("finishing", len(specs), bytes_total, seq)
+        chash = content_hash(digests)
         db.executescript(_INDEXES)
         db.execute(
             "INSERT INTO days SELECT ymd, count(*) FROM passages WHERE ymd IS NOT NULL GROUP BY ymd"
         )
-        db.executemany(
-            "INSERT INTO sources VALUES (?, ?, ?, ?, ?)",
-            [
-                (i, s.spec.name, s.sha256, repr(s.spec), info_to_json(summarize(s)))
-                for i, s in enumerate(parsed)
-            ],
-        )
+        db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?)", sources)
         meta = {
             "format_version": str(FORMAT_VERSION),
             "content_hash": chash,
-            "tantivy_dir": final_dir.name,
-            "passages": str(total),
+            "tantivy_dir": tantivy_dir(index_path, chash).name,
+            "passages": str(seq),
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            FILE_STATS_KEY: json.dumps(stats, ensure_ascii=False),
         }
         db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
         db.commit()
     finally:
         db.close()
     _commit(writer)
+    report("done", len(specs), bytes_total, seq)
+    return chash
 
 
-async def write_index(
-    parsed: Sequence[ParsedSource],
+def build_index(
+    specs: Sequence[SourceSpec],
+    speakers: frozenset[str],
     index_path: Path,
-    chash: str,
     progress: Progress | None = None,
-) -> None:
-    """Write a complete index for `parsed` and swap it in atomically."""
+) -> str:
+    """Parse `specs` and write a complete index for them beside `index_path`, then swap it
+    in atomically; the build's content hash. Blocking: run it in a thread."""
     index_path.parent.mkdir(parents=True, exist_ok=True)
-    numbered = [(seq, p) for seq, p in enumerate(p for src in parsed for p in src.passages)]
-    total = len(numbered)
-    final_dir = tantivy_dir(index_path, chash)
-    tmp_dir = _tmp_name(final_dir)
+    tmp_dir = _tmp_name(index_path.with_name(f"{index_path.name}.tantivy"))
     tmp_db = _tmp_name(index_path)
     try:
         tmp_dir.mkdir()
-        await asyncio.to_thread(
-            _write_all, numbered, parsed, tmp_db, tmp_dir, final_dir, chash, progress
-        )
+        chash = _write_streamed(specs, speakers, tmp_db, tmp_dir, index_path, progress)
+        final_dir = tantivy_dir(index_path, chash)
         if final_dir.exists():
             shutil.rmtree(final_dir)
         tmp_dir.rename(final_dir)
@@ -321,8 +504,26 @@ async def write_index(
         with contextlib.suppress(OSError):
             tmp_db.unlink()
         shutil.rmtree(tmp_dir, ignore_errors=True)
-    if progress and total == 0:
-        progress(0, 0)
+    return chash
+
+
+def stored_file_stats(index_path: Path) -> dict[str, tuple[int, int, str]]:
+    """Source path -> (size, mtime_ns, sha256) as the index at `index_path` recorded them
+    ({} when there is no readable index)."""
+    if not index_path.is_file():
+        return {}
+    try:
+        db = sqlite3.connect(index_path.resolve().as_uri() + "?mode=ro", uri=True)
+    except (sqlite3.Error, OSError):
+        return {}
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (FILE_STATS_KEY,)).fetchone()
+        data = json.loads(row[0]) if row else {}
+        return {str(k): (int(v[0]), int(v[1]), str(v[2])) for k, v in data.items()}
+    except (sqlite3.Error, ValueError, TypeError, IndexError, AttributeError):
+        return {}
+    finally:
+        db.close()
 
 
 def remove_leftovers(index_path: Path, keep: Path) -> None:

@@ -12,25 +12,25 @@ import hashlib
 import random as random_module
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.errors import CorpusError, IndexBuildError, SourceError
 from corpus.index import (
-    SourceDigest,
+    BuildProgress,
+    Progress,
     Store,
-    check_verbatim,
+    build_index,
     content_hash,
     open_store,
     read_digests,
     remove_leftovers,
-    write_index,
+    stored_file_stats,
 )
 from corpus.model import (
     BuildReport,
     DateResult,
-    ParsedSource,
     Passage,
     PassageContext,
     QuoteResult,
@@ -38,12 +38,12 @@ from corpus.model import (
     SourceSpec,
     TopicResult,
 )
-from corpus.parse import decode_bytes, parse_source
+from corpus.parse import decode_bytes
 from corpus.quote import find_quote
 from corpus.search import find_topic
 from corpus.search_date import find_dates
 
-Progress = Callable[[int, int], None]  # (done, total) passages, for long builds
+__all__ = ["BuildProgress", "Library", "Progress", "known_speakers", "prepare_store"]
 
 
 @dataclass(slots=True)
@@ -63,13 +63,6 @@ def known_speakers(specs: Sequence[SourceSpec]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _parse_all(specs: Sequence[SourceSpec], speakers: frozenset[str]) -> list[ParsedSource]:
-    parsed = [parse_source(spec, known_speakers=speakers) for spec in specs]
-    for source in parsed:
-        check_verbatim(source)
-    return parsed
-
-
 async def prepare_store(
     specs: Sequence[SourceSpec], index_path: Path, progress: Progress | None, force: bool = False
 ) -> tuple[Store, BuildReport]:
@@ -78,13 +71,15 @@ async def prepare_store(
     names = [spec.name for spec in specs]
     if len(set(names)) != len(names):
         raise SourceError(", ".join(names), None, "two sources share a file name")
-    digests = await asyncio.to_thread(read_digests, specs)
-    store = None if force else await open_store(index_path, content_hash(digests))
+    store = None
+    if not force:
+        known = await asyncio.to_thread(stored_file_stats, index_path)
+        digests = await asyncio.to_thread(read_digests, specs, known)
+        store = await open_store(index_path, content_hash(digests))
     rebuilt = store is None
     if store is None:
-        parsed = await asyncio.to_thread(_parse_all, specs, known_speakers(specs))
-        chash = content_hash([SourceDigest(p.spec, p.sha256) for p in parsed])
-        await write_index(parsed, index_path, chash, progress)
+        speakers = known_speakers(specs)
+        chash = await asyncio.to_thread(build_index, specs, speakers, index_path, progress)
         store = await open_store(index_path, chash)
         if store is None:
             raise IndexBuildError(f"the index just built at {index_path} cannot be opened")

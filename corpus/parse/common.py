@@ -23,6 +23,7 @@ PARAGRAPH_ALIASES: dict[str, ParagraphMode] = {"line": "lines", "blank": "blank_
 ID_LENGTH = 10
 BOM = "\ufeff"
 BASE32 = "abcdefghijklmnopqrstuvwxyz234567"  # RFC 4648 alphabet, lower case
+_PAIRS = [a + b for a in BASE32 for b in BASE32]  # 10 bits -> two letters
 
 
 def passage_id(source_name: str, text: str, ordinal: int) -> str:
@@ -35,7 +36,14 @@ def passage_id(source_name: str, text: str, ordinal: int) -> str:
         digest_size=8,
     ).digest()
     bits = int.from_bytes(digest[:7], "big") >> 6  # the first 50 bits: 10 base32 letters
-    return "".join(BASE32[(bits >> shift) & 31] for shift in range(45, -1, -5))
+    pairs = _PAIRS
+    return (
+        pairs[bits >> 40]
+        + pairs[(bits >> 30) & 1023]
+        + pairs[(bits >> 20) & 1023]
+        + pairs[(bits >> 10) & 1023]
+        + pairs[bits & 1023]
+    )
 
 
 class PassageIds:
@@ -86,6 +94,13 @@ class LineIndex:
         return bisect.bisect_left(self._newlines, offset) + 1
 
 
+# Every character `str.isspace` calls whitespace, and the byte-order mark.
+BLANKS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" + BOM
+)
+
+
 def is_blank_char(char: str) -> bool:
     """Whitespace or a byte-order mark: never at the edge of a passage."""
     return char.isspace() or char == BOM
@@ -93,11 +108,12 @@ def is_blank_char(char: str) -> bool:
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink `[start, end)` past blank characters on both sides (may become empty)."""
-    while start < end and is_blank_char(text[start]):
-        start += 1
-    while end > start and is_blank_char(text[end - 1]):
-        end -= 1
-    return start, end
+    if start >= end or (text[start] not in BLANKS and text[end - 1] not in BLANKS):
+        return start, end
+    piece = text[start:end]
+    kept = piece.lstrip(BLANKS)
+    start += len(piece) - len(kept)
+    return start, start + len(kept.rstrip(BLANKS))
 
 
 def is_blank(text: str, line: Line) -> bool:
