@@ -8,10 +8,14 @@ the year's end. With no hits, the nearest days that have passages are offered.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
+import sqlite3
+from collections.abc import Sequence
 
 from corpus.dates import parse_date_query
-from corpus.index import Store
+from corpus.index import PASSAGE_SELECT, Store, passage_from_row
 from corpus.model import DateQuery, DateResult, Hit
 
 NEAREST = 3
@@ -26,30 +30,86 @@ def _ymd(day: dt.date) -> int:
     return day.year * 10000 + _md(day)
 
 
-def date_condition(query: DateQuery) -> tuple[str, list[object]]:
-    """The SQL condition selecting the passages a date query asks for."""
+def undated_day_conditions(query: DateQuery) -> list[tuple[str, list[object]]]:
+    """SQL conditions for the passages dated only to a month (or year) that a month (or
+    year) query takes, each written so SQLite reads a partial index (on month, on year)
+    rather than every passage; none for a day query."""
     first, last = query.first, query.last
+    if query.precision not in ("month", "year"):
+        return []
+    month_only = "day IS NULL AND month IS NOT NULL AND month BETWEEN ? AND ?"
+    if not query.year_given:
+        if first.month <= last.month:
+            return [(month_only, [first.month, last.month])]
+        return [(month_only, [first.month, 12]), (month_only, [1, last.month])]
+    low, high = (first.month, last.month) if first.year == last.year else (1, 12)
+    yms = [first.year * 100 + first.month, last.year * 100 + last.month]
+    found = [(f"{month_only} AND +ym BETWEEN ? AND ?", [low, high, *yms])]
+    if query.precision == "year":
+        found.append(("month IS NULL AND year BETWEEN ? AND ?", [first.year, last.year]))
+    return found
+
+
+def days_in(query: DateQuery, days: Sequence[tuple[dt.date, int]]) -> list[int]:
+    """The `ymd` of every day with passages inside the query's range, in date order."""
     if query.year_given:
-        parts = ["ymd BETWEEN ? AND ?"]
-        params: list[object] = [_ymd(first), _ymd(last)]
-        if query.precision in ("month", "year"):
-            parts.append("(day IS NULL AND ym BETWEEN ? AND ?)")
-            params += [first.year * 100 + first.month, last.year * 100 + last.month]
-        if query.precision == "year":
-            parts.append("(month IS NULL AND year BETWEEN ? AND ?)")
-            params += [first.year, last.year]
-        return "(" + " OR ".join(parts) + ")", params
-    wraps = _md(first) > _md(last)
-    joiner = "OR" if wraps else "AND"
-    parts = [f"(md >= ? {joiner} md <= ?)"]
-    params = [_md(first), _md(last)]
-    if query.precision in ("month", "year"):
-        month_joiner = "OR" if first.month > last.month else "AND"
-        parts.append(
-            f"(day IS NULL AND month IS NOT NULL AND (month >= ? {month_joiner} month <= ?))"
-        )
-        params += [first.month, last.month]
-    return "(" + " OR ".join(parts) + ")", params
+        lo = bisect.bisect_left(days, (query.first, 0))
+        hi = bisect.bisect_right(days, (query.last, _MAX_COUNT))
+        return [_ymd(day) for day, _ in days[lo:hi]]
+    by_md = _days_by_md(days)
+    first, last = _md(query.first), _md(query.last)
+    if first <= last:
+        keys = [md for md in by_md if first <= md <= last]
+    else:
+        keys = [md for md in by_md if md >= first or md <= last]
+    return sorted(ymd for md in keys for ymd in by_md[md])
+
+
+_BY_MD: dict[int, tuple[Sequence[tuple[dt.date, int]], dict[int, list[int]]]] = {}
+
+
+def _days_by_md(days: Sequence[tuple[dt.date, int]]) -> dict[int, list[int]]:
+    """The days with passages grouped by month and day (`md`), worked out once per index."""
+    cached = _BY_MD.get(id(days))
+    if cached is not None and cached[0] is days:
+        return cached[1]
+    by_md: dict[int, list[int]] = {}
+    for day, _ in days:
+        by_md.setdefault(_md(day), []).append(_ymd(day))
+    if len(_BY_MD) >= 4:
+        _BY_MD.clear()  # older indexes, after reloads
+    _BY_MD[id(days)] = (days, by_md)
+    return by_md
+
+
+def dated_seqs(
+    db: sqlite3.Connection, query: DateQuery, days: Sequence[tuple[dt.date, int]], limit: int
+) -> list[int]:
+    """The first `limit` seqs (corpus order) of the passages the query asks for.
+
+    The days with passages in the range are read as one UNION ALL of per-day lookups on the
+    `ymd` index, each already in seq order, which SQLite merges lazily: a month reads about
+    `limit` index entries rather than every passage in it, and sorts nothing."""
+    if limit <= 0:
+        return []
+    kept: list[int] = []
+    values = days_in(query, days)
+    for first in range(0, len(values), MERGE_DAYS):
+        chunk = values[first : first + MERGE_DAYS]
+        sql = " UNION ALL ".join([_DAY] * len(chunk)) + " ORDER BY 1 LIMIT ?"
+        found = [seq for (seq,) in db.execute(sql, (*chunk, limit))]
+        kept = heapq.nsmallest(limit, kept + found) if kept else found
+    for condition, params in undated_day_conditions(query):
+        sql = f"SELECT seq FROM passages WHERE {condition} ORDER BY seq LIMIT ?"
+        found = [seq for (seq,) in db.execute(sql, (*params, limit))]
+        if found:
+            kept = heapq.nsmallest(limit, kept + found)
+    return kept
+
+
+_MAX_COUNT = 1 << 62
+MERGE_DAYS = 400  # SQLite allows 500 SELECTs in one compound
+_DAY = "SELECT seq FROM passages WHERE ymd = ?"
 
 
 def _distance(query: DateQuery, day: dt.date) -> tuple[int, bool]:
@@ -81,8 +141,11 @@ def nearest_days(query: DateQuery, days: tuple[tuple[dt.date, int], ...]) -> tup
 async def find_dates(store: Store, text: str, limit: int) -> DateResult:
     """Passages dated inside the range `text` names; `QueryError` when it names no date."""
     query = parse_date_query(text)
-    condition, params = date_condition(query)
-    passages = await store.fetch(f"{condition} ORDER BY seq LIMIT ?", [*params, max(limit, 0)])
-    hits = tuple(Hit(p, 100.0) for p in passages)
+    seqs = dated_seqs(store.db, query, store.days, limit)
+    hits: tuple[Hit, ...] = ()
+    if seqs:
+        # `seq IN` walks the rowids in order, so the rows come back in corpus order.
+        sql = f"{PASSAGE_SELECT} WHERE seq IN ({', '.join('?' * len(seqs))}) ORDER BY seq"
+        hits = tuple(Hit(passage_from_row(row), 100.0) for row in store.db.execute(sql, seqs))
     nearest = () if hits else nearest_days(query, store.days)
     return DateResult(query, hits, nearest)
