@@ -153,6 +153,7 @@ async def _refine(
     asked_norms: Sequence[str],
     ranked: Sequence[tuple[float, int]],
     refined: int,
+    spans: dict[int, tuple[float, bool, Passage, list[Token]] | None],
 ) -> list[tuple[float, bool, int, Passage, list[Token]]]:
     """The best span of each of the candidates that look closest on a coarse score."""
     seqs = [seq for _, seq in ranked]
@@ -162,20 +163,30 @@ async def _refine(
         asked, choices, scorer=fuzz.partial_ratio, processor=None, limit=refined
     )
     order = sorted(coarse, key=lambda item: (-item[1], item[2]))  # ties: BM25 order
-    passages = await store.by_seqs([seqs[i] for _, _, i in order])
+    passages = await store.by_seqs([seqs[i] for _, _, i in order if seqs[i] not in spans])
     found = []
     for _, _, rank in order:
-        passage = passages.get(seqs[rank])
-        if passage is None:
-            continue
-        tokens = tokenize(passage.text)
-        if not tokens:
-            continue
-        span = best_span(asked, [t.norm for t in tokens])
-        window = tokens[span.first : span.last + 1]
-        exact = [t.norm for t in window] == asked_norms
-        found.append((100.0 if exact else round(span.score, 1), exact, rank, passage, window))
+        seq = seqs[rank]
+        if seq not in spans:  # else found by the first search of this lookup
+            spans[seq] = _span_in(passages[seq], asked, asked_norms) if seq in passages else None
+        known = spans[seq]
+        if known is not None:
+            score, exact, passage, window = known
+            found.append((score, exact, rank, passage, window))
     return found
+
+
+def _span_in(
+    passage: Passage, asked: str, asked_norms: Sequence[str]
+) -> tuple[float, bool, Passage, list[Token]] | None:
+    """The passage's best span: its score, whether it is verbatim, and its words."""
+    tokens = tokenize(passage.text)
+    if not tokens:
+        return None
+    span = best_span(asked, [t.norm for t in tokens])
+    window = tokens[span.first : span.last + 1]
+    exact = [t.norm for t in window] == asked_norms
+    return (100.0 if exact else round(span.score, 1), exact, passage, window)
 
 
 async def find_quote(store: Store, text: str, limit: int, threshold: float) -> QuoteResult:
@@ -187,6 +198,7 @@ async def find_quote(store: Store, text: str, limit: int, threshold: float) -> Q
     asked = " ".join(asked_norms)
     found: list[tuple[float, bool, int, Passage, list[Token]]] = []
     searched: tuple[str, ...] | None = None
+    spans: dict[int, tuple[float, bool, Passage, list[Token]] | None] = {}
     # First the few rarest words (cheap); when that finds no clearly good span, all six.
     for budget in (QUICK_POSTINGS, None):
         query, terms = _candidate_query(store, asked_norms, budget)
@@ -195,7 +207,7 @@ async def find_quote(store: Store, text: str, limit: int, threshold: float) -> Q
         searched = terms
         ranked = search_seqs(store, query, CANDIDATES) if query is not None else []
         refined = min(limit, MAX_REFINED)
-        found = await _refine(store, asked, asked_norms, ranked, refined) if ranked else []
+        found = await _refine(store, asked, asked_norms, ranked, refined, spans) if ranked else []
         if found and max(f[0] for f in found) >= max(threshold, QUICK_SCORE):
             break
     if not found:
