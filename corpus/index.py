@@ -26,6 +26,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -359,18 +360,28 @@ def _prepared(
         return
     context = multiprocessing.get_context("spawn")  # no fork of a threaded process
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        pending: collections.deque[Future[PreparedSource]] = collections.deque()
+        pending: collections.deque[tuple[SourceSpec, Future[PreparedSource]]] = collections.deque()
         queued = iter(specs)
         try:
             for spec in itertools.islice(queued, AHEAD):
-                pending.append(pool.submit(prepare_source, spec, speakers))
+                pending.append((spec, pool.submit(prepare_source, spec, speakers)))
             while pending:
-                done = pending.popleft().result()
+                spec, future = pending.popleft()
+                try:
+                    done = future.result()
+                except BrokenProcessPool:
+                    # Workers could not start (e.g. a script without a __main__ guard, which
+                    # "spawn" needs) or died: parse the rest here, in order.
+                    rest = [spec, *(s for s, _ in pending), *queued]
+                    pending.clear()
+                    for left in rest:
+                        yield prepare_source(left, speakers)
+                    return
                 for spec in itertools.islice(queued, 1):
-                    pending.append(pool.submit(prepare_source, spec, speakers))
+                    pending.append((spec, pool.submit(prepare_source, spec, speakers)))
                 yield done
         finally:
-            for future in pending:
+            for _, future in pending:
                 future.cancel()
 
 

@@ -7,7 +7,9 @@ import io
 import os
 import shutil
 import sqlite3
+import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 from conftest import seed_specs
@@ -21,6 +23,8 @@ from corpus.library import Library, known_speakers
 from corpus.model import SourceSpec
 from corpus.normalize import index_terms
 from corpus.parse.common import BLANKS, BOM
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def rows_of(path: Path) -> list[tuple[object, ...]]:
@@ -108,3 +112,33 @@ def test_cli_progress_printer_shows_each_stage() -> None:
     text = out.getvalue()
     assert "indexing 2 sources" in text and "50%" in text and "sorting" in text
     assert text.rstrip(" \n").endswith("indexed 2,000 passages in 3.0 s") and text[-1] == "\n"
+
+
+def test_unguarded_script_still_builds_in_process(tmp_path: Path) -> None:
+    """A script without a `__main__` guard cannot start "spawn" workers; the build then
+    parses in this process instead of failing."""
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import asyncio
+            from pathlib import Path
+            import corpus.index
+            from corpus.library import Library
+            from conftest import seed_specs
+            corpus.index.PARALLEL_BYTES = 0
+            async def main():
+                lib = await Library.open(seed_specs(), Path({str(tmp_path / "i.sqlite3")!r}))
+                print("passages", sum(s.passages for s in await lib.sources()))
+                await lib.close()
+            asyncio.run(main())
+            """
+        ),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "passages 66" in done.stdout
