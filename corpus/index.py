@@ -47,6 +47,7 @@ from corpus.parse import parse_source
 
 FORMAT_VERSION = 1
 TERMS_FIELD = "terms"
+READ_MMAP_BYTES = 1 << 30  # the read connection maps up to 1 GiB of the SQLite file
 SEQ_FIELD = "seq"
 WRITER_HEAP = 400_000_000  # tantivy's indexing memory, split among its threads
 WRITER_THREADS = 1  # tantivy indexes on its own thread while Python feeds it
@@ -611,6 +612,8 @@ async def open_store(index_path: Path, chash: str) -> Store | None:
     except (sqlite3.Error, OSError):
         return None
     try:
+        # Lookups read rows at random: mapped pages skip a read() call per page.
+        db.execute(f"PRAGMA mmap_size = {READ_MMAP_BYTES}")
         store = _load(db, index_path, chash)
     except (sqlite3.Error, OSError, ValueError, KeyError, TypeError):
         store = None
