@@ -77,6 +77,8 @@ def best_span(asked: str, norms: Sequence[str]) -> Span:
     """The window of `norms` (whole words) whose joined text is closest to `asked`."""
     joined = " ".join(norms)
     align = fuzz.partial_ratio_alignment(asked, joined)
+    if align is None:  # no alignment only with a score cutoff, which is not given
+        return Span(0.0, 0, max(len(norms) - 1, 0))
     starts = []
     pos = 0
     for norm in norms:
@@ -214,12 +216,12 @@ async def find_quote(store: Store, text: str, limit: int, threshold: float) -> Q
         return QuoteResult(text, "not_found", ())
     found.sort(key=lambda f: (-f[0], not f[1], f[3].kind != "quote", f[2]))
     hits: list[Hit] = []
-    spans: set[tuple[int, int]] = set()
+    shown: set[tuple[int, int]] = set()
     for score, _, _, passage, window in found:
         start, end = passage.start + window[0].start, passage.start + window[-1].end
-        if (start, end) in spans:
+        if (start, end) in shown:
             continue  # the parent paragraph of a quote already shown
-        spans.add((start, end))
+        shown.add((start, end))
         hits.append(Hit(passage, score, start, end))
     if not hits:
         return QuoteResult(text, "not_found", ())

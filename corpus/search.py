@@ -130,7 +130,10 @@ def search_seqs(store: Store, query: tantivy.Query, limit: int) -> list[tuple[fl
     if not result.hits:
         return []
     seqs = store.searcher.fast_field_values(SEQ_FIELD, [addr for _, addr in result.hits])
-    return [(float(score), int(seq)) for (score, _), seq in zip(result.hits, seqs, strict=True)]
+    return [
+        (float(score), int(seq))  # type: ignore[arg-type]  # fast field values are ints here
+        for (score, _), seq in zip(result.hits, seqs, strict=True)
+    ]
 
 
 def _clauses(
@@ -288,7 +291,8 @@ async def find_topic(store: Store, text: str, limit: int) -> TopicResult:
 
         def matched_at(i: int) -> tuple[str, ...]:
             if i not in marks:
-                marks[i] = mark_text(order[i][_TEXT], order[i][_START], terms, matcher)
+                row = order[i]
+                marks[i] = mark_text(str(row[_TEXT]), int(row[_START]), terms, matcher)  # type: ignore[call-overload]
             return marks[i][1]
 
         hits = []

@@ -44,7 +44,9 @@ def undated_day_conditions(query: DateQuery) -> list[tuple[str, list[object]]]:
         return [(month_only, [first.month, 12]), (month_only, [1, last.month])]
     low, high = (first.month, last.month) if first.year == last.year else (1, 12)
     yms = [first.year * 100 + first.month, last.year * 100 + last.month]
-    found = [(f"{month_only} AND +ym BETWEEN ? AND ?", [low, high, *yms])]
+    found: list[tuple[str, list[object]]] = [
+        (f"{month_only} AND +ym BETWEEN ? AND ?", [low, high, *yms])
+    ]
     if query.precision == "year":
         found.append(("month IS NULL AND year BETWEEN ? AND ?", [first.year, last.year]))
     return found
