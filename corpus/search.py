@@ -71,6 +71,23 @@ class Matcher:
         self._memo: dict[str, tuple[str, ...]] = {}
         self._surface: dict[str, tuple[str, ...]] = {}
         self._indexed: dict[str, str | None] = {}
+        self._table: dict[str, tuple[str, ...]] | None = None
+
+    def table(self) -> dict[str, tuple[str, ...]]:
+        """The terms each matching plain stem matches: a term's stem and, for a fuzzy term,
+        every string one edit from it. A stem of only `_ALPHABET` characters that is one
+        edit from a term is among that term's `neighbours`, so for such a stem a lookup
+        here answers exactly what `__call__` would."""
+        if self._table is None:
+            table: dict[str, tuple[str, ...]] = {}
+            for t, distance, _ in self._terms:
+                keys = near(t.stem) if distance else frozenset((t.stem,))
+                part = dict.fromkeys(keys, (t.word,))
+                for shared in keys & table.keys():  # a stem near two terms matches both
+                    part[shared] = table[shared] + (t.word,)
+                table.update(part)
+            self._table = table
+        return self._table
 
     def __call__(self, indexed: str) -> tuple[str, ...]:
         found = self._memo.get(indexed)
@@ -92,8 +109,14 @@ class Matcher:
         """The terms a word as written in a passage matches (folded and stemmed once)."""
         found = self._surface.get(raw)
         if found is None:
-            indexed = indexed_form(raw)
-            found = self._surface[raw] = self(indexed) if indexed else ()
+            indexed = _INDEXED.get(raw)
+            if indexed is None:
+                indexed = indexed_form(raw)
+            if _PLAIN(indexed):
+                found = self.table().get(indexed, ())
+            else:
+                found = self(indexed) if indexed else ()
+            self._surface[raw] = found
         return found
 
     def indexed(self, raw: str) -> str | None:
@@ -163,6 +186,21 @@ def neighbours(word: str) -> set[str]:
     found |= {a + c + b[1:] for a, b in cuts if b for c in letters}
     found |= {a + c + b for a, b in cuts for c in letters}
     found.discard(word)
+    return found
+
+
+_PLAIN = re.compile(f"[{_ALPHABET}]+").fullmatch
+_NEAR: dict[str, frozenset[str]] = {}
+_NEAR_MAX = 4096
+
+
+def near(word: str) -> frozenset[str]:
+    """`word` and its `neighbours`, remembered across queries (150 us for 6 letters)."""
+    found = _NEAR.get(word)
+    if found is None:
+        if len(_NEAR) >= _NEAR_MAX:
+            _NEAR.clear()
+        found = _NEAR[word] = frozenset(neighbours(word) | {word})
     return found
 
 
@@ -359,13 +397,16 @@ async def _fallback(
     ranked = search_seqs(store, query, FALLBACK_POOL)
     if not ranked:
         return []
-    passages = await store.by_seqs([seq for _, seq in ranked])
+    rows = await _rows(store, [seq for _, seq in ranked])
     need = max(1, math.ceil(len(terms) / 2))
     n = len(terms)
     scored = []
     matcher = Matcher(terms)
     for score, seq in ranked:
-        spans, matched = mark(passages[seq], terms, matcher)
+        row = rows.get(seq)
+        if row is None:
+            continue
+        spans, matched = mark_text(str(row[_TEXT]), int(row[_START]), terms, matcher)  # type: ignore[call-overload]
         if len(matched) >= need:
             scored.append((len(matched), score, seq, spans, matched))
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
@@ -376,5 +417,6 @@ async def _fallback(
     for k, score, seq, spans, matched in scored[:pool]:
         rel = score / top_by_k[k] if top_by_k[k] > 0 else 1.0
         value = 50 * (k - 1) / n + 50 / n * rel
-        hits.append(Hit(passages[seq], round(value, 1), None, None, spans, matched))
+        passage = passage_from_row(rows[seq])  # built only for the passages kept
+        hits.append(Hit(passage, round(value, 1), None, None, spans, matched))
     return hits
