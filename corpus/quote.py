@@ -2,7 +2,8 @@
 
 Candidates come from tantivy: BM25 OR over the rarest query words (fuzzy for words the index
 lacks when few are known), first only the few rarest while their postings stay small, then,
-unless that found a span scoring at least `QUICK_SCORE` (and the threshold), the six rarest.
+unless that found a span scoring at least `QUICK_SCORE` (and the threshold), the six rarest
+(passage texts read by the first search are not read again).
 A coarse `partial_ratio` picks the few closest candidates; in each the best span is found
 on whole words and scored with `fuzz.ratio` on the normalised words (0..100). `verbatim`
 means the same words after normalisation; `close` means a score at or above the threshold.
@@ -27,7 +28,7 @@ RARE_TERMS = 6
 MIN_RARE = 3
 FUZZY_BELOW = 4
 QUICK_POSTINGS = 10_000
-QUICK_SCORE = 85.0
+QUICK_SCORE = 80.0
 FUZZY_TERMS = 3
 CANDIDATES = 50
 MAX_REFINED = 10
@@ -142,11 +143,15 @@ def word_diff(
     return tuple(ops)
 
 
-async def _texts(store: Store, seqs: Sequence[int]) -> dict[int, str]:
-    """The text of each passage, without building `Passage` objects for ones we discard."""
-    marks = ", ".join("?" * len(seqs))
-    rows = store.db.execute(f"SELECT seq, text FROM passages WHERE seq IN ({marks})", seqs)
-    return dict(rows.fetchall())
+async def _texts(store: Store, seqs: Sequence[int], known: dict[int, str]) -> dict[int, str]:
+    """The text of each passage, without building `Passage` objects for ones we discard;
+    `known` holds the texts already read by this lookup and gains the new ones."""
+    missing = [seq for seq in seqs if seq not in known]
+    if missing:
+        marks = ", ".join("?" * len(missing))
+        sql = f"SELECT seq, text FROM passages WHERE seq IN ({marks})"
+        known.update(store.db.execute(sql, missing).fetchall())
+    return known
 
 
 async def _refine(
@@ -156,10 +161,11 @@ async def _refine(
     ranked: Sequence[tuple[float, int]],
     refined: int,
     spans: dict[int, tuple[float, bool, Passage, list[Token]] | None],
+    texts: dict[int, str],
 ) -> list[tuple[float, bool, int, Passage, list[Token]]]:
     """The best span of each of the candidates that look closest on a coarse score."""
     seqs = [seq for _, seq in ranked]
-    texts = await _texts(store, seqs)
+    await _texts(store, seqs, texts)
     choices = [default_process(texts.get(seq, "")) for seq in seqs]
     coarse = process.extract(
         asked, choices, scorer=fuzz.partial_ratio, processor=None, limit=refined
@@ -201,6 +207,7 @@ async def find_quote(store: Store, text: str, limit: int, threshold: float) -> Q
     found: list[tuple[float, bool, int, Passage, list[Token]]] = []
     searched: tuple[str, ...] | None = None
     spans: dict[int, tuple[float, bool, Passage, list[Token]] | None] = {}
+    texts: dict[int, str] = {}
     # First the few rarest words (cheap); when that finds no clearly good span, all six.
     for budget in (QUICK_POSTINGS, None):
         query, terms = _candidate_query(store, asked_norms, budget)
@@ -209,7 +216,11 @@ async def find_quote(store: Store, text: str, limit: int, threshold: float) -> Q
         searched = terms
         ranked = search_seqs(store, query, CANDIDATES) if query is not None else []
         refined = min(limit, MAX_REFINED)
-        found = await _refine(store, asked, asked_norms, ranked, refined, spans) if ranked else []
+        found = (
+            await _refine(store, asked, asked_norms, ranked, refined, spans, texts)
+            if ranked
+            else []
+        )
         if found and max(f[0] for f in found) >= max(threshold, QUICK_SCORE):
             break
     if not found:
