@@ -232,7 +232,7 @@ async def spelling_fixes(store: Store, terms: Sequence[Term]) -> list[str]:
             continue
         if term.stem.isascii():
             known = vocabulary(store)
-            freq = {n: known[n] for n in neighbours(term.stem) if n in known}
+            freq = {n: known[n] for n in near(term.stem) if n in known}  # not the stem itself
             ranked_fixes = sorted(freq, key=lambda n: (-freq[n], n))
             fixes += ranked_fixes[:FIXES_PER_TERM]
             continue
