@@ -82,7 +82,7 @@ class Matcher:
             table: dict[str, tuple[str, ...]] = {}
             for t, distance, _ in self._terms:
                 keys = near(t.stem) if distance else frozenset((t.stem,))
-                part = dict.fromkeys(keys, (t.word,))
+                part: dict[str, tuple[str, ...]] = dict.fromkeys(keys, (t.word,))
                 for shared in keys & table.keys():  # a stem near two terms matches both
                     part[shared] = table[shared] + (t.word,)
                 table.update(part)
