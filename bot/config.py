@@ -96,6 +96,7 @@ class RepliesConfig:
 class RateLimitConfig:
     user_per_minute: int = 20  # 0: no limit
     chat_per_minute: int = 30
+    inline_per_minute: int = 120  # inline queries come per keystroke; a user's, not a chat's
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,7 +436,9 @@ def load_config(path: Path) -> Config:
     index = _section(r, top, "index", ("path",))
     state = _section(r, top, "state", ("path",))
     access = _section(r, top, "access", ("admins", "allowed_chats"))
-    limits = _section(r, top, "rate_limit", ("user_per_minute", "chat_per_minute"))
+    limits = _section(
+        r, top, "rate_limit", ("user_per_minute", "chat_per_minute", "inline_per_minute")
+    )
     rl = RateLimitConfig()
     return Config(
         path=path.resolve(),
@@ -462,6 +465,13 @@ def load_config(path: Path) -> Config:
                 limits.get("chat_per_minute"),
                 "rate_limit.chat_per_minute",
                 default=rl.chat_per_minute,
+                minimum=0,
+                maximum=10_000,
+            ),
+            inline_per_minute=r.integer(
+                limits.get("inline_per_minute"),
+                "rate_limit.inline_per_minute",
+                default=rl.inline_per_minute,
                 minimum=0,
                 maximum=10_000,
             ),

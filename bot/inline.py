@@ -22,6 +22,7 @@ VERDICT_TITLES = {
     "not_found": "❌ not found, closest",
 }
 HELP_BUTTON = "How to use"
+SLOW_DOWN_BUTTON = "Too many searches: wait a minute"
 
 
 def read_query(query: str) -> tuple[str, str]:
@@ -45,6 +46,8 @@ async def answer_inline(
     size = services.config.replies.inline_max_results
     if not allowed(services, ctx):
         return InlineAnswer((), "", HELP_BUTTON, "help")
+    if services.limiter.check_inline(ctx.user_id) != "ok":
+        return InlineAnswer((), "", SLOW_DOWN_BUTTON, "help")
     start = read_offset(offset)
     kind, words = read_query(query[: services.config.replies.max_query_chars])
     try:

@@ -21,16 +21,24 @@ Verdict = Literal["ok", "notice", "silent"]
 class RateLimiter:
     """Per-user and per-chat sliding-window limits; over the limit, one notice, then silence."""
 
-    def __init__(self, per_user: int, per_chat: int, clock: Callable[[], float]) -> None:
-        self._limits = {"user": per_user, "chat": per_chat}
+    def __init__(
+        self, per_user: int, per_chat: int, clock: Callable[[], float], *, per_inline: int = 0
+    ) -> None:
+        self._limits = {"user": per_user, "chat": per_chat, "inline": per_inline}
         self._clock = clock
         self._seen: dict[tuple[str, int], deque[float]] = {}
         self._noticed: set[tuple[str, int]] = set()
 
     def check(self, user_id: int, chat_id: int) -> Verdict:
         """Count one request; `notice` the first time a limit is hit, `silent` after that."""
+        return self._check([("user", user_id), ("chat", chat_id)])
+
+    def check_inline(self, user_id: int) -> Verdict:
+        """Count one inline query of this user (a limit of its own: they come per keystroke)."""
+        return self._check([("inline", user_id)])
+
+    def _check(self, keys: list[tuple[str, int]]) -> Verdict:
         now = self._clock()
-        keys = [("user", user_id), ("chat", chat_id)]
         over = [key for key in keys if self._is_over(key, now)]
         if not over:
             for key in keys:
@@ -96,8 +104,12 @@ async def open_services(
     try:
         state = await StateStore.open(config.state.path, clock=clock)
         try:
+            limits = config.rate_limit
             limiter = RateLimiter(
-                config.rate_limit.user_per_minute, config.rate_limit.chat_per_minute, clock
+                limits.user_per_minute,
+                limits.chat_per_minute,
+                clock,
+                per_inline=limits.inline_per_minute,
             )
             yield Services(config, library, state, limiter, clock, labels_of(config), clock())
         finally:

@@ -18,6 +18,7 @@ from conftest import running_bot
 
 from bot.app import TokenRedactor
 from bot.fakeapi import FakeBotApi
+from bot.inline import SLOW_DOWN_BUTTON
 from bot.text import ACCESS_REFUSAL, RATE_NOTICE, TOO_LONG
 
 ALLOWED_USER = 1001
@@ -115,6 +116,16 @@ async def test_rate_limited_button_presses_are_still_answered(limited_config: An
         assert sum(1 for a in answers if a.text == RATE_NOTICE) >= 5
         edits = [m for m in bot.fake.sent if m.edited]
         assert 1 <= len(edits) <= 4
+
+
+async def test_inline_queries_have_a_per_user_limit(make_config: Any) -> None:
+    config = make_config(rate_limit={"inline_per_minute": 3})
+    async with running_bot(config) as bot:
+        answers = [await bot.inline(f"drones {n}", user_id=83_000) for n in range(5)]
+        assert [bool(a.results) for a in answers] == [True, True, True, False, False]
+        assert SLOW_DOWN_BUTTON in answers[-1].button["text"]
+        # another user is not affected
+        assert (await bot.inline("drones", user_id=83_001)).results
 
 
 async def test_query_length_is_capped(seed_config: Any) -> None:
