@@ -24,7 +24,7 @@ from corpus.normalize import _WORD_RE as WORD_RE
 from corpus.normalize import STOP_WORDS, fold, stem, words
 
 MAX_TERMS = 8
-FALLBACK_POOL = 300
+FALLBACK_POOL = 100
 FIX_POOL = 30
 FIXES_PER_TERM = 3
 
