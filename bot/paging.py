@@ -6,7 +6,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.render import Labels, Mode, hit_chunks, hit_head, pack, render_hits
+from bot.render import (
+    MAX_UNITS,
+    Labels,
+    Mode,
+    SourceLabel,
+    hit_chunks,
+    hit_head,
+    pack,
+    render_hits,
+    utf16_len,
+    visible_len,
+)
 from bot.reply import AskContext, Button, ButtonAnswer, OutMessage
 from bot.services import Services
 from bot.state import Session, StoredHit
@@ -17,6 +28,9 @@ TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 PAGE_DATA_RE = re.compile(r"p:([A-Za-z0-9_-]{1,16}):(\d{1,4})")
 CONTEXT_BUTTONS_PER_ROW = 5
 NOOP = "n"
+# What an attribution and a head add beyond the names counted: separators, date, thread
+# position, line number, "/context", the number and score (well under this).
+BOUND_SLACK = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,21 +77,42 @@ async def restore_hits(services: Services, session: Session) -> tuple[Hit, ...]:
 
 def plan_pages(view: ListView, labels: Labels, per_page: int) -> list[range]:
     """Group the hits into pages of at most `per_page`, each one message when it can be.
-    Each hit is rendered once; a page grows while its chunks still pack into one message."""
-    chunks = [hit_chunks(hit, labels, mode=view.mode, head=head) for hit, head in heads(view)]
+    A page grows while a cheap upper bound of its length fits one message; only when the
+    bound does not are its hits rendered (once each) to pack them for real."""
+    numbered = heads(view)
+    bounds = [length_bound(hit, labels) for hit in view.hits]
+    chunks: dict[int, list[str]] = {}
+
+    def chunks_of(k: int) -> list[str]:
+        if k not in chunks:
+            hit, head = numbered[k]
+            chunks[k] = hit_chunks(hit, labels, mode=view.mode, head=head)
+        return chunks[k]
+
     pages: list[range] = []
     start = 0
-    while start < len(chunks):
+    while start < len(numbered):
         end = start + 1
         header = view.header(len(pages))
-        while end < len(chunks) and end - start < per_page:
-            trial = [chunk for k in range(start, end + 1) for chunk in chunks[k]]
-            if len(pack(trial, header=header)) > 1:
-                break
+        room = MAX_UNITS - visible_len(header)
+        while end < len(numbered) and end - start < per_page:
+            if sum(bounds[start : end + 1]) > room:
+                trial = [chunk for k in range(start, end + 1) for chunk in chunks_of(k)]
+                if len(pack(trial, header=header)) > 1:
+                    break
             end += 1
         pages.append(range(start, end))
         start = end
     return pages
+
+
+def length_bound(hit: Hit, labels: Labels) -> int:
+    """At least the visible UTF-16 length of the hit's chunk (head, quote, attribution) plus
+    the blank line before it, without rendering it."""
+    p = hit.passage
+    label = labels.get(p.source, SourceLabel())
+    names = (p.speaker, p.note or "", label.medium, p.source, p.id)
+    return utf16_len(p.text) + 2 * sum(len(name) for name in names) + BOUND_SLACK
 
 
 def heads(view: ListView) -> list[tuple[Hit, str]]:
