@@ -99,6 +99,9 @@ class RateLimitConfig:
     inline_per_minute: int = 120  # inline queries come per keystroke; a user's, not a chat's
 
 
+RATE_LIMIT_KEYS = ("user_per_minute", "chat_per_minute", "inline_per_minute")
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     path: Path
@@ -436,9 +439,7 @@ def load_config(path: Path) -> Config:
     index = _section(r, top, "index", ("path",))
     state = _section(r, top, "state", ("path",))
     access = _section(r, top, "access", ("admins", "allowed_chats"))
-    limits = _section(
-        r, top, "rate_limit", ("user_per_minute", "chat_per_minute", "inline_per_minute")
-    )
+    limits = _section(r, top, "rate_limit", RATE_LIMIT_KEYS)
     rl = RateLimitConfig()
     return Config(
         path=path.resolve(),
@@ -454,26 +455,15 @@ def load_config(path: Path) -> Config:
         ),
         replies=_parse_replies(r, top),
         rate_limit=RateLimitConfig(
-            user_per_minute=r.integer(
-                limits.get("user_per_minute"),
-                "rate_limit.user_per_minute",
-                default=rl.user_per_minute,
-                minimum=0,
-                maximum=10_000,
-            ),
-            chat_per_minute=r.integer(
-                limits.get("chat_per_minute"),
-                "rate_limit.chat_per_minute",
-                default=rl.chat_per_minute,
-                minimum=0,
-                maximum=10_000,
-            ),
-            inline_per_minute=r.integer(
-                limits.get("inline_per_minute"),
-                "rate_limit.inline_per_minute",
-                default=rl.inline_per_minute,
-                minimum=0,
-                maximum=10_000,
-            ),
+            **{
+                key: r.integer(
+                    limits.get(key),
+                    f"rate_limit.{key}",
+                    default=getattr(rl, key),
+                    minimum=0,
+                    maximum=10_000,
+                )
+                for key in RATE_LIMIT_KEYS
+            }
         ),
     )
