@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import os
 import sys
@@ -190,6 +191,9 @@ async def run_ask(config: Config, texts: Sequence[str], *, as_json: bool, out: T
         services.limiter = RateLimiter(0, 0, services.clock)
         for i, text in enumerate(texts):
             reply = await answer(services, text, ASK_CONTEXT)
+            if reply.command == "topic":  # the bot marks a page at a time; a script gets all
+                hits = services.library.mark_topic(reply.query, reply.hits)
+                reply = dataclasses.replace(reply, hits=hits)
             if as_json:
                 print(json.dumps(reply_json(reply), ensure_ascii=False), file=out)
                 continue

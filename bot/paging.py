@@ -241,6 +241,8 @@ async def open_session(services: Services, token: str) -> ListView | None:
     hits = await restore_hits(services, session)
     if not hits:
         return None
+    if session.mode == "topic":  # the list was stored with only its first page marked
+        hits = services.library.mark_topic(session.query, hits)
     mode: Mode = session.mode if session.mode in ("plain", "topic", "quote") else "plain"  # type: ignore[assignment]
     return ListView(session.command, session.query, mode, session.title, hits, session.lead)
 

@@ -198,7 +198,10 @@ async def cmd_date(services: Services, args: str, ctx: AskContext) -> Reply:
 
 
 async def cmd_topic(services: Services, args: str, ctx: AskContext) -> Reply:
-    result = await services.library.by_topic(args, limit=services.config.replies.max_results)
+    replies = services.config.replies
+    first_page = replies.hits_per_page if ctx.chat_type == "private" else replies.group_max_hits
+    # Only the first page's hits are marked now; a page turn marks the ones it shows.
+    result = await services.library.by_topic(args, limit=replies.max_results, marked=first_page)
     if not result.hits:
         html = (
             f"Nothing about “{shown(args)}” in the corpus. Try other or fewer words, "

@@ -31,6 +31,7 @@ from corpus.index import (
 from corpus.model import (
     BuildReport,
     DateResult,
+    Hit,
     Passage,
     PassageContext,
     QuoteResult,
@@ -40,7 +41,7 @@ from corpus.model import (
 )
 from corpus.parse import decode_bytes
 from corpus.quote import find_quote
-from corpus.search import find_topic
+from corpus.search import find_topic, mark_hits
 from corpus.search_date import find_dates
 
 __all__ = ["BuildProgress", "Library", "Progress", "known_speakers", "prepare_store"]
@@ -167,10 +168,17 @@ class Library:
         async with self._use() as store:
             return await find_dates(store, text, limit)
 
-    async def by_topic(self, text: str, *, limit: int = 30) -> TopicResult:
-        """Passages about the words of `text`, typo/stem/variant tolerant, most relevant first."""
+    async def by_topic(
+        self, text: str, *, limit: int = 30, marked: int | None = None
+    ) -> TopicResult:
+        """Passages about the words of `text`, typo/stem/variant tolerant, most relevant first;
+        the matched words marked in the first `marked` hits (all when None)."""
         async with self._use() as store:
-            return await find_topic(store, text, limit)
+            return await find_topic(store, text, limit, marked=marked)
+
+    def mark_topic(self, text: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
+        """The hits of a topic lookup for `text`, each with its matched words marked."""
+        return mark_hits(text, hits)
 
     async def by_quote(self, text: str, *, limit: int = 5) -> QuoteResult:
         """The passage holding the span closest to `text`, with a verdict and a word diff."""

@@ -9,6 +9,7 @@ relative to the best; k of n words found in the band 50(k-1)/n .. 50k/n.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import Counter
@@ -295,6 +296,21 @@ def mark(
     return mark_text(passage.text, passage.start, terms, matcher or Matcher(terms))
 
 
+def mark_hits(text: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
+    """`hits` of a topic lookup for `text` with every unmarked one marked."""
+    if all(hit.matched_terms for hit in hits):
+        return tuple(hits)
+    terms = topic_terms(text)
+    matcher = Matcher(terms)
+    out = []
+    for hit in hits:
+        if not hit.matched_terms:
+            spans, matched = mark(hit.passage, terms, matcher)
+            hit = dataclasses.replace(hit, highlights=spans, matched_terms=matched)
+        out.append(hit)
+    return tuple(out)
+
+
 def _dedupe(hits: list[Hit]) -> list[Hit]:
     """A quote and its parent both hit: keep the quote only when it holds every matched word."""
     by_id = {h.passage.id: h for h in hits}
@@ -310,8 +326,12 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
     return [h for h in hits if h.passage.id not in dropped]
 
 
-async def find_topic(store: Store, text: str, limit: int) -> TopicResult:
-    """Passages about the words of `text`, most relevant first."""
+async def find_topic(
+    store: Store, text: str, limit: int, *, marked: int | None = None
+) -> TopicResult:
+    """Passages about the words of `text`, most relevant first. Only the first `marked`
+    hits (all when None) get their matched words marked; `mark_hits` marks the others
+    when they are shown (the bot shows a page of a few at a time)."""
     terms = topic_terms(text)
     shown = tuple(t.word for t in terms)
     if not terms or limit <= 0 or store.count == 0:
@@ -333,11 +353,12 @@ async def find_topic(store: Store, text: str, limit: int) -> TopicResult:
                 marks[i] = mark_text(str(row[_TEXT]), int(row[_START]), terms, matcher)  # type: ignore[call-overload]
             return marks[i][1]
 
-        hits = []
+        hits: list[Hit] = []
         for i in _dedupe_first(order, matched_at, limit):
-            matched_at(i)
+            if marked is None or len(hits) < marked:
+                matched_at(i)
             rel = ranked[i][0] / best if best > 0 else 1.0
-            spans, matched = marks[i]
+            spans, matched = marks.get(i, ((), ()))
             passage = passage_from_row(order[i])
             hits.append(Hit(passage, round(50 + 50 * rel, 1), None, None, spans, matched))
         return TopicResult(text, shown, tuple(hits))
