@@ -13,7 +13,7 @@ import dataclasses
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import tantivy
@@ -340,37 +340,21 @@ async def find_topic(
     fixes = await spelling_fixes(store, terms)
     ranked = search_seqs(store, _clauses(store, terms, tantivy.Occur.Must, fixes), pool)
     if ranked:
-        rows = await _rows(store, [seq for _, seq in ranked])
-        ranked = [(score, seq) for score, seq in ranked if seq in rows]
-        order = [rows[seq] for _, seq in ranked]
-        best = ranked[0][0] or 1.0
-        matcher = Matcher(terms)
-        marks: dict[int, tuple[tuple[tuple[int, int], ...], tuple[str, ...]]] = {}
-
-        def matched_at(i: int) -> tuple[str, ...]:
-            if i not in marks:
-                row = order[i]
-                marks[i] = mark_text(str(row[_TEXT]), int(row[_START]), terms, matcher)  # type: ignore[call-overload]
-            return marks[i][1]
-
-        hits: list[Hit] = []
-        for i in _dedupe_first(order, matched_at, limit):
-            if marked is None or len(hits) < marked:
-                matched_at(i)
-            rel = ranked[i][0] / best if best > 0 else 1.0
-            spans, matched = marks.get(i, ((), ()))
-            passage = passage_from_row(order[i])
-            hits.append(Hit(passage, round(50 + 50 * rel, 1), None, None, spans, matched))
-        return TopicResult(text, shown, tuple(hits))
+        # Every hit holds every word (each is a MUST), so a quote always covers its paragraph.
+        return TopicResult(text, shown, await _hits(store, terms, ranked, limit, marked, 50, 50))
+    if len(terms) == 2:
+        # No passage holds both words (the MUST search found none): each hit holds one, so
+        # again a quote covers its paragraph, and the hits rank by BM25 alone.
+        query = _clauses(store, terms, tantivy.Occur.Should, fixes)
+        ranked = search_seqs(store, query, FALLBACK_POOL)
+        return TopicResult(text, shown, await _hits(store, terms, ranked, limit, marked, 0, 25))
     hits = await _fallback(store, terms, pool, fixes) if len(terms) > 1 else []
     return TopicResult(text, shown, tuple(_dedupe(hits)[:limit]))
 
 
 # Positions in a passage row (`PASSAGE_SELECT` order) that ranking reads before a `Passage`.
 _COLUMNS = [c.strip() for c in PASSAGE_SELECT.split("SELECT", 1)[1].split(" FROM ")[0].split(",")]
-_ID, _START, _TEXT, _KIND, _PARENT = map(
-    _COLUMNS.index, ("id", "start", "text", "kind", "parent_id")
-)
+_START, _TEXT = map(_COLUMNS.index, ("start", "text"))
 
 
 async def _rows(store: Store, seqs: Sequence[int]) -> dict[int, tuple[object, ...]]:
@@ -381,33 +365,54 @@ async def _rows(store: Store, seqs: Sequence[int]) -> dict[int, tuple[object, ..
     return {row[0]: row for row in rows}
 
 
-def _dedupe_first(
-    order: Sequence[Sequence[object]], matched_at: Callable[[int], tuple[str, ...]], limit: int
+async def _hits(
+    store: Store,
+    terms: Sequence[Term],
+    ranked: Sequence[tuple[float, int]],
+    limit: int,
+    marked: int | None,
+    base: float,
+    span: float,
+) -> tuple[Hit, ...]:
+    """The first `limit` of `ranked` without each paragraph one of whose quotes is also
+    ranked (every hit matched the same words), scored `base` + `span` x BM25 relative to the
+    best; only the first `marked` marked, and only the rows kept read."""
+    if not ranked:
+        return ()
+    links = _links(store, [seq for _, seq in ranked])
+    kept = _without_quoted_parents([seq for _, seq in ranked if seq in links], links)[:limit]
+    scores = {seq: score for score, seq in ranked}
+    rows = await _rows(store, kept)
+    best = ranked[0][0]
+    matcher = Matcher(terms)
+    hits: list[Hit] = []
+    for seq in kept:
+        row = rows.get(seq)
+        if row is None:
+            continue
+        spans: tuple[tuple[int, int], ...] = ()
+        matched: tuple[str, ...] = ()
+        if marked is None or len(hits) < marked:
+            spans, matched = mark_text(str(row[_TEXT]), int(row[_START]), terms, matcher)  # type: ignore[call-overload]
+        rel = scores[seq] / best if best > 0 else 1.0
+        score = round(base + span * rel, 1)
+        hits.append(Hit(passage_from_row(row), score, None, None, spans, matched))
+    return tuple(hits)
+
+
+def _links(store: Store, seqs: Sequence[int]) -> dict[int, tuple[str, str, str | None]]:
+    """(id, kind, parent_id) of each passage in `seqs`, without reading its text."""
+    marks = ", ".join("?" * len(seqs))
+    sql = f"SELECT seq, id, kind, parent_id FROM passages WHERE seq IN ({marks})"
+    return {seq: (pid, kind, parent) for seq, pid, kind, parent in store.db.execute(sql, seqs)}
+
+
+def _without_quoted_parents(
+    seqs: Sequence[int], links: dict[int, tuple[str, str, str | None]]
 ) -> list[int]:
-    """Indices of `_dedupe(hits)[:limit]` over rows in rank order, marking only the rows
-    it needs: a quote and its parent both hit, keep the quote only when it holds every
-    matched word, else the parent."""
-    index = {row[_ID]: i for i, row in enumerate(order)}
-    parent_of: dict[int, int] = {}
-    quotes_of: dict[int, list[int]] = {}
-    for i, row in enumerate(order):
-        if row[_KIND] == "quote" and row[_PARENT] in index:
-            parent_of[i] = index[row[_PARENT]]  # type: ignore[index]
-            quotes_of.setdefault(index[row[_PARENT]], []).append(i)  # type: ignore[index]
-
-    def covers(quote: int, parent: int) -> bool:
-        return set(matched_at(quote)) >= set(matched_at(parent))
-
-    kept: list[int] = []
-    for i in range(len(order)):
-        if len(kept) >= limit:
-            break
-        if i in parent_of and not covers(i, parent_of[i]):
-            continue  # a quote that misses words its paragraph holds
-        if any(covers(q, i) for q in quotes_of.get(i, ())):
-            continue  # a paragraph whose quote holds every word it matched
-        kept.append(i)
-    return kept
+    """`seqs` in order without each paragraph one of whose quotes is also among them."""
+    quoted = {parent for _, kind, parent in (links[s] for s in seqs) if kind == "quote" and parent}
+    return [seq for seq in seqs if links[seq][0] not in quoted]
 
 
 async def _fallback(
