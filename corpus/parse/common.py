@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -51,11 +51,11 @@ class PassageIds:
 
     def __init__(self, source_name: str) -> None:
         self._source = source_name
-        self._seen: Counter[str] = Counter()
+        self._seen: dict[str, int] = {}  # a plain dict: a Counter's `__missing__` is slow
 
     def next_id(self, text: str) -> str:
-        ordinal = self._seen[text]
-        self._seen[text] += 1
+        ordinal = self._seen.get(text, 0)
+        self._seen[text] = ordinal + 1
         return passage_id(self._source, text, ordinal)
 
 
@@ -116,9 +116,20 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, start + len(kept.rstrip(BLANKS))
 
 
-def is_blank(text: str, line: Line) -> bool:
-    start, end = trim_span(text, line.start, line.end)
-    return start == end
+# a line holding more than blanks: (1-based number, offset of its first non-blank, its words)
+TrimmedLine = tuple[int, int, str]
+
+
+def trimmed_lines(text: str) -> Iterator[TrimmedLine]:
+    """Each line holding more than blanks, as (number, start, words): `words` is the line
+    trimmed of blank characters, `text[start:start + len(words)]` (what `trim_span` gives)."""
+    start = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        words = line.strip(BLANKS)  # a `\r` before the `\n` is blank too
+        if words:
+            lead = len(line) - len(line.lstrip(BLANKS)) if line[0] in BLANKS else 0
+            yield number, start + lead, words
+        start += len(line) + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,39 +142,22 @@ class Block:
     last_line: int
 
 
-def has_blank_separators(text: str, lines: list[Line] | None = None) -> bool:
+def has_blank_separators(lines: list[TrimmedLine]) -> bool:
     """True when a blank line sits between two non-blank lines (paragraphs by blank lines)."""
-    seen_text = False
-    pending_blank = False
-    for line in lines if lines is not None else iter_lines(text):
-        if is_blank(text, line):
-            pending_blank = seen_text
-        elif pending_blank:
-            return True
-        else:
-            seen_text = True
-    return False
+    return any(line[0] > before[0] + 1 for before, line in itertools.pairwise(lines))
 
 
 def split_paragraphs(text: str, mode: ParagraphMode = "auto") -> list[Block]:
     """Paragraphs: blocks between blank lines if the text has any ("auto"), else each line."""
-    lines = list(iter_lines(text))
-    by_blank = mode == "blank_lines" or (mode == "auto" and has_blank_separators(text, lines))
+    lines = list(trimmed_lines(text))
+    by_blank = mode == "blank_lines" or (mode == "auto" and has_blank_separators(lines))
+    if not by_blank:
+        return [Block(start, start + len(words), number, number) for number, start, words in lines]
     blocks: list[Block] = []
-    group: list[Line] = []
-
-    def close() -> None:
-        if group:
-            start, end = trim_span(text, group[0].start, group[-1].end)
-            blocks.append(Block(start, end, group[0].number, group[-1].number))
-            group.clear()
-
-    for line in lines:
-        if is_blank(text, line):
-            close()
-            continue
-        group.append(line)
-        if not by_blank:
-            close()
-    close()
+    for number, start, words in lines:
+        end = start + len(words)
+        if blocks and blocks[-1].last_line == number - 1:  # no blank line since that block
+            blocks[-1] = Block(blocks[-1].start, end, blocks[-1].first_line, number)
+        else:
+            blocks.append(Block(start, end, number, number))
     return blocks

@@ -114,12 +114,15 @@ class SpeakerResolver:
 
     def __init__(self, text: str, known_speakers: Iterable[str]) -> None:
         self._text = text
-        self._known = tuple(s for s in known_speakers if s.split())
+        self._by_surname: dict[str, list[str]] = {}  # lower-case surname -> speakers
+        for speaker in known_speakers:
+            if speaker.split():
+                self._by_surname.setdefault(speaker.split()[-1].lower(), []).append(speaker)
         self._full_names: dict[str, list[tuple[int, str]]] = {}
 
     def resolve(self, tokens: tuple[str, ...], position: int) -> str:
         surname = tokens[-1]
-        known = [s for s in self._known if s.split()[-1].lower() == surname.lower()]
+        known = self._by_surname.get(surname.lower(), [])
         if len(tokens) > 1:
             known = [s for s in known if s.split()[0][:1].lower() == tokens[0][:1].lower()]
         if len(known) == 1:

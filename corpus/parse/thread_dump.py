@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from corpus.dates import MONTH_NAMES
 from corpus.model import ParseWarning, Passage, PassageDate, SourceSpec, ThreadRef
-from corpus.parse.common import Line, PassageIds, iter_lines, trim_span
+from corpus.parse.common import PassageIds, trimmed_lines
 
 MONTHS: dict[str, int] = {}
 for _number, _name in enumerate(MONTH_NAMES, start=1):
@@ -31,6 +31,10 @@ HEADER = re.compile(
 NOTE_ABOVE = "above the first thread header; date unknown"
 NOTE_IMPOSSIBLE = "the thread header's date does not exist; date unknown"
 NOTE_NO_YEAR = "no year configured for this dump; date unknown"
+
+
+# a tweet line: (start offset, its trimmed text, 1-based line number)
+Tweet = tuple[int, str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,20 +56,21 @@ class Thread:
     header: Header
     date: PassageDate | None = None
     note: str | None = None
-    tweets: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, line)
+    tweets: list[Tweet] = field(default_factory=list)
 
 
-def match_header(text: str, line: Line) -> Header | None:
-    """The header on this line, if the whole (trimmed) line is one."""
-    start, end = trim_span(text, line.start, line.end)
-    found = HEADER.fullmatch(text, start, end)
+def match_header(words: str, number: int) -> Header | None:
+    """The header that is the whole of this trimmed line `words`, if it is one."""
+    if "•" not in words and "·" not in words:
+        return None  # every header holds a bullet: most lines need no regex
+    found = HEADER.fullmatch(words)
     if found is None:
         return None
     month = MONTHS.get(found["month"].lower())
     if month is None:
         return None
     return Header(
-        line=line.number,
+        line=number,
         month=month,
         day=int(found["day"]),
         tweets=int(found["tweets"]),
@@ -86,11 +91,15 @@ def date_threads(spec: SourceSpec, threads: list[Thread]) -> list[ParseWarning]:
         return warnings
     year = spec.year
     previous: tuple[int, int] | None = None
+    dates: dict[tuple[int, int, int], PassageDate] = {}  # threads of one day share its date
     for thread in threads:
         key = (thread.header.month, thread.header.day)
         if previous is not None and key > previous:
             year -= 1
         previous = key
+        thread.date = dates.get((year, *key))
+        if thread.date is not None:
+            continue
         try:
             dt.date(year, *key)
         except ValueError:
@@ -105,6 +114,7 @@ def date_threads(spec: SourceSpec, threads: list[Thread]) -> list[ParseWarning]:
             thread.note = NOTE_IMPOSSIBLE
             continue
         thread.date = PassageDate(year, key[0], key[1], year_inferred=year != spec.year)
+        dates[(year, *key)] = thread.date
     return warnings
 
 
@@ -112,63 +122,55 @@ def parse_thread_dump(
     spec: SourceSpec, text: str
 ) -> tuple[tuple[Passage, ...], tuple[ParseWarning, ...]]:
     """Tweets (one per non-empty line) under their thread headers, dated and numbered."""
-    above: list[tuple[int, int, int]] = []
+    above: list[Tweet] = []
     threads: list[Thread] = []
-    for line in iter_lines(text):
-        header = match_header(text, line)
+    for number, start, words in trimmed_lines(text):
+        header = match_header(words, number)
         if header is not None:
             threads.append(Thread(number=len(threads) + 1, header=header))
-            continue
-        start, end = trim_span(text, line.start, line.end)
-        if start == end:
-            continue
-        (threads[-1].tweets if threads else above).append((start, end, line.number))
+        else:
+            (threads[-1].tweets if threads else above).append((start, words, number))
 
     warnings = date_threads(spec, threads)
-    ids = PassageIds(spec.name)
-    passages: list[Passage] = []
-
-    def add(
-        span: tuple[int, int, int],
-        *,
-        date: PassageDate | None = None,
-        thread: ThreadRef | None = None,
-        note: str | None = None,
-    ) -> None:
-        start, end, line_number = span
-        body = text[start:end]
-        passages.append(
-            Passage(
-                id=ids.next_id(body),
-                source=spec.name,
-                start=start,
-                end=end,
-                text=body,
-                line=line_number,
-                speaker=spec.speaker,
-                kind="tweet",
-                date=date,
-                thread=thread,
-                note=note,
-            )
-        )
-
-    for span in above:
-        add(span, note=NOTE_ABOVE)
+    make = TweetMaker(spec)
+    passages = [make(tweet, None, None, NOTE_ABOVE) for tweet in above]
     for thread in threads:
         head = thread.header
         if not thread.tweets:
             warnings.append(ParseWarning(spec.name, head.line, "thread header with no tweets"))
-        for position, span in enumerate(thread.tweets, start=1):
-            ref = ThreadRef(
-                number=thread.number,
-                header_line=head.line,
-                tweet_count=head.tweets,
-                read_minutes=head.minutes,
-                position=position,
-                shown=len(thread.tweets),
-            )
-            add(span, date=thread.date, thread=ref, note=thread.note)
+        shown = len(thread.tweets)
+        for position, tweet in enumerate(thread.tweets, start=1):
+            ref = ThreadRef(thread.number, head.line, head.tweets, head.minutes, position, shown)
+            passages.append(make(tweet, thread.date, ref, thread.note))
     if text and not threads:
         warnings.append(ParseWarning(spec.name, 1, "no thread headers found; every date unknown"))
     return tuple(passages), tuple(warnings)
+
+
+class TweetMaker:
+    """Makes the `Passage` of one tweet line of a source (ids counted across the source)."""
+
+    def __init__(self, spec: SourceSpec) -> None:
+        self._source = spec.name
+        self._speaker = spec.speaker
+        self._ids = PassageIds(self._source)
+
+    def __call__(
+        self, tweet: Tweet, date: PassageDate | None, thread: ThreadRef | None, note: str | None
+    ) -> Passage:
+        start, words, line = tweet
+        return Passage(
+            self._ids.next_id(words),
+            self._source,
+            start,
+            start + len(words),
+            words,
+            line,
+            self._speaker,
+            "tweet",
+            date,
+            thread,
+            None,  # paragraph
+            None,  # parent_id
+            note,
+        )
