@@ -166,6 +166,10 @@ def table(r: dict) -> str:
         ("start-up (open built index)", f"{s['startup_s'] * 1000:.0f} ms"),
         ("peak RSS serving", f"{s['rss_mib']['peak']:.0f} MiB"),
         ("/date p50 / p99", fmt_latency(s["date"]) + f", exact {s['date']['accuracy']:.1%}"),
+        (
+            "/date, 100 rows",
+            fmt_latency(s["date_100"]) + f", exact {s['date_100']['accuracy']:.1%}",
+        ),
         ("/topic p50 / p99", fmt_latency(s["topic"]) + f", P@10 {s['topic']['accuracy']:.1%}"),
         ("/quote p50 / p99", fmt_latency(s["quote"]) + f", #1 {s['quote']['accuracy']:.1%}"),
     ]

@@ -172,7 +172,7 @@ def passage_from_row(row: Sequence[object]) -> Passage:
     """A `Passage` from a row selected with `PASSAGE_SELECT` (positional arguments in the
     field order of `Passage`: this runs for every row a lookup shows)."""
     (seq, pid, source, start, end, text, line, speaker, kind, year, month, day, inferred,
-     _md, _ymd, _ym, tn, th, tc, tr, tp, ts, paragraph, parent_id, note) = row  # fmt: skip
+     tn, th, tc, tr, tp, ts, paragraph, parent_id, note) = row  # fmt: skip
     date = None
     if year is not None:
         date = _DATES.get((year, month, day, inferred))
@@ -188,7 +188,8 @@ def passage_from_row(row: Sequence[object]) -> Passage:
     )  # fmt: skip
 
 
-PASSAGE_SELECT = f"SELECT {_PASSAGE_COLUMNS} FROM passages"
+# Every column but the date keys (`md`, `ymd`, `ym`), which only the indexes need.
+PASSAGE_SELECT = f"SELECT {_PASSAGE_COLUMNS.replace('md, ymd, ym, ', '')} FROM passages"
 
 
 def _date_key(date: PassageDate) -> tuple[int, int, int]:
