@@ -21,6 +21,12 @@ def embedded_by_line(spec: SourceSpec) -> dict[int, EmbeddedSpec]:
     return claims
 
 
+def claim_of(block: Block, claims: dict[int, EmbeddedSpec]) -> EmbeddedSpec | None:
+    """The embedded statement that claims one of the block's lines (its first such line)."""
+    lines = range(block.first_line, block.last_line + 1)
+    return next((claims[n] for n in lines if n in claims), None)
+
+
 def check_embedded(
     spec: SourceSpec, blocks: list[Block], claims: dict[int, EmbeddedSpec]
 ) -> list[ParseWarning]:
@@ -44,19 +50,17 @@ def parse_article(
     blocks = split_paragraphs(text, mode)
     claims = embedded_by_line(spec)
     warnings = check_embedded(spec, blocks, claims)
-    ids = PassageIds(spec.name)
+    source = spec.name  # a property of the path: read once, not per passage
+    ids = PassageIds(source)
     lines = LineIndex(text)
     resolver = SpeakerResolver(text, known_speakers)
     passages: list[Passage] = []
     for number, block in enumerate(blocks, start=1):
         body = text[block.start : block.end]
-        embed = next(
-            (claims[n] for n in range(block.first_line, block.last_line + 1) if n in claims),
-            None,
-        )
+        embed = claim_of(block, claims) if claims else None
         paragraph = Passage(
             id=ids.next_id(body),
-            source=spec.name,
+            source=source,
             start=block.start,
             end=block.end,
             text=body,
@@ -73,7 +77,7 @@ def parse_article(
             passages.append(
                 Passage(
                     id=ids.next_id(words),
-                    source=spec.name,
+                    source=source,
                     start=span.start,
                     end=span.end,
                     text=words,

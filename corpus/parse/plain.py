@@ -10,14 +10,15 @@ def parse_plain(
     spec: SourceSpec, text: str, *, mode: ParagraphMode = "auto"
 ) -> tuple[tuple[Passage, ...], tuple[ParseWarning, ...]]:
     """Paragraphs (blank-line blocks, else lines) as passages of kind `paragraph`."""
-    ids = PassageIds(spec.name)
+    source = spec.name  # a property of the path: read once, not per passage
+    ids = PassageIds(source)
     passages = []
     for number, block in enumerate(split_paragraphs(text, mode), start=1):
         body = text[block.start : block.end]
         passages.append(
             Passage(
                 id=ids.next_id(body),
-                source=spec.name,
+                source=source,
                 start=block.start,
                 end=block.end,
                 text=body,

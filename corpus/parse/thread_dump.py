@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from corpus.dates import MONTH_NAMES
 from corpus.model import ParseWarning, Passage, PassageDate, SourceSpec, ThreadRef
@@ -37,9 +38,8 @@ NOTE_NO_YEAR = "no year configured for this dump; date unknown"
 Tweet = tuple[int, str, int]
 
 
-@dataclass(frozen=True, slots=True)
-class Header:
-    """A parsed thread header line."""
+class Header(NamedTuple):
+    """A parsed thread header line (a tuple: one is made for every thread)."""
 
     line: int
     month: int
@@ -66,16 +66,11 @@ def match_header(words: str, number: int) -> Header | None:
     found = HEADER.fullmatch(words)
     if found is None:
         return None
-    month = MONTHS.get(found["month"].lower())
+    name, day, tweets, minutes = found.group("month", "day", "tweets", "minutes")
+    month = MONTHS.get(name.lower())
     if month is None:
         return None
-    return Header(
-        line=number,
-        month=month,
-        day=int(found["day"]),
-        tweets=int(found["tweets"]),
-        minutes=int(found["minutes"]),
-    )
+    return Header(number, month, int(day), int(tweets), int(minutes))
 
 
 def date_threads(spec: SourceSpec, threads: list[Thread]) -> list[ParseWarning]:
