@@ -25,7 +25,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,9 +73,7 @@ CREATE TABLE days (ymd INTEGER PRIMARY KEY, passages INTEGER NOT NULL);
 """
 _INDEXES = """
 CREATE UNIQUE INDEX passages_id ON passages (id);
-CREATE INDEX passages_md ON passages (md) WHERE md IS NOT NULL;
 CREATE INDEX passages_ymd ON passages (ymd) WHERE ymd IS NOT NULL;
-CREATE INDEX passages_ym ON passages (ym) WHERE ym IS NOT NULL;
 CREATE INDEX passages_thread ON passages (source, t_number) WHERE t_number IS NOT NULL;
 CREATE INDEX passages_parent ON passages (parent_id) WHERE parent_id IS NOT NULL;
 CREATE INDEX passages_month ON passages (month) WHERE day IS NULL AND month IS NOT NULL;
@@ -314,13 +312,21 @@ class PreparedSource:
     sha256: str
     size: int
     mtime_ns: int  # -1: modified too recently to be trusted as unchanged later
-    rows: list[tuple[object, ...]]  # passage rows without their seq
+    rows: list[tuple[object, ...]]  # passage rows without their seq (empty with rows_file)
     terms: list[str]  # the tantivy terms of each passage
     info: str  # SourceInfo as JSON
+    rows_file: str | None = None  # a SQLite file holding the rows, written by a worker
 
 
-def prepare_source(spec: SourceSpec, speakers: frozenset[str]) -> PreparedSource:
-    """Parse one source, check every passage is verbatim, and make its rows and terms."""
+_PART_COLUMNS = _PASSAGE_COLUMNS.replace("seq, ", "", 1)
+
+
+def prepare_source(
+    spec: SourceSpec, speakers: frozenset[str], parts: Path | None = None
+) -> PreparedSource:
+    """Parse one source, check every passage is verbatim, and make its rows and terms. With
+    `parts` (a directory), the rows go into a SQLite file there, which the building process
+    copies in C (`copy_part`) rather than binding every value from Python."""
     try:
         stat = spec.path.stat()
     except OSError as err:
@@ -329,15 +335,53 @@ def prepare_source(spec: SourceSpec, speakers: frozenset[str]) -> PreparedSource
         parsed = parse_source(spec, known_speakers=speakers)
         check_verbatim(parsed)
         trusted = time.time_ns() - stat.st_mtime_ns > RACY_NS
+        rows = [_passage_row(p, 0)[1:] for p in parsed.passages]
+        rows_file = None
+        if parts is not None:
+            rows_file = str(parts / f"{secrets.token_hex(8)}.sqlite3")
+            write_part(Path(rows_file), rows)
+            rows = []
         return PreparedSource(
             spec=spec,
             sha256=parsed.sha256,
             size=stat.st_size,
             mtime_ns=stat.st_mtime_ns if trusted else -1,
-            rows=[_passage_row(p, 0)[1:] for p in parsed.passages],
+            rows=rows,
             terms=[fast_index_terms(p.text) for p in parsed.passages],
             info=info_to_json(summarize(parsed)),
+            rows_file=rows_file,
         )
+
+
+def write_part(path: Path, rows: list[tuple[object, ...]]) -> None:
+    """One source's passage rows (without seq) in a scratch SQLite file, in order."""
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(
+            f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;CREATE TABLE part ({_PART_COLUMNS});"
+        )
+        marks = ", ".join("?" * len(rows[0])) if rows else ""
+        with db:
+            if rows:
+                db.executemany(f"INSERT INTO part VALUES ({marks})", rows)
+    finally:
+        db.close()
+
+
+def copy_part(db: sqlite3.Connection, path: str, first: int) -> None:
+    """Append a worker's rows file to `passages`, numbering them from `first` (in C)."""
+    db.commit()  # SQLite attaches only outside a transaction
+    db.execute("ATTACH DATABASE ? AS part", (path,))
+    try:
+        db.execute(
+            f"INSERT INTO passages ({_PASSAGE_COLUMNS}) "
+            f"SELECT rowid - 1 + ?, {_PART_COLUMNS} FROM part.part ORDER BY rowid",
+            (first,),
+        )
+        db.commit()
+    finally:
+        db.execute("DETACH DATABASE part")
+    Path(path).unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -352,10 +396,11 @@ def _no_gc() -> Iterator[None]:
 
 
 def _prepared(
-    specs: Sequence[SourceSpec], speakers: frozenset[str], workers: int
+    specs: Sequence[SourceSpec], speakers: frozenset[str], workers: int, parts: Path
 ) -> Iterator[PreparedSource]:
     """Each source prepared, in config order: in `workers` processes (a few sources ahead,
-    so memory holds only those), or here when `workers` is 0."""
+    so memory holds only those; their rows in files under `parts`), or here when `workers`
+    is 0."""
     if workers <= 0:
         for spec in specs:
             yield prepare_source(spec, speakers)
@@ -366,7 +411,7 @@ def _prepared(
         queued = iter(specs)
         try:
             for spec in itertools.islice(queued, AHEAD):
-                pending.append((spec, pool.submit(prepare_source, spec, speakers)))
+                pending.append((spec, pool.submit(prepare_source, spec, speakers, parts)))
             while pending:
                 spec, future = pending.popleft()
                 try:
@@ -380,7 +425,7 @@ def _prepared(
                         yield prepare_source(left, speakers)
                     return
                 for spec in itertools.islice(queued, 1):
-                    pending.append((spec, pool.submit(prepare_source, spec, speakers)))
+                    pending.append((spec, pool.submit(prepare_source, spec, speakers, parts)))
                 yield done
         finally:
             for _, future in pending:
@@ -388,10 +433,10 @@ def _prepared(
 
 
 def _prepared_no_gc(
-    specs: Sequence[SourceSpec], speakers: frozenset[str], workers: int
+    specs: Sequence[SourceSpec], speakers: frozenset[str], workers: int, parts: Path
 ) -> Iterator[PreparedSource]:
     """`_prepared` with the garbage collector paused while each source is written."""
-    for prepared in _prepared(specs, speakers, workers):
+    for prepared in _prepared(specs, speakers, workers, parts):
         with _no_gc():
             yield prepared
 
@@ -439,7 +484,11 @@ def _write_streamed(
     engine = tantivy.Index(tantivy_schema(), path=str(tmp_dir), reuse=False)
     writer = engine.writer(WRITER_HEAP, WRITER_THREADS)
     db = sqlite3.connect(tmp_db)
+    parts = _tmp_name(tmp_db.with_name(f"{index_path.name}.parts"))
+    committer = ThreadPoolExecutor(1, thread_name_prefix="tantivy-commit")
+    committing: Future[None] | None = None
     try:
+        parts.mkdir()
         db.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
             f"PRAGMA cache_size=-{BUILD_CACHE_KIB}; PRAGMA threads={BUILD_WORKERS};"
@@ -453,9 +502,12 @@ def _write_streamed(
         digests: list[SourceDigest] = []
         stats: dict[str, list[object]] = {}
         db.execute("BEGIN")
-        for ord_, prepared in enumerate(_prepared_no_gc(specs, speakers, workers)):
+        for ord_, prepared in enumerate(_prepared_no_gc(specs, speakers, workers, parts)):
             first = seq
-            db.executemany(insert, [(first + i, *row) for i, row in enumerate(prepared.rows)])
+            if prepared.rows_file is not None:
+                copy_part(db, prepared.rows_file, first)
+            else:
+                db.executemany(insert, [(first + i, *row) for i, row in enumerate(prepared.rows)])
             for terms in prepared.terms:
                 doc = tantivy.Document()
                 doc.add_unsigned(SEQ_FIELD, seq)
@@ -469,6 +521,8 @@ def _write_streamed(
             bytes_done += sizes[ord_]
             report("indexing", ord_ + 1, bytes_done, seq)
         report("finishing", len(specs), bytes_total, seq)
+        # tantivy commits on its own thread while SQLite builds its indexes
+        committing = committer.submit(_commit, writer)
         chash = content_hash(digests)
         db.executescript(_INDEXES)
         db.execute(
@@ -487,7 +541,12 @@ def _write_streamed(
         db.commit()
     finally:
         db.close()
-    _commit(writer)
+        shutil.rmtree(parts, ignore_errors=True)
+        committer.shutdown(wait=True)  # never leave tantivy writing into a directory
+    if committing is None:
+        _commit(writer)
+    else:
+        committing.result()
     report("done", len(specs), bytes_total, seq)
     return chash
 
