@@ -35,14 +35,11 @@ def passage_id(source_name: str, text: str, ordinal: int) -> str:
         f"{source_name}\x00{text}\x00{ordinal}".encode("utf-8", "surrogatepass"),
         digest_size=8,
     ).digest()
-    bits = int.from_bytes(digest[:7], "big") >> 6  # the first 50 bits: 10 base32 letters
+    bits = int.from_bytes(digest, "big") >> 14  # the first 50 bits: 10 base32 letters
     pairs = _PAIRS
     return (
-        pairs[bits >> 40]
-        + pairs[(bits >> 30) & 1023]
-        + pairs[(bits >> 20) & 1023]
-        + pairs[(bits >> 10) & 1023]
-        + pairs[bits & 1023]
+        f"{pairs[bits >> 40]}{pairs[(bits >> 30) & 1023]}{pairs[(bits >> 20) & 1023]}"
+        f"{pairs[(bits >> 10) & 1023]}{pairs[bits & 1023]}"
     )
 
 
