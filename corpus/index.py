@@ -129,9 +129,9 @@ def content_hash(digests: Sequence[SourceDigest]) -> str:
 
 
 def tantivy_schema() -> tantivy.Schema:
-    """One doc per passage: `seq` (fast, stored) and the pre-stemmed words (whitespace split)."""
+    """One doc per passage: `seq` (a fast field only) and the pre-stemmed words, space-split."""
     builder = tantivy.SchemaBuilder()
-    builder.add_unsigned_field(SEQ_FIELD, stored=True, indexed=True, fast=True)
+    builder.add_unsigned_field(SEQ_FIELD, stored=False, indexed=False, fast=True)
     builder.add_text_field(TERMS_FIELD, tokenizer_name="whitespace", index_option="freq")
     return builder.build()
 
