@@ -49,6 +49,7 @@ FORMAT_VERSION = 1
 TERMS_FIELD = "terms"
 READ_MMAP_BYTES = 1 << 30  # the read connection maps up to 1 GiB of the SQLite file
 SEQ_FIELD = "seq"
+PARENT_FIELD = "parent"  # a quote span: its paragraph's seq minus its own; otherwise 0
 WRITER_HEAP = 400_000_000  # tantivy's indexing memory, split among its threads
 WRITER_THREADS = 1  # tantivy indexes on its own thread while Python feeds it
 BUILD_WORKERS = 2  # parsing processes for a large corpus
@@ -132,6 +133,7 @@ def tantivy_schema() -> tantivy.Schema:
     """One doc per passage: `seq` (a fast field only) and the pre-stemmed words, space-split."""
     builder = tantivy.SchemaBuilder()
     builder.add_unsigned_field(SEQ_FIELD, stored=False, indexed=False, fast=True)
+    builder.add_integer_field(PARENT_FIELD, stored=False, indexed=False, fast=True)
     builder.add_text_field(TERMS_FIELD, tokenizer_name="whitespace", index_option="freq")
     return builder.build()
 
@@ -314,6 +316,7 @@ class PreparedSource:
     mtime_ns: int  # -1: modified too recently to be trusted as unchanged later
     rows: list[tuple[object, ...]]  # passage rows without their seq (empty with rows_file)
     terms: list[str]  # the tantivy terms of each passage
+    parents: list[int]  # each passage's PARENT_FIELD
     info: str  # SourceInfo as JSON
     rows_file: str | None = None  # a SQLite file holding the rows, written by a worker
 
@@ -348,9 +351,20 @@ def prepare_source(
             mtime_ns=stat.st_mtime_ns if trusted else -1,
             rows=rows,
             terms=[fast_index_terms(p.text) for p in parsed.passages],
+            parents=parent_offsets(parsed.passages),
             info=info_to_json(summarize(parsed)),
             rows_file=rows_file,
         )
+
+
+def parent_offsets(passages: Sequence[Passage]) -> list[int]:
+    """For each quote span, its paragraph's position minus its own (0 for every other
+    passage), so a search can tell a quote's paragraph without reading any row."""
+    where = {p.id: i for i, p in enumerate(passages)}
+    return [
+        where[p.parent_id] - i if p.kind == "quote" and p.parent_id in where else 0
+        for i, p in enumerate(passages)
+    ]
 
 
 def write_part(path: Path, rows: list[tuple[object, ...]]) -> None:
@@ -508,9 +522,10 @@ def _write_streamed(
                 copy_part(db, prepared.rows_file, first)
             else:
                 db.executemany(insert, [(first + i, *row) for i, row in enumerate(prepared.rows)])
-            for terms in prepared.terms:
+            for terms, parent in zip(prepared.terms, prepared.parents, strict=True):
                 doc = tantivy.Document()
                 doc.add_unsigned(SEQ_FIELD, seq)
+                doc.add_integer(PARENT_FIELD, parent)
                 doc.add_text(TERMS_FIELD, terms)
                 writer.add_document(doc)
                 seq += 1

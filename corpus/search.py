@@ -19,7 +19,14 @@ from dataclasses import dataclass
 import tantivy
 from rapidfuzz.distance import OSA
 
-from corpus.index import PASSAGE_SELECT, SEQ_FIELD, TERMS_FIELD, Store, passage_from_row
+from corpus.index import (
+    PARENT_FIELD,
+    PASSAGE_SELECT,
+    SEQ_FIELD,
+    TERMS_FIELD,
+    Store,
+    passage_from_row,
+)
 from corpus.model import Hit, Passage, TopicResult
 from corpus.normalize import _WORD_RE as WORD_RE
 from corpus.normalize import STOP_WORDS, fold, stem, words
@@ -157,6 +164,22 @@ def search_seqs(store: Store, query: tantivy.Query, limit: int) -> list[tuple[fl
     return [
         (float(score), int(seq))  # type: ignore[arg-type]  # fast field values are ints here
         for (score, _), seq in zip(result.hits, seqs, strict=True)
+    ]
+
+
+def search_parents(store: Store, query: tantivy.Query, limit: int) -> list[tuple[float, int, int]]:
+    """(BM25 score, seq, seq of its paragraph or -1) of the best documents for a query."""
+    if limit <= 0:
+        return []
+    result = store.searcher.search(query, limit, count=False)
+    if not result.hits:
+        return []
+    addresses = [addr for _, addr in result.hits]
+    seqs = store.searcher.fast_field_values(SEQ_FIELD, addresses)
+    offsets = store.searcher.fast_field_values(PARENT_FIELD, addresses)
+    return [
+        (float(score), int(seq), int(seq) + int(off) if off else -1)  # type: ignore[arg-type]
+        for (score, _), seq, off in zip(result.hits, seqs, offsets, strict=True)
     ]
 
 
@@ -338,7 +361,7 @@ async def find_topic(
         return TopicResult(text, shown, ())
     pool = min(store.count, 2 * limit + 20)
     fixes = await spelling_fixes(store, terms)
-    ranked = search_seqs(store, _clauses(store, terms, tantivy.Occur.Must, fixes), pool)
+    ranked = search_parents(store, _clauses(store, terms, tantivy.Occur.Must, fixes), pool)
     if ranked:
         # Every hit holds every word (each is a MUST), so a quote always covers its paragraph.
         return TopicResult(text, shown, await _hits(store, terms, ranked, limit, marked, 50, 50))
@@ -346,7 +369,7 @@ async def find_topic(
         # No passage holds both words (the MUST search found none): each hit holds one, so
         # again a quote covers its paragraph, and the hits rank by BM25 alone.
         query = _clauses(store, terms, tantivy.Occur.Should, fixes)
-        ranked = search_seqs(store, query, FALLBACK_POOL)
+        ranked = search_parents(store, query, FALLBACK_POOL)
         return TopicResult(text, shown, await _hits(store, terms, ranked, limit, marked, 0, 25))
     hits = await _fallback(store, terms, pool, fixes) if len(terms) > 1 else []
     return TopicResult(text, shown, tuple(_dedupe(hits)[:limit]))
@@ -368,7 +391,7 @@ async def _rows(store: Store, seqs: Sequence[int]) -> dict[int, tuple[object, ..
 async def _hits(
     store: Store,
     terms: Sequence[Term],
-    ranked: Sequence[tuple[float, int]],
+    ranked: Sequence[tuple[float, int, int]],
     limit: int,
     marked: int | None,
     base: float,
@@ -379,9 +402,9 @@ async def _hits(
     best; only the first `marked` marked, and only the rows kept read."""
     if not ranked:
         return ()
-    links = _links(store, [seq for _, seq in ranked])
-    kept = _without_quoted_parents([seq for _, seq in ranked if seq in links], links)[:limit]
-    scores = {seq: score for score, seq in ranked}
+    quoted = {parent for _, _, parent in ranked}  # paragraphs whose quote is also ranked
+    kept = [seq for _, seq, _ in ranked if seq not in quoted][:limit]
+    scores = {seq: score for score, seq, _ in ranked}
     rows = await _rows(store, kept)
     best = ranked[0][0]
     matcher = Matcher(terms)
@@ -398,21 +421,6 @@ async def _hits(
         score = round(base + span * rel, 1)
         hits.append(Hit(passage_from_row(row), score, None, None, spans, matched))
     return tuple(hits)
-
-
-def _links(store: Store, seqs: Sequence[int]) -> dict[int, tuple[str, str, str | None]]:
-    """(id, kind, parent_id) of each passage in `seqs`, without reading its text."""
-    marks = ", ".join("?" * len(seqs))
-    sql = f"SELECT seq, id, kind, parent_id FROM passages WHERE seq IN ({marks})"
-    return {seq: (pid, kind, parent) for seq, pid, kind, parent in store.db.execute(sql, seqs)}
-
-
-def _without_quoted_parents(
-    seqs: Sequence[int], links: dict[int, tuple[str, str, str | None]]
-) -> list[int]:
-    """`seqs` in order without each paragraph one of whose quotes is also among them."""
-    quoted = {parent for _, kind, parent in (links[s] for s in seqs) if kind == "quote" and parent}
-    return [seq for seq in seqs if links[seq][0] not in quoted]
 
 
 async def _fallback(

@@ -103,3 +103,15 @@ async def test_highlights_are_whole_words_inside_the_passage(library: Library) -
             for s, e in hit.highlights:
                 assert p.start <= s < e <= p.end
                 assert [(t.start, t.end) for t in tokenize(text[s:e])] == [(0, e - s)]
+
+
+async def test_a_quote_hit_replaces_its_paragraph(library: Library) -> None:
+    """"elections" is in quote spans and in the article paragraph holding them: the quotes
+    are listed, the paragraph is not (its every matched word is in a quote)."""
+    found = await library.by_topic("elections")
+    quotes = [h.passage for h in found.hits if h.passage.kind == "quote"]
+    assert quotes, [h.passage.kind for h in found.hits]
+    listed = {h.passage.id for h in found.hits}
+    for quote in quotes:
+        assert quote.parent_id is not None
+        assert quote.parent_id not in listed
