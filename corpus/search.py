@@ -198,6 +198,50 @@ def _clauses(
     return tantivy.Query.boolean_query(clauses)
 
 
+def _all_words(store: Store, terms: Sequence[Term], fixes: Sequence[str]) -> tantivy.Query:
+    """Every word MUST match (within one edit); the words themselves and their spelling
+    fixes rank by BM25. Where the index's vocabulary is known and plain, a word's one-edit
+    spellings are listed from it: those that rank as term queries, the rest with a constant
+    0, so each posting list is read once (a fuzzy query and the ranking terms beside it read
+    them twice). The same passages match, in the same order (each scores a constant less)."""
+    listed = [(term, _spellings(store, term)) for term in terms]
+    fuzzy = [term for term, spellings in listed if spellings is None]
+    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    rest: list[str] = list(fixes)
+    for term, spellings in listed:
+        if spellings is None:
+            continue
+        ranked = {term.stem, *(fix for fix in fixes if fix in spellings)}
+        rest = [fix for fix in rest if fix not in ranked]
+        inner = [
+            (
+                tantivy.Occur.Should,
+                tantivy.Query.term_query(store.schema, TERMS_FIELD, spelling)
+                if spelling in ranked
+                else tantivy.Query.const_score_query(
+                    tantivy.Query.term_query(store.schema, TERMS_FIELD, spelling), 0.0
+                ),
+            )
+            for spelling in spellings
+        ]
+        query = tantivy.Query.boolean_query(inner) if inner else tantivy.Query.empty_query()
+        clauses.append((tantivy.Occur.Must, query))
+    if fuzzy:
+        clauses.append((tantivy.Occur.Must, _clauses(store, fuzzy, tantivy.Occur.Must, rest)))
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _spellings(store: Store, term: Term) -> set[str] | None:
+    """The indexed spellings within the term's edit distance (the term itself included),
+    or None when they cannot be listed from the vocabulary (the fuzzy query then decides)."""
+    if not term.distance:
+        return {term.stem}
+    if not _PLAIN(term.stem) or not vocabulary_is_plain(store):
+        return None
+    known = vocabulary(store)
+    return {n for n in near(term.stem) if n in known}
+
+
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
@@ -243,6 +287,24 @@ def vocabulary(store: Store) -> dict[str, int]:
             _VOCABULARIES.clear()  # an old index after a reload
         terms = store.searcher.terms_with_prefix(TERMS_FIELD, "", limit=VOCABULARY_LIMIT)
         found = _VOCABULARIES[key] = dict(terms)
+    return found
+
+
+_PLAIN_VOCABULARIES: dict[str, bool] = {}
+
+
+def vocabulary_is_plain(store: Store) -> bool:
+    """Whether `vocabulary` holds every indexed term and each is made of `_ALPHABET` only,
+    so that the one-edit `neighbours` of a plain word found in it are all its indexed
+    spellings within one edit (worked out once per index)."""
+    key = str(store.directory)
+    found = _PLAIN_VOCABULARIES.get(key)
+    if found is None:
+        if len(_PLAIN_VOCABULARIES) >= 2:
+            _PLAIN_VOCABULARIES.clear()
+        known = vocabulary(store)
+        found = len(known) < VOCABULARY_LIMIT and all(map(_PLAIN, known))
+        _PLAIN_VOCABULARIES[key] = found
     return found
 
 
@@ -361,7 +423,7 @@ async def find_topic(
         return TopicResult(text, shown, ())
     pool = min(store.count, 2 * limit + 20)
     fixes = await spelling_fixes(store, terms)
-    ranked = search_parents(store, _clauses(store, terms, tantivy.Occur.Must, fixes), pool)
+    ranked = search_parents(store, _all_words(store, terms, fixes), pool)
     if ranked:
         # Every hit holds every word (each is a MUST), so a quote always covers its paragraph.
         return TopicResult(text, shown, await _hits(store, terms, ranked, limit, marked, 50, 50))
