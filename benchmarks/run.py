@@ -86,7 +86,9 @@ def ratio(ours: float, theirs: float) -> float | None:
     return round(ours / theirs, 4) if theirs else None
 
 
-def measure(size: str, *, queries: int, rf_budget: float, commands: int, skip: set[str]) -> dict:
+def measure(
+    size: str, *, queries: int, rf_budget: float, commands: int, skip: set[str], rounds: int = 3
+) -> dict:
     passages = parse_size(size)
     corpus = ensure_corpus(passages, queries)
     manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
@@ -109,7 +111,9 @@ def measure(size: str, *, queries: int, rf_budget: float, commands: int, skip: s
     if "rapidfuzz" not in skip:
         results["rapidfuzz"] = run_worker("rapidfuzz", corpus, *q, "--budget", str(rf_budget))
     if "bot" not in skip:
-        results["bot"] = run_worker("bot", corpus, "--commands", str(commands))
+        results["bot"] = run_worker(
+            "bot", corpus, "--commands", str(commands), "--rounds", str(rounds)
+        )
     serve = results["serve"]
     results["ratios"] = {
         alt: {
@@ -198,7 +202,8 @@ def table(r: dict) -> str:
             (
                 "bot through PTB + fake API",
                 f"{t['bot']['per_s']:,.0f} cmd/s vs echo {t['echo']['per_s']:,.0f} cmd/s "
-                f"(ratio {t['ratio']:.2f}; {t['bot']['commands']} commands)",
+                f"(ratio {t['ratio']:.2f}; {t['bot']['commands']} commands, "
+                + (f"median of {t['rounds']} rounds)" if t.get("rounds", 1) > 1 else "1 round)"),
             )
         )
     lines = [f"| {r['size']} | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows]
@@ -230,7 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     commands = args.commands or (300 if args.smoke else 2000)
     skip = set() if args.smoke else {s.strip() for s in args.skip.split(",") if s.strip()}
     began = time.perf_counter()
-    results = measure(size, queries=queries, rf_budget=budget, commands=commands, skip=skip)
+    results = measure(
+        size,
+        queries=queries,
+        rf_budget=budget,
+        commands=commands,
+        skip=skip,
+        rounds=1 if args.smoke else 3,
+    )
     results["command"] = "python -m benchmarks.run " + " ".join(argv or sys.argv[1:])
     results["total_s"] = round(time.perf_counter() - began, 1)
     out = args.out or OUT / f"{results['size']}{'-smoke' if args.smoke else ''}.json"

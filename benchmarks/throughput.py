@@ -1,10 +1,11 @@
 """Commands per second through the real PTB Application and the fake Bot API, beside a bare echo.
 
 Both Applications poll the same kind of fake (`bot.fakeapi.FakeBotApi`, real HTTP on 127.0.0.1)
-in the same process and run. The queue is filled first (`commands` updates from 100 users, a mix
-of /date, /topic and /quote from the generated queries), then the clock runs until every command
-has its reply. PTB's AIORateLimiter (Telegram's ~30 messages/s) and the bot's per-user limits
-are off in both, so the figure is the software's own ceiling, not Telegram's.
+in the same process and run, three rounds each, in turn (the medians count). The queue is filled
+first (`commands` updates from 100 users, a mix of /date, /topic and /quote from the generated
+queries), then the clock runs until every command has its reply. PTB's AIORateLimiter
+(Telegram's ~30 messages/s) and the bot's per-user limits are off in both, so the figure is
+the software's own ceiling, not Telegram's.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from benchmarks.measure import load_queries
 
 USERS = 100
 WARM_UP = 30
+ROUNDS = 3
 
 
 def command_texts(corpus: Path, count: int) -> list[str]:
@@ -72,33 +74,63 @@ def echo_application(fake):
     return application
 
 
-async def run_throughput(corpus: Path, commands: int, timeout: float = 300.0) -> dict:
+async def run_throughput(
+    corpus: Path, commands: int, timeout: float = 300.0, rounds: int = ROUNDS
+) -> dict:
+    """Echo and bot in turn, `rounds` times each (this machine's rate drifts by a third from
+    minute to minute); the medians and their ratio, and every round's figures."""
     import logging
 
-    from bot.app import build_application
     from bot.config import RateLimitConfig, load_config
-    from bot.fakeapi import FakeBotApi
-    from bot.services import open_services
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
     texts = command_texts(corpus, commands)
     config = load_config(corpus / "corpusbot.yaml")
-    # A fresh state store: the bot skips update ids it has seen, and each fake starts at 1.
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{config.state.path}{suffix}").unlink(missing_ok=True)
     config = dataclasses.replace(
         config, rate_limit=RateLimitConfig(user_per_minute=0, chat_per_minute=0)
     )
-    result: dict = {"mix": "date/topic/quote in turn", "users": USERS}
+    echoes, bots = [], []
+    for _ in range(rounds):
+        echoes.append(await _echo_round(texts, timeout))
+        bots.append(await _bot_round(config, texts, timeout))
+    echo, bot = _median(echoes), _median(bots)
+    return {
+        "mix": "date/topic/quote in turn",
+        "users": USERS,
+        "rounds": rounds,
+        "echo": echo,
+        "bot": bot,
+        "ratio": round(bot["per_s"] / echo["per_s"], 3),
+        "echo_rounds": [r["per_s"] for r in echoes],
+        "bot_rounds": [r["per_s"] for r in bots],
+    }
+
+
+def _median(results: list[dict]) -> dict:
+    """The round with the median rate."""
+    return sorted(results, key=lambda r: r["per_s"])[len(results) // 2]
+
+
+async def _echo_round(texts: list[str], timeout: float) -> dict:
+    from bot.fakeapi import FakeBotApi
+
     async with FakeBotApi() as fake:
-        result["echo"] = await pump(fake, echo_application(fake), texts, timeout)
+        return await pump(fake, echo_application(fake), texts, timeout)
+
+
+async def _bot_round(config, texts: list[str], timeout: float) -> dict:  # config: bot.config.Config
+    from bot.app import build_application
+    from bot.fakeapi import FakeBotApi
+    from bot.services import open_services
+
+    # A fresh state store: the bot skips update ids it has seen, and each fake starts at 1.
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{config.state.path}{suffix}").unlink(missing_ok=True)
     async with open_services(config) as services, FakeBotApi() as fake:
         application = build_application(
             services, base_url=fake.base_url, token=fake.token, throttle=False
         )
-        result["bot"] = await pump(fake, application, texts, timeout)
-    result["ratio"] = round(result["bot"]["per_s"] / result["echo"]["per_s"], 3)
-    return result
+        return await pump(fake, application, texts, timeout)
 
 
 if __name__ == "__main__":
