@@ -106,7 +106,7 @@ async def test_highlights_are_whole_words_inside_the_passage(library: Library) -
 
 
 async def test_a_quote_hit_replaces_its_paragraph(library: Library) -> None:
-    """"elections" is in quote spans and in the article paragraph holding them: the quotes
+    """ "elections" is in quote spans and in the article paragraph holding them: the quotes
     are listed, the paragraph is not (its every matched word is in a quote)."""
     found = await library.by_topic("elections")
     quotes = [h.passage for h in found.hits if h.passage.kind == "quote"]
