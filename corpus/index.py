@@ -27,9 +27,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import tantivy
 
@@ -648,6 +648,9 @@ class Store:
     shas: dict[str, str]
     chash: str
     directory: Path
+    # What lookups work out once per index and keep (the vocabulary, days by month and day):
+    # it lives and goes with the index, not in module state.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     async def close(self) -> None:
         self.db.close()

@@ -273,38 +273,28 @@ def near(word: str) -> frozenset[str]:
 
 
 VOCABULARY_LIMIT = 2_000_000
-_VOCABULARIES: dict[str, dict[str, int]] = {}
 
 
 def vocabulary(store: Store) -> dict[str, int]:
     """The index's commonest terms with their document counts, read once per index (one
     walk of the term dictionary; 20 ms for 13k terms at 1M passages), so checking the
     hundreds of one-edit neighbours of a misspelt word costs a dict lookup each."""
-    key = str(store.directory)
-    found = _VOCABULARIES.get(key)
+    found: dict[str, int] | None = store.memo.get("vocabulary")
     if found is None:
-        if len(_VOCABULARIES) >= 2:
-            _VOCABULARIES.clear()  # an old index after a reload
         terms = store.searcher.terms_with_prefix(TERMS_FIELD, "", limit=VOCABULARY_LIMIT)
-        found = _VOCABULARIES[key] = dict(terms)
+        found = store.memo["vocabulary"] = dict(terms)
     return found
-
-
-_PLAIN_VOCABULARIES: dict[str, bool] = {}
 
 
 def vocabulary_is_plain(store: Store) -> bool:
     """Whether `vocabulary` holds every indexed term and each is made of `_ALPHABET` only,
     so that the one-edit `neighbours` of a plain word found in it are all its indexed
     spellings within one edit (worked out once per index)."""
-    key = str(store.directory)
-    found = _PLAIN_VOCABULARIES.get(key)
+    found: bool | None = store.memo.get("vocabulary_is_plain")
     if found is None:
-        if len(_PLAIN_VOCABULARIES) >= 2:
-            _PLAIN_VOCABULARIES.clear()
         known = vocabulary(store)
         found = len(known) < VOCABULARY_LIMIT and all(map(_PLAIN, known))
-        _PLAIN_VOCABULARIES[key] = found
+        store.memo["vocabulary_is_plain"] = found
     return found
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import heapq
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 from corpus.dates import parse_date_query
 from corpus.index import PASSAGE_SELECT, Store, passage_from_row
@@ -52,13 +53,22 @@ def undated_day_conditions(query: DateQuery) -> list[tuple[str, list[object]]]:
     return found
 
 
-def days_in(query: DateQuery, days: Sequence[tuple[dt.date, int]]) -> list[int]:
-    """The `ymd` of every day with passages inside the query's range, in date order."""
+def days_in(
+    query: DateQuery,
+    days: Sequence[tuple[dt.date, int]],
+    memo: dict[str, Any] | None = None,
+) -> list[int]:
+    """The `ymd` of every day with passages inside the query's range, in date order (`memo`:
+    the index's, where the days grouped by month and day are kept)."""
     if query.year_given:
         lo = bisect.bisect_left(days, (query.first, 0))
         hi = bisect.bisect_right(days, (query.last, _MAX_COUNT))
         return [_ymd(day) for day, _ in days[lo:hi]]
-    by_md = _days_by_md(days)
+    by_md = memo.get("days_by_md") if memo is not None else None
+    if by_md is None:
+        by_md = days_by_md(days)
+        if memo is not None:
+            memo["days_by_md"] = by_md
     first, last = _md(query.first), _md(query.last)
     if first <= last:
         keys = [md for md in by_md if first <= md <= last]
@@ -67,25 +77,20 @@ def days_in(query: DateQuery, days: Sequence[tuple[dt.date, int]]) -> list[int]:
     return sorted(ymd for md in keys for ymd in by_md[md])
 
 
-_BY_MD: dict[int, tuple[Sequence[tuple[dt.date, int]], dict[int, list[int]]]] = {}
-
-
-def _days_by_md(days: Sequence[tuple[dt.date, int]]) -> dict[int, list[int]]:
-    """The days with passages grouped by month and day (`md`), worked out once per index."""
-    cached = _BY_MD.get(id(days))
-    if cached is not None and cached[0] is days:
-        return cached[1]
+def days_by_md(days: Sequence[tuple[dt.date, int]]) -> dict[int, list[int]]:
+    """The days with passages grouped by month and day (`md`)."""
     by_md: dict[int, list[int]] = {}
     for day, _ in days:
         by_md.setdefault(_md(day), []).append(_ymd(day))
-    if len(_BY_MD) >= 4:
-        _BY_MD.clear()  # older indexes, after reloads
-    _BY_MD[id(days)] = (days, by_md)
     return by_md
 
 
 def dated_seqs(
-    db: sqlite3.Connection, query: DateQuery, days: Sequence[tuple[dt.date, int]], limit: int
+    db: sqlite3.Connection,
+    query: DateQuery,
+    days: Sequence[tuple[dt.date, int]],
+    limit: int,
+    memo: dict[str, Any] | None = None,
 ) -> list[int]:
     """The first `limit` seqs (corpus order) of the passages the query asks for.
 
@@ -95,7 +100,7 @@ def dated_seqs(
     if limit <= 0:
         return []
     kept: list[int] = []
-    values = days_in(query, days)
+    values = days_in(query, days, memo)
     for first in range(0, len(values), MERGE_DAYS):
         chunk = values[first : first + MERGE_DAYS]
         sql = " UNION ALL ".join([_DAY] * len(chunk)) + " ORDER BY 1 LIMIT ?"
@@ -143,7 +148,7 @@ def nearest_days(query: DateQuery, days: tuple[tuple[dt.date, int], ...]) -> tup
 async def find_dates(store: Store, text: str, limit: int) -> DateResult:
     """Passages dated inside the range `text` names; `QueryError` when it names no date."""
     query = parse_date_query(text)
-    seqs = dated_seqs(store.db, query, store.days, limit)
+    seqs = dated_seqs(store.db, query, store.days, limit, store.memo)
     hits: tuple[Hit, ...] = ()
     if seqs:
         # `seq IN` walks the rowids in order, so the rows come back in corpus order.
