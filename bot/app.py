@@ -129,11 +129,11 @@ def build_application(
     message = filters.UpdateType.MESSAGE  # new messages only: an edit never re-runs a command
     application.add_handlers(
         [
-            CommandHandler(router_commands(), handlers.cmd_lookup, filters=message),
+            CommandHandler(router_commands(), handlers.on_message, filters=message),
             MessageHandler(message & filters.COMMAND, handlers.on_unknown_command),
             MessageHandler(
                 message & filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
-                handlers.on_text,
+                handlers.on_message,
             ),
             CallbackQueryHandler(handlers.on_button),
             InlineQueryHandler(handlers.on_inline_query),

@@ -206,8 +206,9 @@ async def skip_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         raise ApplicationHandlerStop
 
 
-async def cmd_lookup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every known command (`/start`, `/topic`, ...): the router parses and answers it."""
+async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every known command (`/start`, `/topic`, ...) and plain text in a private chat: the
+    router parses and answers it (plain text, e.g., as a search)."""
     message = update.effective_message
     if message is not None and message.text:
         await _answer(update, context, message.text)
@@ -220,13 +221,6 @@ async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if message is None or chat is None or chat.type != Chat.PRIVATE or not message.text:
         return
     await _answer(update, context, message.text)
-
-
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Plain text in a private chat: the router decides (e.g. treat it as a search)."""
-    message = update.effective_message
-    if message is not None and message.text:
-        await _answer(update, context, message.text)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -374,9 +374,9 @@ def write_part(path: Path, rows: list[tuple[object, ...]]) -> None:
         db.executescript(
             f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;CREATE TABLE part ({_PART_COLUMNS});"
         )
-        marks = ", ".join("?" * len(rows[0])) if rows else ""
-        with db:
-            if rows:
+        if rows:
+            marks = ", ".join("?" * len(rows[0]))
+            with db:
                 db.executemany(f"INSERT INTO part VALUES ({marks})", rows)
     finally:
         db.close()

@@ -155,16 +155,7 @@ def term_query(schema: tantivy.Schema, term: Term, *, fuzzy: bool) -> tantivy.Qu
 
 def search_seqs(store: Store, query: tantivy.Query, limit: int) -> list[tuple[float, int]]:
     """(BM25 score, seq) of the best documents for a tantivy query."""
-    if limit <= 0:
-        return []
-    result = store.searcher.search(query, limit, count=False)
-    if not result.hits:
-        return []
-    seqs = store.searcher.fast_field_values(SEQ_FIELD, [addr for _, addr in result.hits])
-    return [
-        (float(score), int(seq))  # type: ignore[arg-type]  # fast field values are ints here
-        for (score, _), seq in zip(result.hits, seqs, strict=True)
-    ]
+    return [(score, seq) for score, seq, _ in search_parents(store, query, limit)]
 
 
 def search_parents(store: Store, query: tantivy.Query, limit: int) -> list[tuple[float, int, int]]:
