@@ -198,22 +198,27 @@ def _all_words(store: Store, terms: Sequence[Term], fixes: Sequence[str]) -> tan
     listed = [(term, _spellings(store, term)) for term in terms]
     fuzzy = [term for term, spellings in listed if spellings is None]
     clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-    rest: list[str] = list(fixes)
+    rest: list[str] = list(fixes)  # each fix ranks once, with the first word it spells
     for term, spellings in listed:
         if spellings is None:
             continue
-        ranked = {term.stem, *(fix for fix in fixes if fix in spellings)}
-        rest = [fix for fix in rest if fix not in ranked]
+        own = [fix for fix in rest if fix in spellings]
+        rest = [fix for fix in rest if fix not in own]
+        # A word's own stem and its fixes rank; a fix that is also the stem ranks twice, as
+        # the exact term and the fix do beside a fuzzy query.
+        ranked = [term.stem] * (term.stem in spellings) + own
         inner = [
+            (tantivy.Occur.Should, tantivy.Query.term_query(store.schema, TERMS_FIELD, spelling))
+            for spelling in ranked
+        ]
+        inner += [
             (
                 tantivy.Occur.Should,
-                tantivy.Query.term_query(store.schema, TERMS_FIELD, spelling)
-                if spelling in ranked
-                else tantivy.Query.const_score_query(
+                tantivy.Query.const_score_query(
                     tantivy.Query.term_query(store.schema, TERMS_FIELD, spelling), 0.0
                 ),
             )
-            for spelling in spellings
+            for spelling in sorted(spellings.difference(ranked))
         ]
         query = tantivy.Query.boolean_query(inner) if inner else tantivy.Query.empty_query()
         clauses.append((tantivy.Occur.Must, query))

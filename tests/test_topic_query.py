@@ -30,6 +30,8 @@ QUERIES = (
     "EU 2025",
     "war",
     "qzxv",
+    "includee include",  # a fix of one word is a spelling of the other: it ranks once
+    "include includee",
 )
 
 
