@@ -16,18 +16,16 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.errors import CorpusError, IndexBuildError, SourceError
-from corpus.index import (
+from corpus.build import (
     BuildProgress,
     Progress,
-    Store,
     build_index,
     content_hash,
-    open_store,
     read_digests,
     remove_leftovers,
     stored_file_stats,
 )
+from corpus.errors import CorpusError, IndexBuildError, SourceError
 from corpus.model import (
     BuildReport,
     DateResult,
@@ -43,6 +41,7 @@ from corpus.parse import decode_bytes
 from corpus.quote import find_quote
 from corpus.search import find_topic, mark_hits
 from corpus.search_date import find_dates
+from corpus.store import Store, open_store
 
 __all__ = ["BuildProgress", "Library", "Progress", "known_speakers", "prepare_store"]
 

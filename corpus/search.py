@@ -19,17 +19,17 @@ from dataclasses import dataclass
 import tantivy
 from rapidfuzz.distance import OSA
 
-from corpus.index import (
-    PARENT_FIELD,
-    PASSAGE_SELECT,
-    SEQ_FIELD,
-    TERMS_FIELD,
-    Store,
-    passage_from_row,
-)
 from corpus.model import Hit, Passage, TopicResult
 from corpus.normalize import _WORD_RE as WORD_RE
 from corpus.normalize import STOP_WORDS, fold, stem, words
+from corpus.store import (
+    PASSAGE_SELECT,
+    TERMS_FIELD,
+    Store,
+    passage_from_row,
+    search_parents,
+    search_seqs,
+)
 
 MAX_TERMS = 8
 FALLBACK_POOL = 100
@@ -151,27 +151,6 @@ def term_query(schema: tantivy.Schema, term: Term, *, fuzzy: bool) -> tantivy.Qu
     if fuzzy and term.distance:
         return tantivy.Query.fuzzy_term_query(schema, TERMS_FIELD, term.stem, term.distance, True)
     return tantivy.Query.term_query(schema, TERMS_FIELD, term.stem)
-
-
-def search_seqs(store: Store, query: tantivy.Query, limit: int) -> list[tuple[float, int]]:
-    """(BM25 score, seq) of the best documents for a tantivy query."""
-    return [(score, seq) for score, seq, _ in search_parents(store, query, limit)]
-
-
-def search_parents(store: Store, query: tantivy.Query, limit: int) -> list[tuple[float, int, int]]:
-    """(BM25 score, seq, seq of its paragraph or -1) of the best documents for a query."""
-    if limit <= 0:
-        return []
-    result = store.searcher.search(query, limit, count=False)
-    if not result.hits:
-        return []
-    addresses = [addr for _, addr in result.hits]
-    seqs = store.searcher.fast_field_values(SEQ_FIELD, addresses)
-    offsets = store.searcher.fast_field_values(PARENT_FIELD, addresses)
-    return [
-        (float(score), int(seq), int(seq) + int(off) if off else -1)  # type: ignore[arg-type]
-        for (score, _), seq, off in zip(result.hits, seqs, offsets, strict=True)
-    ]
 
 
 def _clauses(

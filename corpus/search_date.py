@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from corpus.dates import parse_date_query
-from corpus.index import PASSAGE_SELECT, Store, passage_from_row
 from corpus.model import DateQuery, DateResult, Hit
+from corpus.store import PASSAGE_SELECT, Store, passage_from_row
 
 NEAREST = 3
 _YEAR_DAYS = 366  # the placeholder year 2000 is a leap year

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import progress_printer
-from corpus import index
-from corpus.index import BuildProgress, build_index, fast_index_terms, read_digests
+from corpus import build
+from corpus.build import BuildProgress, build_index, fast_index_terms, read_digests
 from corpus.library import Library, known_speakers
 from corpus.model import SourceSpec
 from corpus.normalize import index_terms
@@ -36,7 +36,7 @@ def test_parallel_build_equals_in_process_build(tmp_path: Path, monkeypatch) -> 
     specs = seed_specs()
     speakers = known_speakers(specs)
     alone = build_index(specs, speakers, tmp_path / "alone" / "index.sqlite3")
-    monkeypatch.setattr(index, "PARALLEL_BYTES", 0)  # worker processes even for the seeds
+    monkeypatch.setattr(build, "PARALLEL_BYTES", 0)  # worker processes even for the seeds
     pooled = build_index(specs, speakers, tmp_path / "pooled" / "index.sqlite3")
     assert alone == pooled
     rows = rows_of(tmp_path / "alone" / "index.sqlite3")
@@ -70,7 +70,7 @@ async def test_startup_hashes_only_a_file_whose_size_or_mtime_changed(tmp_path: 
         os.utime(spec.path, ns=(old, old))
     lib = await Library.open(specs, path)
     await lib.close()
-    known = index.stored_file_stats(path)
+    known = build.stored_file_stats(path)
     assert set(known) == {str(s.path) for s in specs}
     assert all(mtime == old for _, mtime, _ in known.values())
     # a recorded hash is used without reading the file while size and mtime stay
@@ -95,7 +95,7 @@ def test_a_recently_modified_file_is_not_trusted_by_its_mtime(tmp_path: Path) ->
     source = tmp_path / "fresh.txt"
     source.write_text("One line of text.\n", encoding="utf-8")
     spec = SourceSpec(source, "plain", "Someone")
-    prepared = index.prepare_source(spec, frozenset())
+    prepared = build.prepare_source(spec, frozenset())
     assert prepared.mtime_ns == -1 and prepared.size == source.stat().st_size
 
 
@@ -123,10 +123,10 @@ def test_unguarded_script_still_builds_in_process(tmp_path: Path) -> None:
             f"""
             import asyncio
             from pathlib import Path
-            import corpus.index
+            import corpus.build
             from corpus.library import Library
             from conftest import seed_specs
-            corpus.index.PARALLEL_BYTES = 0
+            corpus.build.PARALLEL_BYTES = 0
             async def main():
                 lib = await Library.open(seed_specs(), Path({str(tmp_path / "i.sqlite3")!r}))
                 print("passages", sum(s.passages for s in await lib.sources()))

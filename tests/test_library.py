@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import seed_specs
 
+from corpus.build import BuildProgress, content_hash, read_digests
 from corpus.errors import CorpusError, SourceError
-from corpus.index import BuildProgress, content_hash, open_store, read_digests
 from corpus.library import Library, known_speakers
 from corpus.model import SourceSpec
+from corpus.store import open_store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 THREADS = "000_0e2a154100ffc278.txt"
