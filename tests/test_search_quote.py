@@ -7,8 +7,8 @@ from pathlib import Path
 from conftest import seed_specs
 
 from corpus.library import Library
+from corpus.lookup.quote import best_span
 from corpus.model import DiffOp
-from corpus.quote import best_span
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 THREADS = "000_0e2a154100ffc278.txt"

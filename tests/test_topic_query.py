@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.library import Library
-from corpus.search import (
+from corpus.lookup.topic import (
     _all_words,
     _clauses,
     search_parents,

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from corpus.dates import parse_date_query
+from corpus.lookup.date_query import parse_date_query
 from corpus.model import DateQuery, DateResult, Hit
 from corpus.store import PASSAGE_SELECT, Store, passage_from_row
 
