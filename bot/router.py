@@ -173,7 +173,7 @@ async def cmd_help(services: Services, args: str, ctx: AskContext) -> Reply:
 
 async def cmd_date(services: Services, args: str, ctx: AskContext) -> Reply:
     limit = services.config.replies.max_results
-    result = await services.library.by_date(args, limit=limit + 1)
+    result = await services.library.find_date(args, limit=limit + 1)
     label = esc(result.query.label)
     any_year = "" if result.query.year_given else " (any year)"
     if not result.hits:
@@ -201,7 +201,7 @@ async def cmd_topic(services: Services, args: str, ctx: AskContext) -> Reply:
     replies = services.config.replies
     first_page = replies.hits_per_page if ctx.chat_type == "private" else replies.group_max_hits
     # Only the first page's hits are marked now; a page turn marks the ones it shows.
-    result = await services.library.by_topic(args, limit=replies.max_results, marked=first_page)
+    result = await services.library.find_topic(args, limit=replies.max_results, marked=first_page)
     if not result.hits:
         html = (
             f"Nothing about “{shown(args)}” in the corpus. Try other or fewer words, "
@@ -221,7 +221,7 @@ async def cmd_topic(services: Services, args: str, ctx: AskContext) -> Reply:
 
 
 async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
-    result = await services.library.by_quote(args, limit=QUOTE_LIMIT)
+    result = await services.library.find_quote(args, limit=QUOTE_LIMIT)
     threshold = services.config.replies.quote_threshold
     lead = render_quote_header(result, threshold)
     if not result.hits:

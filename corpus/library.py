@@ -26,9 +26,7 @@ from corpus.build import (
     stored_file_stats,
 )
 from corpus.errors import CorpusError, IndexBuildError, SourceError
-from corpus.lookup.date import find_dates
-from corpus.lookup.quote import find_quote
-from corpus.lookup.topic import find_topic, mark_hits
+from corpus.lookup import date, quote, topic
 from corpus.model import (
     BuildReport,
     DateResult,
@@ -162,27 +160,27 @@ class Library:
             if live.retired and live.users == 0:
                 await live.store.close()
 
-    async def by_date(self, text: str, *, limit: int = 100) -> DateResult:
+    async def find_date(self, text: str, *, limit: int = 100) -> DateResult:
         """Passages on a day, month or range, in corpus order. `QueryError` if `text` is no date."""
         async with self._use() as store:
-            return await find_dates(store, text, limit)
+            return await date.find_date(store, text, limit)
 
-    async def by_topic(
+    async def find_topic(
         self, text: str, *, limit: int = 30, marked: int | None = None
     ) -> TopicResult:
         """Passages about the words of `text`, typo/stem/variant tolerant, most relevant first;
         the matched words marked in the first `marked` hits (all when None)."""
         async with self._use() as store:
-            return await find_topic(store, text, limit, marked=marked)
+            return await topic.find_topic(store, text, limit, marked=marked)
 
     def mark_topic(self, text: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
         """The hits of a topic lookup for `text`, each with its matched words marked."""
-        return mark_hits(text, hits)
+        return topic.mark_hits(text, hits)
 
-    async def by_quote(self, text: str, *, limit: int = 5) -> QuoteResult:
+    async def find_quote(self, text: str, *, limit: int = 5) -> QuoteResult:
         """The passage holding the span closest to `text`, with a verdict and a word diff."""
         async with self._use() as store:
-            return await find_quote(store, text, limit, self._threshold)
+            return await quote.find_quote(store, text, limit, self._threshold)
 
     async def random(self, count: int = 1, *, seed: int | None = None) -> tuple[Passage, ...]:
         """Distinct random passages (tweets, paragraphs, statements; not quote spans)."""

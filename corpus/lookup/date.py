@@ -145,7 +145,7 @@ def nearest_days(query: DateQuery, days: tuple[tuple[dt.date, int], ...]) -> tup
     return tuple(sorted(m[2] for m in chosen[:NEAREST]))
 
 
-async def find_dates(store: Store, text: str, limit: int) -> DateResult:
+async def find_date(store: Store, text: str, limit: int) -> DateResult:
     """Passages dated inside the range `text` names; `QueryError` when it names no date."""
     query = parse_date_query(text)
     seqs = dated_seqs(store.db, query, store.days, limit, store.memo)
