@@ -26,7 +26,7 @@ from corpus.build import (
     stored_file_stats,
 )
 from corpus.errors import CorpusError, IndexBuildError, SourceError
-from corpus.lookup import date, quote, topic
+from corpus.lookup import date, highlight, quote, topic
 from corpus.model import (
     BuildReport,
     DateResult,
@@ -175,7 +175,7 @@ class Library:
 
     def mark_topic(self, text: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
         """The hits of a topic lookup for `text`, each with its matched words marked."""
-        return topic.mark_hits(text, hits)
+        return highlight.mark_hits(text, hits)
 
     async def find_quote(self, text: str, *, limit: int = 5) -> QuoteResult:
         """The passage holding the span closest to `text`, with a verdict and a word diff."""

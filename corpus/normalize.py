@@ -16,7 +16,7 @@ from dataclasses import dataclass
 # A word: letters/digits (no underscore) with combining marks, joined across apostrophes.
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _APOSTROPHES = "'`\u2019\u02bc\u2018\u02bb\u00b4\uff07"
-_WORD_RE = re.compile(rf"(?:[^\W_]|[{_MARKS}])+(?:[{_APOSTROPHES}](?:[^\W_]|[{_MARKS}])+)*")
+WORD_RE = re.compile(rf"(?:[^\W_]|[{_MARKS}])+(?:[{_APOSTROPHES}](?:[^\W_]|[{_MARKS}])+)*")
 _APOSTROPHE_TABLE = str.maketrans("", "", _APOSTROPHES)
 
 # British spellings folded to American ones (prefixes of the singular form).
@@ -92,7 +92,7 @@ def fold(word: str) -> str:
 def tokenize(text: str) -> list[Token]:
     """The words of `text`, folded, with offsets into `text` (never empty norms)."""
     tokens: list[Token] = []
-    for match in _WORD_RE.finditer(text):
+    for match in WORD_RE.finditer(text):
         norm = fold(match.group())
         if norm:
             tokens.append(Token(norm, match.start(), match.end()))
@@ -136,7 +136,7 @@ def words(text: str) -> list[str]:
         if piece.isascii() and piece.isalnum():
             out.append(piece)
         else:
-            out += [norm for norm in map(fold, _WORD_RE.findall(piece)) if norm]
+            out += [norm for norm in map(fold, WORD_RE.findall(piece)) if norm]
     return out
 
 
