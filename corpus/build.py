@@ -39,7 +39,7 @@ from corpus.model import (
     SourceInfo,
     SourceSpec,
 )
-from corpus.normalize import _SPLIT_TABLE, stem, words
+from corpus.normalize import index_terms
 from corpus.parse import parse_source
 from corpus.store import (
     FORMAT_VERSION,
@@ -201,30 +201,6 @@ def _tmp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
 
 
-class _Stems(dict[str, str]):
-    """word -> stem, filled on demand (a plain dict lookup per word, from C)."""
-
-    def __missing__(self, word: str) -> str:
-        self[word] = found = stem(word)
-        return found
-
-
-_STEMS = _Stems()
-
-
-# `normalize._SPLIT_TABLE` for ASCII bytes: punctuation and controls to spaces, capitals small
-_ASCII_SPLIT = bytes(ord(_SPLIT_TABLE.get(c, chr(c))) if c < 128 else c for c in range(256))
-
-
-def fast_index_terms(text: str) -> str:
-    """`normalize.index_terms`, with a shortcut for ASCII text without apostrophes, whose
-    words are its runs of letters and digits (the same words, the same stems)."""
-    if text.isascii() and "'" not in text and "`" not in text:
-        folded = text.encode("ascii").translate(_ASCII_SPLIT).decode("ascii")
-        return " ".join(map(_STEMS.__getitem__, folded.split()))
-    return " ".join(map(_STEMS.__getitem__, words(text)))
-
-
 @dataclass(frozen=True, slots=True)
 class BuildProgress:
     """How far an index build is: sources parsed and written, bytes of them, passages."""
@@ -285,7 +261,7 @@ def prepare_source(
             size=stat.st_size,
             mtime_ns=stat.st_mtime_ns if trusted else -1,
             rows=rows,
-            terms=[fast_index_terms(p.text) for p in parsed.passages],
+            terms=[index_terms(p.text) for p in parsed.passages],
             parents=parent_offsets(parsed.passages),
             info=info_to_json(summarize(parsed)),
             rows_file=rows_file,

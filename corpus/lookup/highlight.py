@@ -7,30 +7,11 @@ them is shown (the library's `mark_topic`, used by paging).
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 
 from corpus.lookup.terms import Matcher, Term, topic_terms
 from corpus.model import Hit, Passage
-from corpus.normalize import WORD_RE
-
-_ASCII_SPLIT = str.maketrans(
-    {c: " " for c in map(chr, range(128)) if not c.isalnum() and c not in "'`"}
-)
-_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['`][A-Za-z0-9]+)*")  # WORD_RE on ASCII text
-
-
-def written_words(text: str) -> list[str]:
-    """`WORD_RE.findall(text)`, faster for ASCII text (cut at punctuation, then split)."""
-    if not text.isascii():
-        return WORD_RE.findall(text)
-    found: list[str] = []
-    for piece in text.translate(_ASCII_SPLIT).split():
-        if "'" in piece or "`" in piece:
-            found += _ASCII_WORD_RE.findall(piece)
-        else:
-            found.append(piece)
-    return found
+from corpus.normalize import written_words
 
 
 def mark_text(
