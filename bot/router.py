@@ -25,12 +25,11 @@ from bot.reply import AskContext, Button, ButtonAnswer, OutMessage, Reply
 from bot.services import Services
 from corpus.errors import CorpusError, QueryError
 from corpus.lookup.date_query import parse_date_query
-from corpus.model import Hit, PassageDate
+from corpus.model import PASSAGE_ID_RE, Hit, PassageDate
 
 log = logging.getLogger(__name__)
 
 COMMAND_RE = re.compile(r"/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$)(.*)", re.S)
-PASSAGE_ID_RE = re.compile(r"[a-z0-9]{1,16}")
 QUOTE_MIN_WORDS = 4  # plain text of this many words is looked up as a quote, fewer as a topic
 QUOTE_LIMIT = 5
 ECHO_CHARS = 200  # a query is echoed back at most this long (replies stay within 4096 units)
@@ -329,7 +328,7 @@ HANDLERS: dict[str, Handler] = {
     "stats": cmd_stats,
 }
 ADMIN_ONLY = frozenset({"reload", "stats"})
-CONTEXT_DATA_RE = re.compile(r"c:([a-z0-9]{1,16})")
+CONTEXT_DATA_RE = re.compile(rf"c:({PASSAGE_ID_RE.pattern})")
 
 
 async def press(services: Services, data: str, ctx: AskContext) -> ButtonAnswer:
