@@ -22,6 +22,13 @@ PassageKind = Literal["tweet", "paragraph", "statement", "quote"]
 
 DatePrecision = Literal["day", "month", "year"]
 
+# How an article or plain source is cut into paragraphs: `auto` (by blank lines when the file
+# has any, else by lines), `lines` (each non-blank line), `blank_lines` (blocks between blank
+# lines). The config's older spellings `line` and `blank` map to these (`PARAGRAPH_ALIASES`).
+ParagraphMode = Literal["auto", "lines", "blank_lines"]
+PARAGRAPH_MODES: tuple[str, ...] = ("auto", "lines", "blank_lines")
+PARAGRAPH_ALIASES: dict[str, ParagraphMode] = {"line": "lines", "blank": "blank_lines"}
+
 # A passage id: 10 letters of the lower-case RFC 4648 base32 alphabet (`corpus.parse.common.
 # passage_id` makes them); short enough for callback data and deep links. The one definition.
 PASSAGE_ID_RE = re.compile(r"[a-z2-7]{10}")
@@ -77,6 +84,7 @@ class SourceSpec:
     url: str | None = None
     date: PassageDate | None = None  # plain/article: a known date for the whole source
     embedded: tuple[EmbeddedSpec, ...] = ()
+    paragraphs: ParagraphMode = "auto"  # plain/article: the paragraph rule
 
     @property
     def name(self) -> str:

@@ -13,12 +13,10 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
 
-ParagraphMode = Literal["auto", "lines", "blank_lines"]
-PARAGRAPH_MODES: tuple[str, ...] = ("auto", "lines", "blank_lines")
-# the config's spellings (bot/config.py) for the same rules
-PARAGRAPH_ALIASES: dict[str, ParagraphMode] = {"line": "lines", "blank": "blank_lines"}
+from corpus.model import ParagraphMode
+
+__all__ = ["ParagraphMode"]  # the parsers take it from here with the other pieces
 
 BOM = "\ufeff"
 BASE32 = "abcdefghijklmnopqrstuvwxyz234567"  # RFC 4648 alphabet, lower case
