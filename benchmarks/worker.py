@@ -78,14 +78,14 @@ async def serve(corpus: Path, limit: int, profile: bool) -> dict:
     result: dict = {"startup_s": round(startup, 4), "rebuilt_on_open": rebuilt}
     try:
         for query in queries["date"][:3]:  # warm-up: caches and lazy imports
-            await library.by_date(query["query"])
-        await library.by_date("Jun 1")  # a date without a year groups the days once (1 ms)
+            await library.find_date(query["query"])
+        await library.find_date("Jun 1")  # a date without a year groups the days once (1 ms)
         for query in queries["topic"][:3]:
-            await library.by_topic(query["query"])
+            await library.find_topic(query["query"])
         # A misspelt word loads the index's vocabulary once per process (15 ms at 1M).
-        await library.by_topic("warmup misspelled wrod")
+        await library.find_topic("warmup misspelled wrod")
         for query in queries["quote"][:3]:
-            await library.by_quote(query["query"])
+            await library.find_quote(query["query"])
         result["date"] = await time_dates(library, queries["date"][:limit], BOT_DATE_ROWS)
         result["date_100"] = await time_dates(library, queries["date"][:limit], 100)
         with sampler or contextlib.nullcontext():
@@ -112,7 +112,7 @@ async def time_dates(library, queries: list[dict], rows: int) -> dict:
     ms, right = [], 0
     for query in queries:
         began = time.perf_counter()
-        found = await library.by_date(query["query"], limit=rows)
+        found = await library.find_date(query["query"], limit=rows)
         ms.append((time.perf_counter() - began) * 1000)
         right += date_is_right(found, query, rows)
     return {**latency_summary(ms), "accuracy": round(right / len(queries), 4)}
@@ -140,7 +140,7 @@ async def time_topics(library, queries: list[dict]) -> dict:
     for query in queries:
         began = time.perf_counter()
         # As the bot asks in a private chat: 30 results, the first page (3) marked.
-        found = await library.by_topic(query["query"], limit=30, marked=3)
+        found = await library.find_topic(query["query"], limit=30, marked=3)
         ms.append((time.perf_counter() - began) * 1000)
         precision.append(topic_precision([h.passage.text for h in found.hits], query))
     return {**latency_summary(ms), "accuracy": round(sum(precision) / len(queries), 4)}
@@ -150,7 +150,7 @@ async def time_quotes(library, queries: list[dict]) -> dict:
     ms, right, verdicts = [], 0, {}
     for query in queries:
         began = time.perf_counter()
-        found = await library.by_quote(query["query"])
+        found = await library.find_quote(query["query"])
         ms.append((time.perf_counter() - began) * 1000)
         verdicts[found.verdict] = verdicts.get(found.verdict, 0) + 1
         if found.hits:

@@ -11,11 +11,19 @@ from typing import Any
 
 import yaml
 
-from corpus.model import SOURCE_FORMATS, EmbeddedSpec, PassageDate, SourceSpec
+from corpus.model import (
+    PARAGRAPH_ALIASES,
+    PARAGRAPH_MODES,
+    SOURCE_FORMATS,
+    EmbeddedSpec,
+    PassageDate,
+    SourceSpec,
+)
 
 DEFAULT_MEDIUM: dict[str, str] = {"thread_dump": "X thread", "article": "article", "plain": "text"}
 MODES: tuple[str, ...] = ("polling", "webhook")
-PARAGRAPH_MODES: tuple[str, ...] = ("blank", "line")
+# the paragraph rules, and the older spellings `line` and `blank` (mapped to `lines`, `blank_lines`)
+PARAGRAPH_KEYS: tuple[str, ...] = (*PARAGRAPH_MODES, *PARAGRAPH_ALIASES)
 SECRET_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 LINES_ITEM_RE = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?")
@@ -45,7 +53,6 @@ class ConfigError(Exception):
 class CorpusConfig:
     sources: tuple[SourceSpec, ...]
     media: Mapping[str, str] = field(default_factory=dict)  # source name -> display medium
-    paragraphs: Mapping[str, str] = field(default_factory=dict)  # source name -> blank|line
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +262,7 @@ SOURCE_KEYS = ("path", "format", "speaker", "year", "title", "url", "medium", "d
 SOURCE_KEYS += ("embedded", "paragraphs")
 
 
-def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str, str | None]:
+def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str]:
     data = r.mapping(raw, key, SOURCE_KEYS)
     if not data:
         raise r.fail(key, "must be a mapping with path, format and speaker")
@@ -281,7 +288,8 @@ def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str, str 
     medium = _optional_text(r, data.get("medium"), f"{key}.medium") or DEFAULT_MEDIUM[fmt]
     paragraphs = None
     if data.get("paragraphs") is not None:
-        paragraphs = _choice(r, data["paragraphs"], f"{key}.paragraphs", PARAGRAPH_MODES, "")
+        paragraphs = _choice(r, data["paragraphs"], f"{key}.paragraphs", PARAGRAPH_KEYS, "")
+        paragraphs = PARAGRAPH_ALIASES.get(paragraphs, paragraphs)  # one spelling onwards
     embedded = _parse_embedded(r, data.get("embedded"), f"{key}.embedded")
     spec = SourceSpec(
         path=path,
@@ -292,8 +300,9 @@ def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str, str 
         url=url,
         date=_parse_date(r, data.get("date"), f"{key}.date"),
         embedded=embedded,
+        paragraphs=paragraphs or "auto",  # type: ignore[arg-type]
     )
-    return spec, medium, paragraphs
+    return spec, medium
 
 
 def _optional_text(r: _Reader, value: Any, key: str) -> str | None:
@@ -330,9 +339,8 @@ def _parse_corpus(r: _Reader, raw: Any) -> CorpusConfig:
         raise r.fail("corpus.sources", "must be a non-empty list of sources")
     specs: list[SourceSpec] = []
     media: dict[str, str] = {}
-    paragraphs: dict[str, str] = {}
     for i, raw_source in enumerate(sources):
-        spec, medium, para = _parse_source(r, raw_source, f"corpus.sources[{i}]")
+        spec, medium = _parse_source(r, raw_source, f"corpus.sources[{i}]")
         if spec.name in media:
             raise r.fail(
                 f"corpus.sources[{i}].path",
@@ -340,9 +348,7 @@ def _parse_corpus(r: _Reader, raw: Any) -> CorpusConfig:
             )
         specs.append(spec)
         media[spec.name] = medium
-        if para:
-            paragraphs[spec.name] = para
-    return CorpusConfig(tuple(specs), media, paragraphs)
+    return CorpusConfig(tuple(specs), media)
 
 
 def _section(r: _Reader, data: dict[str, Any], name: str, keys: tuple[str, ...]) -> dict:

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.fakeapi import CallbackAnswer, FakeBotApi, InlineAnswer, SentMessage
 from bot.render import to_terminal
+from corpus.build import BuildProgress, Progress
 from corpus.errors import CorpusError
-from corpus.index import BuildProgress, Progress
 
 if TYPE_CHECKING:
     from telegram.ext import Application

@@ -80,12 +80,12 @@ async def lookup(
     library = services.library
     limit = min(limit, MAX_TOTAL + 1)
     if kind == "date":
-        return (await library.by_date(words, limit=limit)).hits, None
+        return (await library.find_date(words, limit=limit)).hits, None
     if kind == "quote":
-        result = await library.by_quote(words, limit=min(limit, QUOTE_LIMIT))
+        result = await library.find_quote(words, limit=min(limit, QUOTE_LIMIT))
         hits = result.hits[:1] if result.verdict == "not_found" else result.hits
         return hits, result.verdict
-    return (await library.by_topic(words, limit=limit)).hits, None
+    return (await library.find_topic(words, limit=limit)).hits, None
 
 
 def card(services: Services, hit: Hit, number: int, mode: str, verdict: str | None) -> InlineCard:

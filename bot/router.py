@@ -23,14 +23,13 @@ from bot.render import (
 )
 from bot.reply import AskContext, Button, ButtonAnswer, OutMessage, Reply
 from bot.services import Services
-from corpus.dates import parse_date_query
 from corpus.errors import CorpusError, QueryError
-from corpus.model import Hit, PassageDate
+from corpus.lookup.date_query import parse_date_query
+from corpus.model import PASSAGE_ID_RE, Hit, PassageDate
 
 log = logging.getLogger(__name__)
 
 COMMAND_RE = re.compile(r"/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$)(.*)", re.S)
-PASSAGE_ID_RE = re.compile(r"[a-z0-9]{1,16}")
 QUOTE_MIN_WORDS = 4  # plain text of this many words is looked up as a quote, fewer as a topic
 QUOTE_LIMIT = 5
 ECHO_CHARS = 200  # a query is echoed back at most this long (replies stay within 4096 units)
@@ -173,7 +172,7 @@ async def cmd_help(services: Services, args: str, ctx: AskContext) -> Reply:
 
 async def cmd_date(services: Services, args: str, ctx: AskContext) -> Reply:
     limit = services.config.replies.max_results
-    result = await services.library.by_date(args, limit=limit + 1)
+    result = await services.library.find_date(args, limit=limit + 1)
     label = esc(result.query.label)
     any_year = "" if result.query.year_given else " (any year)"
     if not result.hits:
@@ -201,7 +200,7 @@ async def cmd_topic(services: Services, args: str, ctx: AskContext) -> Reply:
     replies = services.config.replies
     first_page = replies.hits_per_page if ctx.chat_type == "private" else replies.group_max_hits
     # Only the first page's hits are marked now; a page turn marks the ones it shows.
-    result = await services.library.by_topic(args, limit=replies.max_results, marked=first_page)
+    result = await services.library.find_topic(args, limit=replies.max_results, marked=first_page)
     if not result.hits:
         html = (
             f"Nothing about “{shown(args)}” in the corpus. Try other or fewer words, "
@@ -221,7 +220,7 @@ async def cmd_topic(services: Services, args: str, ctx: AskContext) -> Reply:
 
 
 async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
-    result = await services.library.by_quote(args, limit=QUOTE_LIMIT)
+    result = await services.library.find_quote(args, limit=QUOTE_LIMIT)
     threshold = services.config.replies.quote_threshold
     lead = render_quote_header(result, threshold)
     if not result.hits:
@@ -329,7 +328,7 @@ HANDLERS: dict[str, Handler] = {
     "stats": cmd_stats,
 }
 ADMIN_ONLY = frozenset({"reload", "stats"})
-CONTEXT_DATA_RE = re.compile(r"c:([a-z0-9]{1,16})")
+CONTEXT_DATA_RE = re.compile(rf"c:({PASSAGE_ID_RE.pattern})")
 
 
 async def press(services: Services, data: str, ctx: AskContext) -> ButtonAnswer:

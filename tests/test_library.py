@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import seed_specs
 
+from corpus.build import BuildProgress, content_hash, read_digests
 from corpus.errors import CorpusError, SourceError
-from corpus.index import BuildProgress, content_hash, open_store, read_digests
 from corpus.library import Library, known_speakers
 from corpus.model import SourceSpec
+from corpus.store import open_store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 THREADS = "000_0e2a154100ffc278.txt"
@@ -26,7 +27,7 @@ def copy_seeds(folder: Path) -> tuple[SourceSpec, ...]:
 
 
 async def all_ids(lib: Library) -> list[str]:
-    found = await lib.by_date("2025")
+    found = await lib.find_date("2025")
     return [h.passage.id for h in found.hits]
 
 
@@ -58,7 +59,7 @@ async def test_changed_source_rebuilds_and_keeps_ids_of_unchanged_text(tmp_path:
     specs = copy_seeds(tmp_path / "src")
     path = tmp_path / "index.sqlite3"
     lib = await Library.open(specs, path)
-    before = await lib.by_date("Aug 28")
+    before = await lib.find_date("Aug 28")
     old_dirs = {p.name for p in tmp_path.iterdir() if ".tantivy-" in p.name}
     await lib.close()
     thread_file = specs[0].path
@@ -67,7 +68,7 @@ async def test_changed_source_rebuilds_and_keeps_ids_of_unchanged_text(tmp_path:
     )
     lib = await Library.open(specs, path)
     assert lib.report.rebuilt is True
-    after = await lib.by_date("Aug 28")
+    after = await lib.find_date("Aug 28")
     assert [h.passage.id for h in after.hits] == [h.passage.id for h in before.hits]
     assert [h.passage.line for h in after.hits] == [h.passage.line + 1 for h in before.hits]
     new_dirs = {p.name for p in tmp_path.iterdir() if ".tantivy-" in p.name}
@@ -82,7 +83,7 @@ async def test_changed_spec_field_rebuilds(tmp_path: Path) -> None:
     specs[0] = SourceSpec(specs[0].path, "thread_dump", "Volodymyr Zelensky", year=2024)
     lib = await Library.open(specs, path)
     assert lib.report.rebuilt is True
-    assert (await lib.by_date("28 Aug 2024")).hits
+    assert (await lib.find_date("28 Aug 2024")).hits
     await lib.close()
 
 
@@ -92,7 +93,7 @@ async def test_corrupt_index_file_is_rebuilt(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a database" * 100)
     lib = await Library.open(seed_specs(), path)
     assert lib.report.rebuilt is True
-    assert len((await lib.by_date("Aug 28")).hits) == 2
+    assert len((await lib.find_date("Aug 28")).hits) == 2
     await lib.close()
 
 
@@ -103,7 +104,7 @@ async def test_truncated_index_file_is_rebuilt(tmp_path: Path) -> None:
     path.write_bytes(data[: len(data) // 3])
     lib = await Library.open(seed_specs(), path)
     assert lib.report.rebuilt is True
-    assert (await lib.by_quote("so long as he kills, he lives")).verdict == "verbatim"
+    assert (await lib.find_quote("so long as he kills, he lives")).verdict == "verbatim"
     await lib.close()
 
 
@@ -114,7 +115,7 @@ async def test_deleted_search_directory_is_rebuilt(tmp_path: Path) -> None:
         shutil.rmtree(directory)
     lib = await Library.open(seed_specs(), path)
     assert lib.report.rebuilt is True
-    assert (await lib.by_topic("drones")).hits
+    assert (await lib.find_topic("drones")).hits
     await lib.close()
 
 
@@ -126,7 +127,7 @@ async def test_emptied_search_directory_is_rebuilt(tmp_path: Path) -> None:
             file.unlink()
     lib = await Library.open(seed_specs(), path)
     assert lib.report.rebuilt is True
-    assert (await lib.by_topic("drones")).hits
+    assert (await lib.find_topic("drones")).hits
     await lib.close()
 
 
@@ -135,7 +136,7 @@ async def test_leftovers_of_a_crashed_build_do_not_matter(tmp_path: Path) -> Non
     (tmp_path / ".index.sqlite3.tmp-1-dead").write_bytes(b"half a database")
     (tmp_path / "index.sqlite3.tantivy-0000").mkdir()
     lib = await Library.open(seed_specs(), path)
-    assert len((await lib.by_date("Sep 4")).hits) == 2
+    assert len((await lib.find_date("Sep 4")).hits) == 2
     await lib.close()
     assert not (tmp_path / "index.sqlite3.tantivy-0000").exists()
 
@@ -149,13 +150,13 @@ async def test_missing_source_raises_source_error(tmp_path: Path) -> None:
 async def test_reload_swaps_in_changed_sources(tmp_path: Path) -> None:
     specs = copy_seeds(tmp_path / "src")
     lib = await Library.open(specs, tmp_path / "index.sqlite3")
-    assert not (await lib.by_topic("zeppelin")).hits
+    assert not (await lib.find_topic("zeppelin")).hits
     assert (await lib.reload()).rebuilt is False
     with specs[1].path.open("a", encoding="utf-8") as handle:
         handle.write("\nA zeppelin was seen over the harbour.\n")
     report = await lib.reload()
     assert report.rebuilt is True
-    hits = (await lib.by_topic("zeppelin")).hits
+    hits = (await lib.find_topic("zeppelin")).hits
     assert len(hits) == 1
     passage = hits[0].passage
     assert lib.source_text(passage.source)[passage.start : passage.end] == passage.text
@@ -168,12 +169,12 @@ async def test_reload_failure_keeps_serving_the_old_index(tmp_path: Path) -> Non
     specs[0].path.write_bytes(b"\xff\xfe broken \x80 bytes\n")
     with pytest.raises(CorpusError, match="UTF-8"):
         await lib.reload()
-    assert len((await lib.by_date("Aug 28")).hits) == 2
-    assert (await lib.by_quote("so long as he kills, he lives")).verdict == "verbatim"
+    assert len((await lib.find_date("Aug 28")).hits) == 2
+    assert (await lib.find_quote("so long as he kills, he lives")).verdict == "verbatim"
     specs[0].path.unlink()
     with pytest.raises(CorpusError):
         await lib.reload()
-    assert (await lib.by_topic("sanctions")).hits
+    assert (await lib.find_topic("sanctions")).hits
     await lib.close()
 
 
@@ -225,7 +226,7 @@ async def test_random_is_seeded_distinct_and_skips_quote_spans(library: Library)
 
 
 async def test_context_of_a_tweet_holds_neighbours_and_its_thread(library: Library) -> None:
-    hits = (await library.by_date("Aug 28")).hits
+    hits = (await library.find_date("Aug 28")).hits
     ctx = await library.context(hits[1].passage.id, around=2)
     assert ctx is not None
     assert [p.id for p in ctx.before][-1] == hits[0].passage.id
@@ -235,7 +236,7 @@ async def test_context_of_a_tweet_holds_neighbours_and_its_thread(library: Libra
 
 
 async def test_context_of_a_paragraph_and_of_a_quote(library: Library) -> None:
-    quote = (await library.by_quote("I am ready for elections")).hits[0].passage
+    quote = (await library.find_quote("I am ready for elections")).hits[0].passage
     assert quote.kind == "quote" and quote.parent_id
     ctx = await library.context(quote.id, around=1)
     assert ctx is not None

@@ -7,7 +7,15 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.normalize import _APOSTROPHES, _MARKS, _SEPARATORS, tokenize, words
+from corpus.normalize import (
+    _APOSTROPHES,
+    _MARKS,
+    _SEPARATORS,
+    WORD_RE,
+    tokenize,
+    words,
+    written_words,
+)
 from corpus.parse.common import Block, iter_lines, split_paragraphs, trim_span, trimmed_lines
 from corpus.parse.thread_dump import HEADER, match_header
 
@@ -69,6 +77,15 @@ def test_paragraphs_by_blank_lines_keep_inner_newlines() -> None:
 @given(st.one_of(WORD_TEXT, st.text(max_size=60)))
 def test_words_are_the_norms_tokenize_gives(text: str) -> None:
     assert words(text) == [token.norm for token in tokenize(text)]
+
+
+@PROPERTY
+@given(st.one_of(WORD_TEXT, st.text(max_size=60)))
+def test_written_words_are_the_words_the_pattern_finds(text: str) -> None:
+    assert written_words(text) == WORD_RE.findall(text)
+    assert [text[t.start : t.end] for t in tokenize(text)] == [
+        w for w in written_words(text) if words(w)
+    ]
 
 
 def test_separators_are_never_inside_a_word() -> None:

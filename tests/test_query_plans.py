@@ -20,11 +20,11 @@ LOOKUPS = (
 async def run_lookups(library: Library) -> None:
     for kind, text in LOOKUPS:
         if kind == "date":
-            await library.by_date(text)
+            await library.find_date(text)
         elif kind == "topic":
-            await library.by_topic(text)
+            await library.find_topic(text)
         else:
-            found = await library.by_quote(text)
+            found = await library.find_quote(text)
             anchor = found.hits[0].passage
             await library.get(anchor.id)
             await library.context(anchor.id)

@@ -7,8 +7,8 @@ from pathlib import Path
 from conftest import seed_specs
 
 from corpus.library import Library
+from corpus.lookup.quote import best_span
 from corpus.model import DiffOp
-from corpus.quote import best_span
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 THREADS = "000_0e2a154100ffc278.txt"
@@ -22,7 +22,7 @@ def span_of(lib: Library, hit: object) -> str:
 
 async def test_missing_word_is_close_with_exact_span_and_diff(library: Library) -> None:
     asked = "Russia is stronger than any of us, but weaker than all of us together"
-    result = await library.by_quote(asked)
+    result = await library.find_quote(asked)
     assert result.verdict == "close"
     best = result.hits[0]
     assert best.passage.source == THREADS
@@ -39,7 +39,7 @@ async def test_missing_word_is_close_with_exact_span_and_diff(library: Library) 
 
 
 async def test_exact_words_are_verbatim(library: Library) -> None:
-    result = await library.by_quote("so long as he kills, he lives")
+    result = await library.find_quote("so long as he kills, he lives")
     assert result.verdict == "verbatim"
     assert result.diff == ()
     best = result.hits[0]
@@ -49,9 +49,9 @@ async def test_exact_words_are_verbatim(library: Library) -> None:
 
 
 async def test_case_punctuation_and_apostrophes_do_not_matter(library: Library) -> None:
-    result = await library.by_quote("WE ARE RUSSIA'S NEXT TARGET... and we're")
+    result = await library.find_quote("WE ARE RUSSIA'S NEXT TARGET... and we're")
     assert result.verdict != "verbatim"  # "we're" is not in the source
-    result = await library.by_quote(
+    result = await library.find_quote(
         "we are russia's next target - and we are already in harm's way"
     )
     assert result.verdict == "verbatim"
@@ -61,14 +61,14 @@ async def test_case_punctuation_and_apostrophes_do_not_matter(library: Library) 
 
 
 async def test_invented_words_are_not_found_but_hint_the_closest(library: Library) -> None:
-    result = await library.by_quote("I will hand Crimea to Russia tomorrow")
+    result = await library.find_quote("I will hand Crimea to Russia tomorrow")
     assert result.verdict == "not_found"
     assert result.diff == ()
     assert result.hits and all(h.score < 80 for h in result.hits)
 
 
 async def test_quote_span_beats_its_paragraph_and_names_the_speaker(library: Library) -> None:
-    result = await library.by_quote("I am ready for elections")
+    result = await library.find_quote("I am ready for elections")
     assert result.verdict == "close"
     best = result.hits[0]
     assert best.passage.kind == "quote"
@@ -81,7 +81,7 @@ async def test_quote_span_beats_its_paragraph_and_names_the_speaker(library: Lib
 
 
 async def test_typos_still_find_the_tweet(library: Library) -> None:
-    result = await library.by_quote("Putin constantly humilates before Chian as he tries to sell")
+    result = await library.find_quote("Putin constantly humilates before Chian as he tries to sell")
     assert result.verdict == "close"
     assert span_of(library, result.hits[0]) == (
         "Putin constantly humiliates before China as he tries to sell"
@@ -95,19 +95,19 @@ async def test_typos_still_find_the_tweet(library: Library) -> None:
 
 async def test_threshold_from_open(tmp_path: Path) -> None:
     lib = await Library.open(seed_specs(), tmp_path / "index.sqlite3", quote_threshold=99)
-    result = await lib.by_quote("I am ready for elections")
+    result = await lib.find_quote("I am ready for elections")
     assert result.verdict == "not_found" and result.hits
     await lib.close()
 
 
 async def test_empty_and_unknown_queries(library: Library) -> None:
-    assert (await library.by_quote("")).verdict == "not_found"
-    assert (await library.by_quote("?!")).hits == ()
-    assert (await library.by_quote("qqqq zzzz")).verdict == "not_found"
+    assert (await library.find_quote("")).verdict == "not_found"
+    assert (await library.find_quote("?!")).hits == ()
+    assert (await library.find_quote("qqqq zzzz")).verdict == "not_found"
 
 
 async def test_limit(library: Library) -> None:
-    assert len((await library.by_quote("the war", limit=2)).hits) == 2
+    assert len((await library.find_quote("the war", limit=2)).hits) == 2
 
 
 def test_best_span_grows_past_the_asked_length() -> None:

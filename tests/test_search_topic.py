@@ -16,7 +16,7 @@ def highlighted(lib: Library, result: TopicResult) -> list[list[str]]:
 
 
 async def test_typo_finds_sanctions(library: Library) -> None:
-    result = await library.by_topic("sanktions")
+    result = await library.find_topic("sanktions")
     assert result.terms == ("sanktions",)
     assert len(result.hits) == 5
     for hit, words in zip(result.hits, highlighted(library, result), strict=True):
@@ -28,27 +28,27 @@ async def test_typo_finds_sanctions(library: Library) -> None:
 
 
 async def test_typo_ranks_like_the_right_spelling(library: Library) -> None:
-    right = await library.by_topic("sanctions")
-    typo = await library.by_topic("sanctoins")
+    right = await library.find_topic("sanctions")
+    typo = await library.find_topic("sanctoins")
     assert [h.passage.id for h in typo.hits] == [h.passage.id for h in right.hits]
 
 
 async def test_singular_finds_plural(library: Library) -> None:
-    result = await library.by_topic("drone")
+    result = await library.find_topic("drone")
     assert len(result.hits) == 8
     assert all("drones" in h.passage.text for h in result.hits)
     assert {w for ws in highlighted(library, result) for w in ws} == {"drones"}
 
 
 async def test_british_spelling_finds_american(library: Library) -> None:
-    result = await library.by_topic("defence")
+    result = await library.find_topic("defence")
     assert result.hits
     words = {w.lower() for ws in highlighted(library, result) for w in ws}
     assert words == {"defense"}
 
 
 async def test_all_words_must_match_and_rank_first(library: Library) -> None:
-    result = await library.by_topic("Putin peace")
+    result = await library.find_topic("Putin peace")
     assert len(result.hits) >= 2
     for hit in result.hits:
         text = hit.passage.text.lower()
@@ -58,13 +58,13 @@ async def test_all_words_must_match_and_rank_first(library: Library) -> None:
 
 
 async def test_stop_words_are_dropped_unless_alone(library: Library) -> None:
-    assert (await library.by_topic("the sanctions of")).terms == ("sanctions",)
-    only_stop = await library.by_topic("the")
+    assert (await library.find_topic("the sanctions of")).terms == ("sanctions",)
+    only_stop = await library.find_topic("the")
     assert only_stop.terms == ("the",) and only_stop.hits
 
 
 async def test_falls_back_to_most_words_ranked_lower(library: Library) -> None:
-    result = await library.by_topic("russia sanctions xylophone")
+    result = await library.find_topic("russia sanctions xylophone")
     assert result.hits
     for hit in result.hits:
         assert len(hit.matched_terms) == 2 and "xylophone" not in hit.matched_terms
@@ -72,31 +72,31 @@ async def test_falls_back_to_most_words_ranked_lower(library: Library) -> None:
 
 
 async def test_nothing_matches(library: Library) -> None:
-    assert (await library.by_topic("xylophone")).hits == ()
-    empty = await library.by_topic("!!! ...")
+    assert (await library.find_topic("xylophone")).hits == ()
+    empty = await library.find_topic("!!! ...")
     assert empty.terms == () and empty.hits == ()
 
 
 async def test_quote_kept_over_paragraph_when_it_holds_every_word(library: Library) -> None:
-    hits = (await library.by_topic("ready elections")).hits
+    hits = (await library.find_topic("ready elections")).hits
     assert [h.passage.kind for h in hits] == ["quote"]
     assert hits[0].passage.speaker == "Volodymyr Zelensky"
     assert hits[0].passage.text == "I am ready for the elections"
 
 
 async def test_paragraph_kept_when_the_quote_lacks_a_word(library: Library) -> None:
-    hits = (await library.by_topic("elections reporters")).hits
+    hits = (await library.find_topic("elections reporters")).hits
     assert [h.passage.kind for h in hits] == ["paragraph"]
     assert "told reporters" in hits[0].passage.text
 
 
 async def test_limit(library: Library) -> None:
-    assert len((await library.by_topic("russia", limit=3)).hits) == 3
+    assert len((await library.find_topic("russia", limit=3)).hits) == 3
 
 
 async def test_highlights_are_whole_words_inside_the_passage(library: Library) -> None:
     for query in ("russia war", "ukraine", "guarantees security", "putn"):
-        for hit in (await library.by_topic(query)).hits:
+        for hit in (await library.find_topic(query)).hits:
             p = hit.passage
             text = library.source_text(p.source)
             assert text[p.start : p.end] == p.text
@@ -108,7 +108,7 @@ async def test_highlights_are_whole_words_inside_the_passage(library: Library) -
 async def test_a_quote_hit_replaces_its_paragraph(library: Library) -> None:
     """ "elections" is in quote spans and in the article paragraph holding them: the quotes
     are listed, the paragraph is not (its every matched word is in a quote)."""
-    found = await library.by_topic("elections")
+    found = await library.find_topic("elections")
     quotes = [h.passage for h in found.hits if h.passage.kind == "quote"]
     assert quotes, [h.passage.kind for h in found.hits]
     listed = {h.passage.id for h in found.hits}

@@ -11,8 +11,8 @@ BLOCKQUOTE = re.compile(r"<blockquote(?: expandable)?>(.*?)</blockquote>", re.S)
 
 
 async def test_marking_later_equals_marking_at_once(library: Library) -> None:
-    whole = await library.by_topic("drones", limit=30)
-    lazy = await library.by_topic("drones", limit=30, marked=2)
+    whole = await library.find_topic("drones", limit=30)
+    lazy = await library.find_topic("drones", limit=30, marked=2)
     assert [h.passage.id for h in lazy.hits] == [h.passage.id for h in whole.hits]
     assert all(h.highlights and h.matched_terms for h in lazy.hits[:2])
     assert all(not h.highlights for h in lazy.hits[2:])

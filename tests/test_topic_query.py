@@ -9,15 +9,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.library import Library
-from corpus.search import (
+from corpus.lookup.terms import topic_terms
+from corpus.lookup.topic import (
     _all_words,
     _clauses,
-    search_parents,
     spelling_fixes,
-    topic_terms,
     vocabulary,
     vocabulary_is_plain,
 )
+from corpus.store import search_parents
 
 QUERIES = (
     "drones",

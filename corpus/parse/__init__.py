@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import cast
 
 from corpus.errors import SourceError
-from corpus.model import ParsedSource, ParseWarning, SourceSpec
+from corpus.model import PARAGRAPH_MODES, ParagraphMode, ParsedSource, ParseWarning, SourceSpec
 from corpus.parse.article import parse_article
-from corpus.parse.common import PARAGRAPH_ALIASES, PARAGRAPH_MODES, ParagraphMode
 from corpus.parse.plain import parse_plain
 from corpus.parse.thread_dump import parse_thread_dump
 
@@ -46,10 +45,9 @@ def decode_source(path: Path) -> str:
     return decode_bytes(Path(path).name, read_source(path))
 
 
-def paragraph_mode(spec: SourceSpec, asked: str | None = None) -> ParagraphMode:
-    """The paragraph rule: as asked, else the spec's `paragraphs` field if it has one, else auto."""
-    mode = asked or getattr(spec, "paragraphs", None) or "auto"
-    mode = PARAGRAPH_ALIASES.get(mode, mode)
+def paragraph_mode(spec: SourceSpec) -> ParagraphMode:
+    """The spec's paragraph rule; `SourceError` for one that is not a `PARAGRAPH_MODES`."""
+    mode = spec.paragraphs
     if mode not in PARAGRAPH_MODES:
         raise SourceError(spec.name, None, f"unknown paragraph rule {mode!r}")
     return cast(ParagraphMode, mode)
@@ -59,13 +57,12 @@ def parse_source(
     spec: SourceSpec,
     *,
     known_speakers: frozenset[str] = frozenset(),
-    paragraphs: str | None = None,
 ) -> ParsedSource:
     """Read, decode and cut one source into passages, dispatching on `spec.format`.
 
     `known_speakers` (the speakers of all configured sources) lets an article resolve a
-    quoted surname to a configured full name. `paragraphs` (article/plain): `auto` (blank-line
-    blocks if the file has blank lines, else lines), `lines`/`line`, `blank_lines`/`blank`.
+    quoted surname to a configured full name. Article and plain sources are cut into
+    paragraphs by `spec.paragraphs` (`auto`, `lines` or `blank_lines`; see `ParagraphMode`).
     """
     raw = read_source(spec.path)
     text = decode_bytes(spec.name, raw)
@@ -73,10 +70,10 @@ def parse_source(
         passages, warnings = parse_thread_dump(spec, text)
     elif spec.format == "article":
         passages, warnings = parse_article(
-            spec, text, known_speakers=known_speakers, mode=paragraph_mode(spec, paragraphs)
+            spec, text, known_speakers=known_speakers, mode=paragraph_mode(spec)
         )
     elif spec.format == "plain":
-        passages, warnings = parse_plain(spec, text, mode=paragraph_mode(spec, paragraphs))
+        passages, warnings = parse_plain(spec, text, mode=paragraph_mode(spec))
     else:
         raise SourceError(spec.name, None, f"unknown source format {spec.format!r}")
     if not passages:

@@ -8,8 +8,8 @@ a named person by a speech verb become extra `quote` passages inside their parag
 from __future__ import annotations
 
 from corpus.model import EmbeddedSpec, ParseWarning, Passage, SourceSpec
+from corpus.parse.attribution import SpeakerResolver, find_quotes
 from corpus.parse.common import Block, LineIndex, ParagraphMode, PassageIds, split_paragraphs
-from corpus.parse.quotes import SpeakerResolver, find_quotes
 
 
 def embedded_by_line(spec: SourceSpec) -> dict[int, EmbeddedSpec]:

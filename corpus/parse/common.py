@@ -13,21 +13,19 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
 
-ParagraphMode = Literal["auto", "lines", "blank_lines"]
-PARAGRAPH_MODES: tuple[str, ...] = ("auto", "lines", "blank_lines")
-# the config's spellings (bot/config.py) for the same rules
-PARAGRAPH_ALIASES: dict[str, ParagraphMode] = {"line": "lines", "blank": "blank_lines"}
+from corpus.model import ParagraphMode
 
-ID_LENGTH = 10
+__all__ = ["ParagraphMode"]  # the parsers take it from here with the other pieces
+
 BOM = "\ufeff"
 BASE32 = "abcdefghijklmnopqrstuvwxyz234567"  # RFC 4648 alphabet, lower case
 _PAIRS = [a + b for a in BASE32 for b in BASE32]  # 10 bits -> two letters
 
 
 def passage_id(source_name: str, text: str, ordinal: int) -> str:
-    """A 10-char [a-z2-7] id from the source name, the text and its ordinal among equal texts.
+    """A `PASSAGE_ID_RE` id (10 base32 letters) from the source name, the text and its
+    ordinal among equal texts.
 
     It depends on nothing else, so it survives re-indexing unchanged text and edits elsewhere.
     """
@@ -96,11 +94,6 @@ BLANKS = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" + BOM
 )
-
-
-def is_blank_char(char: str) -> bool:
-    """Whitespace or a byte-order mark: never at the edge of a passage."""
-    return char.isspace() or char == BOM
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:

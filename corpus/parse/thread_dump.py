@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from corpus.dates import MONTH_NAMES
-from corpus.model import ParseWarning, Passage, PassageDate, SourceSpec, ThreadRef
+from corpus.model import MONTH_NAMES, ParseWarning, Passage, PassageDate, SourceSpec, ThreadRef
 from corpus.parse.common import PassageIds, trimmed_lines
 
 MONTHS: dict[str, int] = {}

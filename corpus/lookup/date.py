@@ -15,9 +15,9 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from corpus.dates import parse_date_query
-from corpus.index import PASSAGE_SELECT, Store, passage_from_row
+from corpus.lookup.date_query import parse_date_query
 from corpus.model import DateQuery, DateResult, Hit
+from corpus.store import PASSAGE_SELECT, Store, passage_from_row
 
 NEAREST = 3
 _YEAR_DAYS = 366  # the placeholder year 2000 is a leap year
@@ -145,7 +145,7 @@ def nearest_days(query: DateQuery, days: tuple[tuple[dt.date, int], ...]) -> tup
     return tuple(sorted(m[2] for m in chosen[:NEAREST]))
 
 
-async def find_dates(store: Store, text: str, limit: int) -> DateResult:
+async def find_date(store: Store, text: str, limit: int) -> DateResult:
     """Passages dated inside the range `text` names; `QueryError` when it names no date."""
     query = parse_date_query(text)
     seqs = dated_seqs(store.db, query, store.days, limit, store.memo)

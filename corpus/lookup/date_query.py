@@ -14,35 +14,14 @@ from dataclasses import dataclass, replace
 from rapidfuzz.distance import OSA
 
 from corpus.errors import QueryError
-from corpus.model import MONTH_ABBR, DatePrecision, DateQuery
-
-
-def word_set(text: str) -> frozenset[str]:
-    """The whitespace-separated words of `text`, as a set."""
-    return frozenset(text.split())
-
+from corpus.model import MONTH_ABBR, MONTH_NAMES, DatePrecision, DateQuery
 
 PLACEHOLDER_YEAR = 2000  # a leap year, so `Feb 29` without a year is a real day
 MAX_QUERY_CHARS = 100
-MONTH_NAMES: tuple[str, ...] = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 EXAMPLES = "Aug 28, 28 August 2025, 2025-08-28, 28.08.2025, August 2025, 2025, Aug 9 - Aug 17"
-FILLER_WORDS = word_set(
-    "on in of the from between since date dates day days month year week mon tue tues wed "
-    "thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday"
-)
+_FILLER = """on in of the from between since date dates day days month year week mon tue tues
+    wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday"""
+FILLER_WORDS = frozenset(_FILLER.split())
 RANGE_WORDS = re.compile(r"\s+(?:to|until|till|through|thru|and)\s+|\.\.")
 DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‒": "-", "‐": "-", "‑": "-"})
 ISO = re.compile(r"(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?:(?P=sep)(?P<d>[0-9]{1,2}))?")
@@ -62,11 +41,6 @@ class Point:
 
 class NotADate(ValueError):
     """Internal: this piece of text is no date (turned into a QueryError at the top)."""
-
-
-def month_day_key(day: dt.date) -> int:
-    """`month * 100 + day`, for comparing days across years (`Aug 28` -> 828)."""
-    return day.month * 100 + day.day
 
 
 def match_month(word: str) -> int | None:

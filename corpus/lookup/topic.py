@@ -9,169 +9,34 @@ relative to the best; k of n words found in the band 50(k-1)/n .. 50k/n.
 
 from __future__ import annotations
 
-import dataclasses
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import tantivy
-from rapidfuzz.distance import OSA
 
-from corpus.index import (
-    PARENT_FIELD,
+from corpus.lookup.highlight import mark_text
+from corpus.lookup.terms import Matcher, Term, is_plain, near, topic_terms
+from corpus.model import Hit, TopicResult
+from corpus.normalize import WORD_RE
+from corpus.store import (
     PASSAGE_SELECT,
-    SEQ_FIELD,
     TERMS_FIELD,
     Store,
     passage_from_row,
+    search_parents,
+    search_seqs,
 )
-from corpus.model import Hit, Passage, TopicResult
-from corpus.normalize import _WORD_RE as WORD_RE
-from corpus.normalize import STOP_WORDS, fold, stem, words
 
-MAX_TERMS = 8
 FALLBACK_POOL = 100
 FIX_POOL = 30
 FIXES_PER_TERM = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """One query word: as folded (shown to the user) and as indexed (stemmed)."""
-
-    word: str
-    stem: str
-
-    @property
-    def distance(self) -> int:
-        return 0 if len(self.stem) <= 3 or any(c.isdigit() for c in self.stem) else 1
-
-    def matches(self, indexed: str) -> bool:
-        """Whether an indexed stem is this term, the way the fuzzy query decides."""
-        if indexed == self.stem:
-            return True
-        return self.distance > 0 and OSA.distance(indexed, self.stem, score_cutoff=1) <= 1
-
-
-_INDEXED: dict[str, str] = {}
-_INDEXED_MAX = 500_000
-
-
-def indexed_form(raw: str) -> str:
-    """A written word as the index holds it (folded, stemmed; "" for none), remembered
-    across queries: the words of passages repeat a lot."""
-    found = _INDEXED.get(raw)
-    if found is None:
-        if len(_INDEXED) >= _INDEXED_MAX:
-            _INDEXED.clear()
-        norm = fold(raw)
-        found = _INDEXED[raw] = stem(norm) if norm else ""
-    return found
-
-
-class Matcher:
-    """Which terms an indexed stem matches, memoised for one query (words repeat a lot)."""
-
-    def __init__(self, terms: Sequence[Term]) -> None:
-        self._terms = [(t, t.distance, len(t.stem)) for t in terms]
-        self._memo: dict[str, tuple[str, ...]] = {}
-        self._surface: dict[str, tuple[str, ...]] = {}
-        self._indexed: dict[str, str | None] = {}
-        self._table: dict[str, tuple[str, ...]] | None = None
-
-    def table(self) -> dict[str, tuple[str, ...]]:
-        """The terms each matching plain stem matches: a term's stem and, for a fuzzy term,
-        every string one edit from it. A stem of only `_ALPHABET` characters that is one
-        edit from a term is among that term's `neighbours`, so for such a stem a lookup
-        here answers exactly what `__call__` would."""
-        if self._table is None:
-            table: dict[str, tuple[str, ...]] = {}
-            for t, distance, _ in self._terms:
-                keys = near(t.stem) if distance else frozenset((t.stem,))
-                part: dict[str, tuple[str, ...]] = dict.fromkeys(keys, (t.word,))
-                for shared in keys & table.keys():  # a stem near two terms matches both
-                    part[shared] = table[shared] + (t.word,)
-                table.update(part)
-            self._table = table
-        return self._table
-
-    def __call__(self, indexed: str) -> tuple[str, ...]:
-        found = self._memo.get(indexed)
-        if found is None:
-            size = len(indexed)
-            found = self._memo[indexed] = tuple(
-                t.word
-                for t, distance, length in self._terms
-                if indexed == t.stem
-                or (
-                    distance
-                    and -1 <= size - length <= 1
-                    and OSA.distance(indexed, t.stem, score_cutoff=1) <= 1
-                )
-            )
-        return found
-
-    def surface(self, raw: str) -> tuple[str, ...]:
-        """The terms a word as written in a passage matches (folded and stemmed once)."""
-        found = self._surface.get(raw)
-        if found is None:
-            indexed = _INDEXED.get(raw)
-            if indexed is None:
-                indexed = indexed_form(raw)
-            if _PLAIN(indexed):
-                found = self.table().get(indexed, ())
-            else:
-                found = self(indexed) if indexed else ()
-            self._surface[raw] = found
-        return found
-
-    def indexed(self, raw: str) -> str | None:
-        """The indexed form of a written word when it matches a term, else None."""
-        if raw not in self._indexed:
-            norm = fold(raw)
-            indexed = stem(norm) if norm else ""
-            self._indexed[raw] = indexed if indexed and self(indexed) else None
-        return self._indexed[raw]
-
-
-def topic_terms(text: str) -> list[Term]:
-    """The query's words without stop words (unless it holds nothing else), deduplicated."""
-    folded = words(text)
-    content = [w for w in folded if w not in STOP_WORDS] or folded
-    terms: dict[str, Term] = {}
-    for word in content:
-        term = Term(word, stem(word))
-        terms.setdefault(term.stem, term)
-    return list(terms.values())[:MAX_TERMS]
 
 
 def term_query(schema: tantivy.Schema, term: Term, *, fuzzy: bool) -> tantivy.Query:
     if fuzzy and term.distance:
         return tantivy.Query.fuzzy_term_query(schema, TERMS_FIELD, term.stem, term.distance, True)
     return tantivy.Query.term_query(schema, TERMS_FIELD, term.stem)
-
-
-def search_seqs(store: Store, query: tantivy.Query, limit: int) -> list[tuple[float, int]]:
-    """(BM25 score, seq) of the best documents for a tantivy query."""
-    return [(score, seq) for score, seq, _ in search_parents(store, query, limit)]
-
-
-def search_parents(store: Store, query: tantivy.Query, limit: int) -> list[tuple[float, int, int]]:
-    """(BM25 score, seq, seq of its paragraph or -1) of the best documents for a query."""
-    if limit <= 0:
-        return []
-    result = store.searcher.search(query, limit, count=False)
-    if not result.hits:
-        return []
-    addresses = [addr for _, addr in result.hits]
-    seqs = store.searcher.fast_field_values(SEQ_FIELD, addresses)
-    offsets = store.searcher.fast_field_values(PARENT_FIELD, addresses)
-    return [
-        (float(score), int(seq), int(seq) + int(off) if off else -1)  # type: ignore[arg-type]
-        for (score, _), seq, off in zip(result.hits, seqs, offsets, strict=True)
-    ]
 
 
 def _clauses(
@@ -232,40 +97,10 @@ def _spellings(store: Store, term: Term) -> set[str] | None:
     or None when they cannot be listed from the vocabulary (the fuzzy query then decides)."""
     if not term.distance:
         return {term.stem}
-    if not _PLAIN(term.stem) or not vocabulary_is_plain(store):
+    if not is_plain(term.stem) or not vocabulary_is_plain(store):
         return None
     known = vocabulary(store)
     return {n for n in near(term.stem) if n in known}
-
-
-_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
-
-
-def neighbours(word: str) -> set[str]:
-    """Every string one edit from `word` (delete, swap two neighbours, replace, insert)."""
-    letters = sorted(set(_ALPHABET) | set(word))
-    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    found = {a + b[1:] for a, b in cuts if b}
-    found |= {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
-    found |= {a + c + b[1:] for a, b in cuts if b for c in letters}
-    found |= {a + c + b for a, b in cuts for c in letters}
-    found.discard(word)
-    return found
-
-
-_PLAIN = re.compile(f"[{_ALPHABET}]+").fullmatch
-_NEAR: dict[str, frozenset[str]] = {}
-_NEAR_MAX = 4096
-
-
-def near(word: str) -> frozenset[str]:
-    """`word` and its `neighbours`, remembered across queries (150 us for 6 letters)."""
-    found = _NEAR.get(word)
-    if found is None:
-        if len(_NEAR) >= _NEAR_MAX:
-            _NEAR.clear()
-        found = _NEAR[word] = frozenset(neighbours(word) | {word})
-    return found
 
 
 VOCABULARY_LIMIT = 2_000_000
@@ -283,13 +118,13 @@ def vocabulary(store: Store) -> dict[str, int]:
 
 
 def vocabulary_is_plain(store: Store) -> bool:
-    """Whether `vocabulary` holds every indexed term and each is made of `_ALPHABET` only,
+    """Whether `vocabulary` holds every indexed term and each is made of `ALPHABET` only,
     so that the one-edit `neighbours` of a plain word found in it are all its indexed
     spellings within one edit (worked out once per index)."""
     found: bool | None = store.memo.get("vocabulary_is_plain")
     if found is None:
         known = vocabulary(store)
-        found = len(known) < VOCABULARY_LIMIT and all(map(_PLAIN, known))
+        found = len(known) < VOCABULARY_LIMIT and all(map(is_plain, known))
         store.memo["vocabulary_is_plain"] = found
     return found
 
@@ -318,68 +153,6 @@ async def spelling_fixes(store: Store, terms: Sequence[Term]) -> list[str]:
             seen.update(found)  # type: ignore[arg-type]
         fixes += [fix for fix, _ in seen.most_common(FIXES_PER_TERM)]
     return fixes
-
-
-_ASCII_SPLIT = str.maketrans(
-    {c: " " for c in map(chr, range(128)) if not c.isalnum() and c not in "'`"}
-)
-_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['`][A-Za-z0-9]+)*")  # WORD_RE on ASCII text
-
-
-def written_words(text: str) -> list[str]:
-    """`WORD_RE.findall(text)`, faster for ASCII text (cut at punctuation, then split)."""
-    if not text.isascii():
-        return WORD_RE.findall(text)
-    found: list[str] = []
-    for piece in text.translate(_ASCII_SPLIT).split():
-        if "'" in piece or "`" in piece:
-            found += _ASCII_WORD_RE.findall(piece)
-        else:
-            found.append(piece)
-    return found
-
-
-def mark_text(
-    text: str, base: int, terms: Sequence[Term], matcher: Matcher
-) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
-    """Absolute spans of the words of `text` (at `base`) that match a term, and the terms
-    matched."""
-    spans: list[tuple[int, int]] = []
-    matched: set[str] = set()
-    memo, surface, find, at = matcher._surface, matcher.surface, text.find, 0
-    for raw in written_words(text):  # the words `tokenize` finds, without Token objects
-        # Between two words lie no word characters, so the next word is the next occurrence.
-        start = find(raw, at)
-        at = start + len(raw)
-        hit = memo.get(raw)
-        if hit is None:
-            hit = surface(raw)
-        if hit:
-            spans.append((base + start, base + at))
-            matched.update(hit)
-    return tuple(spans), tuple(t.word for t in terms if t.word in matched)
-
-
-def mark(
-    passage: Passage, terms: Sequence[Term], matcher: Matcher | None = None
-) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
-    """Absolute spans of the passage's words that match a term, and the terms matched."""
-    return mark_text(passage.text, passage.start, terms, matcher or Matcher(terms))
-
-
-def mark_hits(text: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
-    """`hits` of a topic lookup for `text` with every unmarked one marked."""
-    if all(hit.matched_terms for hit in hits):
-        return tuple(hits)
-    terms = topic_terms(text)
-    matcher = Matcher(terms)
-    out = []
-    for hit in hits:
-        if not hit.matched_terms:
-            spans, matched = mark(hit.passage, terms, matcher)
-            hit = dataclasses.replace(hit, highlights=spans, matched_terms=matched)
-        out.append(hit)
-    return tuple(out)
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:

@@ -19,10 +19,9 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.utils import default_process
 
-from corpus.index import TERMS_FIELD, Store
 from corpus.model import DiffOp, Hit, Passage, QuoteResult
 from corpus.normalize import Token, stem, tokenize
-from corpus.search import search_seqs
+from corpus.store import TERMS_FIELD, Store, search_seqs
 
 RARE_TERMS = 6
 MIN_RARE = 3

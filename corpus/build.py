@@ -1,18 +1,16 @@
-"""The on-disk index: a SQLite file of sources and passages plus a tantivy directory beside it.
+"""Building the on-disk index: parse workers, scratch files, the tantivy writer, change
+detection and the content hash.
 
-The SQLite file (`index_path`) holds the passages with every attribute, the per-source
-summaries and a `meta` table naming the content hash and the tantivy directory
-(`<index name>.tantivy-<hash>`), which holds one document per passage: its `seq` and the
-stems of its words, tokenized by `corpus.normalize`. A build writes both beside the live
-files under temporary names and swaps the SQLite file in with `os.replace`, so a crash
-mid-build never leaves a broken index; anything missing, stale or unreadable is rebuilt.
+A build writes the SQLite file and the tantivy directory (their format: `corpus.store`)
+beside the live files under temporary names and swaps the SQLite file in with `os.replace`,
+so a crash mid-build never leaves a broken index; anything missing, stale or unreadable is
+rebuilt.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
-import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -24,12 +22,12 @@ import secrets
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import tantivy
 
@@ -40,16 +38,20 @@ from corpus.model import (
     PassageDate,
     SourceInfo,
     SourceSpec,
-    ThreadRef,
 )
-from corpus.normalize import _SPLIT_TABLE, stem, words
+from corpus.normalize import index_terms
 from corpus.parse import parse_source
+from corpus.store import (
+    FORMAT_VERSION,
+    PARENT_FIELD,
+    PASSAGE_COLUMNS,
+    SEQ_FIELD,
+    TERMS_FIELD,
+    info_to_json,
+    tantivy_dir,
+    tantivy_schema,
+)
 
-FORMAT_VERSION = 1
-TERMS_FIELD = "terms"
-READ_MMAP_BYTES = 1 << 30  # the read connection maps up to 1 GiB of the SQLite file
-SEQ_FIELD = "seq"
-PARENT_FIELD = "parent"  # a quote span: its paragraph's seq minus its own; otherwise 0
 WRITER_HEAP = 400_000_000  # tantivy's indexing memory, split among its threads
 WRITER_THREADS = 1  # tantivy indexes on its own thread while Python feeds it
 BUILD_WORKERS = 2  # parsing processes for a large corpus
@@ -60,16 +62,11 @@ RACY_NS = 2_000_000_000  # a file modified this recently is hashed again at the 
 FILE_STATS_KEY = "file_stats"
 STALE_TMP_SECONDS = 3600.0
 
-_PASSAGE_COLUMNS = (
-    "seq, id, source, start, end_, text, line, speaker, kind, year, month, day, inferred, "
-    "md, ymd, ym, t_number, t_header_line, t_tweet_count, t_read_minutes, t_position, "
-    "t_shown, paragraph, parent_id, note"
-)
 _SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sources (ord INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL,
     spec TEXT NOT NULL, info TEXT NOT NULL);
-CREATE TABLE passages ({_PASSAGE_COLUMNS.replace("seq", "seq INTEGER PRIMARY KEY", 1)});
+CREATE TABLE passages ({PASSAGE_COLUMNS.replace("seq", "seq INTEGER PRIMARY KEY", 1)});
 CREATE TABLE days (ymd INTEGER PRIMARY KEY, passages INTEGER NOT NULL);
 """
 _INDEXES = """
@@ -114,7 +111,12 @@ def read_digests(
 def _code_fingerprint() -> str:
     """The bytes of the modules that shape the index: a code change means a rebuild."""
     root = Path(__file__).resolve().parent
-    files = [root / "normalize.py", root / "index.py", *sorted((root / "parse").glob("*.py"))]
+    files = [
+        root / "normalize.py",
+        root / "build.py",
+        root / "store.py",
+        *sorted((root / "parse").glob("*.py")),
+    ]
     digest = hashlib.sha256()
     for path in files:
         with contextlib.suppress(OSError):
@@ -127,19 +129,6 @@ def content_hash(digests: Sequence[SourceDigest]) -> str:
     parts = [str(FORMAT_VERSION), _code_fingerprint()]
     parts += [f"{d.spec!r}\0{d.sha256}" for d in digests]
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def tantivy_schema() -> tantivy.Schema:
-    """One doc per passage: `seq` (a fast field only) and the pre-stemmed words, space-split."""
-    builder = tantivy.SchemaBuilder()
-    builder.add_unsigned_field(SEQ_FIELD, stored=False, indexed=False, fast=True)
-    builder.add_integer_field(PARENT_FIELD, stored=False, indexed=False, fast=True)
-    builder.add_text_field(TERMS_FIELD, tokenizer_name="whitespace", index_option="freq")
-    return builder.build()
-
-
-def tantivy_dir(index_path: Path, chash: str) -> Path:
-    return index_path.with_name(f"{index_path.name}.tantivy-{chash[:20]}")
 
 
 def _date_columns(date: PassageDate | None) -> tuple[object, ...]:
@@ -163,33 +152,6 @@ def _passage_row(p: Passage, seq: int) -> tuple[object, ...]:
         seq, p.id, p.source, p.start, p.end, p.text, p.line, p.speaker, p.kind,
         *_date_columns(p.date), *thread, p.paragraph, p.parent_id, p.note,
     )  # fmt: skip
-
-
-_DATES: dict[tuple[object, ...], PassageDate] = {}  # few distinct dates: share the objects
-
-
-def passage_from_row(row: Sequence[object]) -> Passage:
-    """A `Passage` from a row selected with `PASSAGE_SELECT` (positional arguments in the
-    field order of `Passage`: this runs for every row a lookup shows)."""
-    (seq, pid, source, start, end, text, line, speaker, kind, year, month, day, inferred,
-     tn, th, tc, tr, tp, ts, paragraph, parent_id, note) = row  # fmt: skip
-    date = None
-    if year is not None:
-        date = _DATES.get((year, month, day, inferred))
-        if date is None:
-            if len(_DATES) >= 100_000:
-                _DATES.clear()
-            date = PassageDate(year, month, day, bool(inferred))  # type: ignore[arg-type]
-            _DATES[(year, month, day, inferred)] = date
-    thread = ThreadRef(tn, th, tc, tr, tp, ts) if tn is not None else None  # type: ignore[arg-type]
-    return Passage(
-        pid, source, start, end, text, line, speaker, kind,  # type: ignore[arg-type]
-        date, thread, paragraph, parent_id, note, seq,  # type: ignore[arg-type]
-    )  # fmt: skip
-
-
-# Every column but the date keys (`md`, `ymd`, `ym`), which only the indexes need.
-PASSAGE_SELECT = f"SELECT {_PASSAGE_COLUMNS.replace('md, ymd, ym, ', '')} FROM passages"
 
 
 def _date_key(date: PassageDate) -> tuple[int, int, int]:
@@ -221,33 +183,6 @@ def summarize(parsed: ParsedSource) -> SourceInfo:
     )
 
 
-def _date_json(date: PassageDate | None) -> list[object] | None:
-    return None if date is None else [date.year, date.month, date.day, date.year_inferred]
-
-
-def _date_from_json(value: list[object] | None) -> PassageDate | None:
-    if value is None:
-        return None
-    year, month, day, inferred = value
-    return PassageDate(year, month, day, bool(inferred))  # type: ignore[arg-type]
-
-
-def info_to_json(info: SourceInfo) -> str:
-    data = dataclasses.asdict(info)
-    data["first_date"] = _date_json(info.first_date)
-    data["last_date"] = _date_json(info.last_date)
-    return json.dumps(data, ensure_ascii=False)
-
-
-def info_from_json(text: str) -> SourceInfo:
-    data = json.loads(text)
-    data["first_date"] = _date_from_json(data["first_date"])
-    data["last_date"] = _date_from_json(data["last_date"])
-    data["speakers"] = tuple(data["speakers"])
-    data["warnings"] = tuple(data["warnings"])
-    return SourceInfo(**data)
-
-
 def check_verbatim(parsed: ParsedSource) -> None:
     """Refuse to index a passage that is not an exact slice of its source (the promise)."""
     for p in parsed.passages:
@@ -264,30 +199,6 @@ def _commit(writer: tantivy.IndexWriter) -> None:
 
 def _tmp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
-
-
-class _Stems(dict[str, str]):
-    """word -> stem, filled on demand (a plain dict lookup per word, from C)."""
-
-    def __missing__(self, word: str) -> str:
-        self[word] = found = stem(word)
-        return found
-
-
-_STEMS = _Stems()
-
-
-# `normalize._SPLIT_TABLE` for ASCII bytes: punctuation and controls to spaces, capitals small
-_ASCII_SPLIT = bytes(ord(_SPLIT_TABLE.get(c, chr(c))) if c < 128 else c for c in range(256))
-
-
-def fast_index_terms(text: str) -> str:
-    """`normalize.index_terms`, with a shortcut for ASCII text without apostrophes, whose
-    words are its runs of letters and digits (the same words, the same stems)."""
-    if text.isascii() and "'" not in text and "`" not in text:
-        folded = text.encode("ascii").translate(_ASCII_SPLIT).decode("ascii")
-        return " ".join(map(_STEMS.__getitem__, folded.split()))
-    return " ".join(map(_STEMS.__getitem__, words(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,7 +232,7 @@ class PreparedSource:
     rows_file: str | None = None  # a SQLite file holding the rows, written by a worker
 
 
-_PART_COLUMNS = _PASSAGE_COLUMNS.replace("seq, ", "", 1)
+_PART_COLUMNS = PASSAGE_COLUMNS.replace("seq, ", "", 1)
 
 
 def prepare_source(
@@ -350,7 +261,7 @@ def prepare_source(
             size=stat.st_size,
             mtime_ns=stat.st_mtime_ns if trusted else -1,
             rows=rows,
-            terms=[fast_index_terms(p.text) for p in parsed.passages],
+            terms=[index_terms(p.text) for p in parsed.passages],
             parents=parent_offsets(parsed.passages),
             info=info_to_json(summarize(parsed)),
             rows_file=rows_file,
@@ -388,7 +299,7 @@ def copy_part(db: sqlite3.Connection, path: str, first: int) -> None:
     db.execute("ATTACH DATABASE ? AS part", (path,))
     try:
         db.execute(
-            f"INSERT INTO passages ({_PASSAGE_COLUMNS}) "
+            f"INSERT INTO passages ({PASSAGE_COLUMNS}) "
             f"SELECT rowid - 1 + ?, {_PART_COLUMNS} FROM part.part ORDER BY rowid",
             (first,),
         )
@@ -509,7 +420,7 @@ def _write_streamed(
         )
         db.executescript(_SCHEMA)
         placeholders = ", ".join("?" * 25)
-        insert = f"INSERT INTO passages ({_PASSAGE_COLUMNS}) VALUES ({placeholders})"
+        insert = f"INSERT INTO passages ({PASSAGE_COLUMNS}) VALUES ({placeholders})"
         seq = 0
         bytes_done = 0
         sources: list[tuple[object, ...]] = []
@@ -629,105 +540,3 @@ def remove_leftovers(index_path: Path, keep: Path) -> None:
                     path.unlink()
         except OSError:
             continue
-
-
-@dataclass(slots=True)
-class Store:
-    """An open index: the read-only SQLite connection and the tantivy searcher.
-
-    Lookups read SQLite directly on the caller's thread: each is a handful of rows by
-    primary key or index (tens of microseconds), cheaper than a hop to a worker thread."""
-
-    db: sqlite3.Connection
-    engine: tantivy.Index
-    searcher: tantivy.Searcher
-    schema: tantivy.Schema
-    count: int
-    infos: tuple[SourceInfo, ...]
-    days: tuple[tuple[dt.date, int], ...]  # every day that has passages, with how many
-    shas: dict[str, str]
-    chash: str
-    directory: Path
-    # What lookups work out once per index and keep (the vocabulary, days by month and day):
-    # it lives and goes with the index, not in module state.
-    memo: dict[str, Any] = field(default_factory=dict)
-
-    async def close(self) -> None:
-        self.db.close()
-
-    async def fetch(self, where: str, params: Iterable[object] = ()) -> list[Passage]:
-        """Passages matching a SQL condition (and any ORDER/LIMIT that follows it)."""
-        rows = self.db.execute(f"{PASSAGE_SELECT} WHERE {where}", tuple(params)).fetchall()
-        return [passage_from_row(row) for row in rows]
-
-    async def by_seqs(self, seqs: Sequence[int]) -> dict[int, Passage]:
-        found: dict[int, Passage] = {}
-        for first in range(0, len(seqs), 500):
-            chunk = seqs[first : first + 500]
-            marks = ", ".join("?" * len(chunk))
-            for p in await self.fetch(f"seq IN ({marks})", chunk):
-                found[p.seq] = p
-        return found
-
-    async def by_ids(self, ids: Sequence[str]) -> dict[str, Passage]:
-        found: dict[str, Passage] = {}
-        for first in range(0, len(ids), 500):
-            chunk = ids[first : first + 500]
-            marks = ", ".join("?" * len(chunk))
-            for p in await self.fetch(f"id IN ({marks})", chunk):
-                found[p.id] = p
-        return found
-
-
-async def open_store(index_path: Path, chash: str) -> Store | None:
-    """Open the index when it is complete and built from exactly these sources, else None."""
-    if not index_path.is_file():
-        return None
-    try:
-        db = sqlite3.connect(
-            index_path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False
-        )
-    except (sqlite3.Error, OSError):
-        return None
-    try:
-        # Lookups read rows at random: mapped pages skip a read() call per page.
-        db.execute(f"PRAGMA mmap_size = {READ_MMAP_BYTES}")
-        store = _load(db, index_path, chash)
-    except (sqlite3.Error, OSError, ValueError, KeyError, TypeError):
-        store = None
-    if store is None:
-        db.close()
-    return store
-
-
-def _load(db: sqlite3.Connection, index_path: Path, chash: str) -> Store | None:
-    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-    if meta.get("format_version") != str(FORMAT_VERSION) or meta.get("content_hash") != chash:
-        return None
-    count = int(meta["passages"])
-    (last,) = db.execute("SELECT max(seq) FROM passages").fetchone() or (None,)
-    if (last if last is not None else -1) != count - 1:
-        return None
-    directory = index_path.with_name(meta["tantivy_dir"])
-    if not directory.is_dir() or not tantivy.Index.exists(str(directory)):
-        return None
-    schema = tantivy_schema()
-    engine = tantivy.Index(schema, path=str(directory), reuse=True)
-    searcher = engine.searcher()
-    if searcher.num_docs != count:
-        return None
-    rows = db.execute("SELECT name, sha256, info FROM sources ORDER BY ord").fetchall()
-    day_rows = db.execute("SELECT ymd, passages FROM days ORDER BY ymd").fetchall()
-    days = tuple((dt.date(v // 10000, v // 100 % 100, v % 100), n) for v, n in day_rows)
-    return Store(
-        db=db,
-        engine=engine,
-        searcher=searcher,
-        schema=schema,
-        count=count,
-        infos=tuple(info_from_json(info) for _, _, info in rows),
-        days=days,
-        shas={name: sha for name, sha, _ in rows},
-        chash=chash,
-        directory=directory,
-    )

@@ -1,0 +1,226 @@
+"""The read side of the on-disk index: the `Store` every lookup uses, the row format, and
+the tantivy searches over it.
+
+The SQLite file (`index_path`) holds the passages with every attribute, the per-source
+summaries and a `meta` table naming the content hash and the tantivy directory
+(`<index name>.tantivy-<hash>`), which holds one document per passage: its `seq`, its
+paragraph's offset and the stems of its words (`corpus.normalize.index_terms`).
+`corpus.build` writes both; `open_store` opens them only when complete and current.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from corpus.model import Passage, PassageDate, SourceInfo, ThreadRef
+
+FORMAT_VERSION = 1
+TERMS_FIELD = "terms"
+READ_MMAP_BYTES = 1 << 30  # the read connection maps up to 1 GiB of the SQLite file
+SEQ_FIELD = "seq"
+PARENT_FIELD = "parent"  # a quote span: its paragraph's seq minus its own; otherwise 0
+
+PASSAGE_COLUMNS = (
+    "seq, id, source, start, end_, text, line, speaker, kind, year, month, day, inferred, "
+    "md, ymd, ym, t_number, t_header_line, t_tweet_count, t_read_minutes, t_position, "
+    "t_shown, paragraph, parent_id, note"
+)
+
+
+def tantivy_schema() -> tantivy.Schema:
+    """One doc per passage: `seq` (a fast field only) and the pre-stemmed words, space-split."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field(SEQ_FIELD, stored=False, indexed=False, fast=True)
+    builder.add_integer_field(PARENT_FIELD, stored=False, indexed=False, fast=True)
+    builder.add_text_field(TERMS_FIELD, tokenizer_name="whitespace", index_option="freq")
+    return builder.build()
+
+
+def tantivy_dir(index_path: Path, chash: str) -> Path:
+    return index_path.with_name(f"{index_path.name}.tantivy-{chash[:20]}")
+
+
+_DATES: dict[tuple[object, ...], PassageDate] = {}  # few distinct dates: share the objects
+
+
+def passage_from_row(row: Sequence[object]) -> Passage:
+    """A `Passage` from a row selected with `PASSAGE_SELECT` (positional arguments in the
+    field order of `Passage`: this runs for every row a lookup shows)."""
+    (seq, pid, source, start, end, text, line, speaker, kind, year, month, day, inferred,
+     tn, th, tc, tr, tp, ts, paragraph, parent_id, note) = row  # fmt: skip
+    date = None
+    if year is not None:
+        date = _DATES.get((year, month, day, inferred))
+        if date is None:
+            if len(_DATES) >= 100_000:
+                _DATES.clear()
+            date = PassageDate(year, month, day, bool(inferred))  # type: ignore[arg-type]
+            _DATES[(year, month, day, inferred)] = date
+    thread = ThreadRef(tn, th, tc, tr, tp, ts) if tn is not None else None  # type: ignore[arg-type]
+    return Passage(
+        pid, source, start, end, text, line, speaker, kind,  # type: ignore[arg-type]
+        date, thread, paragraph, parent_id, note, seq,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+# Every column but the date keys (`md`, `ymd`, `ym`), which only the indexes need.
+PASSAGE_SELECT = f"SELECT {PASSAGE_COLUMNS.replace('md, ymd, ym, ', '')} FROM passages"
+
+
+def _date_json(date: PassageDate | None) -> list[object] | None:
+    return None if date is None else [date.year, date.month, date.day, date.year_inferred]
+
+
+def info_to_json(info: SourceInfo) -> str:
+    data = dataclasses.asdict(info)
+    data["first_date"] = _date_json(info.first_date)
+    data["last_date"] = _date_json(info.last_date)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _date_from_json(value: list[object] | None) -> PassageDate | None:
+    if value is None:
+        return None
+    year, month, day, inferred = value
+    return PassageDate(year, month, day, bool(inferred))  # type: ignore[arg-type]
+
+
+def info_from_json(text: str) -> SourceInfo:
+    data = json.loads(text)
+    data["first_date"] = _date_from_json(data["first_date"])
+    data["last_date"] = _date_from_json(data["last_date"])
+    data["speakers"] = tuple(data["speakers"])
+    data["warnings"] = tuple(data["warnings"])
+    return SourceInfo(**data)
+
+
+@dataclass(slots=True)
+class Store:
+    """An open index: the read-only SQLite connection and the tantivy searcher.
+
+    Lookups read SQLite directly on the caller's thread: each is a handful of rows by
+    primary key or index (tens of microseconds), cheaper than a hop to a worker thread."""
+
+    db: sqlite3.Connection
+    engine: tantivy.Index
+    searcher: tantivy.Searcher
+    schema: tantivy.Schema
+    count: int
+    infos: tuple[SourceInfo, ...]
+    days: tuple[tuple[dt.date, int], ...]  # every day that has passages, with how many
+    shas: dict[str, str]
+    chash: str
+    directory: Path
+    # What lookups work out once per index and keep (the vocabulary, days by month and day):
+    # it lives and goes with the index, not in module state.
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        self.db.close()
+
+    async def fetch(self, where: str, params: Iterable[object] = ()) -> list[Passage]:
+        """Passages matching a SQL condition (and any ORDER/LIMIT that follows it)."""
+        rows = self.db.execute(f"{PASSAGE_SELECT} WHERE {where}", tuple(params)).fetchall()
+        return [passage_from_row(row) for row in rows]
+
+    async def by_seqs(self, seqs: Sequence[int]) -> dict[int, Passage]:
+        found: dict[int, Passage] = {}
+        for first in range(0, len(seqs), 500):
+            chunk = seqs[first : first + 500]
+            marks = ", ".join("?" * len(chunk))
+            for p in await self.fetch(f"seq IN ({marks})", chunk):
+                found[p.seq] = p
+        return found
+
+    async def by_ids(self, ids: Sequence[str]) -> dict[str, Passage]:
+        found: dict[str, Passage] = {}
+        for first in range(0, len(ids), 500):
+            chunk = ids[first : first + 500]
+            marks = ", ".join("?" * len(chunk))
+            for p in await self.fetch(f"id IN ({marks})", chunk):
+                found[p.id] = p
+        return found
+
+
+async def open_store(index_path: Path, chash: str) -> Store | None:
+    """Open the index when it is complete and built from exactly these sources, else None."""
+    if not index_path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(
+            index_path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False
+        )
+    except (sqlite3.Error, OSError):
+        return None
+    try:
+        # Lookups read rows at random: mapped pages skip a read() call per page.
+        db.execute(f"PRAGMA mmap_size = {READ_MMAP_BYTES}")
+        store = _load(db, index_path, chash)
+    except (sqlite3.Error, OSError, ValueError, KeyError, TypeError):
+        store = None
+    if store is None:
+        db.close()
+    return store
+
+
+def _load(db: sqlite3.Connection, index_path: Path, chash: str) -> Store | None:
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    if meta.get("format_version") != str(FORMAT_VERSION) or meta.get("content_hash") != chash:
+        return None
+    count = int(meta["passages"])
+    (last,) = db.execute("SELECT max(seq) FROM passages").fetchone() or (None,)
+    if (last if last is not None else -1) != count - 1:
+        return None
+    directory = index_path.with_name(meta["tantivy_dir"])
+    if not directory.is_dir() or not tantivy.Index.exists(str(directory)):
+        return None
+    schema = tantivy_schema()
+    engine = tantivy.Index(schema, path=str(directory), reuse=True)
+    searcher = engine.searcher()
+    if searcher.num_docs != count:
+        return None
+    rows = db.execute("SELECT name, sha256, info FROM sources ORDER BY ord").fetchall()
+    day_rows = db.execute("SELECT ymd, passages FROM days ORDER BY ymd").fetchall()
+    days = tuple((dt.date(v // 10000, v // 100 % 100, v % 100), n) for v, n in day_rows)
+    return Store(
+        db=db,
+        engine=engine,
+        searcher=searcher,
+        schema=schema,
+        count=count,
+        infos=tuple(info_from_json(info) for _, _, info in rows),
+        days=days,
+        shas={name: sha for name, sha, _ in rows},
+        chash=chash,
+        directory=directory,
+    )
+
+
+def search_seqs(store: Store, query: tantivy.Query, limit: int) -> list[tuple[float, int]]:
+    """(BM25 score, seq) of the best documents for a tantivy query."""
+    return [(score, seq) for score, seq, _ in search_parents(store, query, limit)]
+
+
+def search_parents(store: Store, query: tantivy.Query, limit: int) -> list[tuple[float, int, int]]:
+    """(BM25 score, seq, seq of its paragraph or -1) of the best documents for a query."""
+    if limit <= 0:
+        return []
+    result = store.searcher.search(query, limit, count=False)
+    if not result.hits:
+        return []
+    addresses = [addr for _, addr in result.hits]
+    seqs = store.searcher.fast_field_values(SEQ_FIELD, addresses)
+    offsets = store.searcher.fast_field_values(PARENT_FIELD, addresses)
+    return [
+        (float(score), int(seq), int(seq) + int(off) if off else -1)  # type: ignore[arg-type]
+        for (score, _), seq, off in zip(result.hits, seqs, offsets, strict=True)
+    ]
