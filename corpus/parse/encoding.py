@@ -24,6 +24,7 @@ MAX_STRUCTURED_BYTES = 256 << 20  # 256 MiB
 
 # a high surrogate (ED A0-AF xx) followed by a low one (ED B0-BF xx), as CESU-8 writes them
 _CESU_PAIR = re.compile(rb"\xed[\xa0-\xaf][\x80-\xbf]\xed[\xb0-\xbf][\x80-\xbf]")
+_HALF = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
 _SNIFF = 4096
 
 
@@ -135,7 +136,13 @@ def _first_invalid(raw: bytes, first: int) -> int:
         raw.decode("utf-8", "surrogatepass")
     except UnicodeDecodeError as err:
         return err.start
-    return first  # only surrogate halves: the first of them (a lone half)
+    paired = {
+        half for pair in _CESU_PAIR.finditer(raw) for half in (pair.start(), pair.start() + 3)
+    }
+    for half in _HALF.finditer(raw):
+        if half.start() not in paired:
+            return half.start()
+    return first
 
 
 def _decode_cesu(raw: bytes) -> Decoded | None:

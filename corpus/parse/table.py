@@ -70,7 +70,7 @@ def _csv_rows(source: str, text: str, delimiter: str) -> Iterator[tuple[int, obj
         for row in reader:
             if header is None:
                 header = [name.strip() for name in row]
-            elif any(cell for cell in row):
+            elif row:  # a blank line is no row
                 yield begins, dict(zip(header, row, strict=False))
             begins = reader.line_num + 1
     except csv.Error as err:
