@@ -1,24 +1,35 @@
 """The corpus vocabulary: sources, passages, dates and lookup results (frozen dataclasses).
 
 Every `Passage.text` equals `source_text[start:end]` where `source_text` is the source file
-decoded as UTF-8 with no newline translation. Nothing here knows about Telegram.
+decoded (UTF-8, or UTF-16 by its BOM) with no newline translation; for a structured source
+(`record` set) it equals `ParsedSource.records[record][start:end]`, a slice of the record's
+decoded text field. Nothing here knows about Telegram.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-SourceFormat = Literal["thread_dump", "article", "plain"]
+SourceFormat = Literal[
+    "thread_dump", "article", "plain", "telegram", "x_archive", "table", "transcript"
+]
 SOURCE_FORMATS: tuple[str, ...] = ("thread_dump", "article", "plain")
+# Read by corpus/parse (phase A of issue 10); the config accepts them once the index stores
+# `url`/`record` and checks structured passages against their records (phase B).
+READER_FORMATS: tuple[str, ...] = ("telegram", "x_archive", "table", "transcript")
+STRUCTURED_FORMATS: tuple[str, ...] = ("telegram", "x_archive", "table")
+TABLE_FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl", "json")
 
 # tweet: one line of a thread dump; paragraph: article/plain narration in the source's voice;
 # statement: a paragraph the config marks as a named person's embedded statement;
-# quote: an explicit quotation inside a paragraph, attributed to the person it names.
-PassageKind = Literal["tweet", "paragraph", "statement", "quote"]
+# quote: an explicit quotation inside a paragraph, attributed to the person it names;
+# post: a paragraph of one record of a structured source (message, tweet, table row).
+PassageKind = Literal["tweet", "paragraph", "statement", "quote", "post"]
 
 DatePrecision = Literal["day", "month", "year"]
 
@@ -73,6 +84,18 @@ class EmbeddedSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class TableColumns:
+    """Config `columns:` of a table source: the field that holds each piece (only text)."""
+
+    text: str
+    date: str | None = None
+    id: str | None = None
+    speaker: str | None = None
+    url: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SourceSpec:
     """One configured source file, as validated from the YAML config."""
 
@@ -85,6 +108,10 @@ class SourceSpec:
     date: PassageDate | None = None  # plain/article: a known date for the whole source
     embedded: tuple[EmbeddedSpec, ...] = ()
     paragraphs: ParagraphMode = "auto"  # plain/article: the paragraph rule
+    link: str | None = None  # per-record link template with `{id}` (telegram, x_archive, table)
+    columns: TableColumns | None = None  # table: which field is which
+    table_format: str | None = None  # table: csv | tsv | jsonl | json (else by extension)
+    date_format: str | None = None  # table: strptime format for dates not in a common form
 
     @property
     def name(self) -> str:
@@ -100,6 +127,11 @@ class PassageDate:
     month: int | None = None
     day: int | None = None
     year_inferred: bool = False
+    # The wall-clock time, when the source gives one (day precision only), and its offset
+    # from UTC in minutes (None: the source does not say which zone). Equality and order
+    # stay by calendar date, so a dated lookup and the date columns do not change.
+    time: dt.time | None = field(default=None, compare=False)
+    utc_offset: int | None = field(default=None, compare=False)
 
     @property
     def precision(self) -> DatePrecision:
@@ -127,6 +159,29 @@ class PassageDate:
         if self.day is None:
             return f"{MONTH_ABBR[self.month - 1]} {self.year}"
         return f"{self.day} {MONTH_ABBR[self.month - 1]} {self.year}"
+
+    def human_time(self) -> str | None:
+        """`20:19 UTC`, `10:30 UTC+02:00`, `10:30` (zone unknown), or None without a time."""
+        if self.time is None:
+            return None
+        clock = self.time.strftime("%H:%M")
+        if self.utc_offset is None:
+            return clock
+        if self.utc_offset == 0:
+            return f"{clock} UTC"
+        sign = "+" if self.utc_offset > 0 else "-"
+        hours, minutes = divmod(abs(self.utc_offset), 60)
+        return f"{clock} UTC{sign}{hours:02d}:{minutes:02d}"
+
+    def iso_datetime(self) -> str | None:
+        """`2018-10-10T20:19:24+00:00` (no offset when the zone is unknown), else None."""
+        day = self.as_date()
+        if day is None or self.time is None:
+            return None
+        zone = None
+        if self.utc_offset is not None:
+            zone = dt.timezone(dt.timedelta(minutes=self.utc_offset))
+        return dt.datetime.combine(day, self.time, zone).isoformat()
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +217,11 @@ class Passage:
     parent_id: str | None = None  # quote spans: the paragraph that holds them
     note: str | None = None  # e.g. "statement on X", "above the first thread header"
     seq: int = 0  # corpus order (0-based, over all sources in config order)
+    url: str | None = None  # the post's permalink (telegram, x_archive, table), when known
+    # structured sources: the record's key in `ParsedSource.records` (message id, tweet id,
+    # row number); `start`/`end` are then offsets into that record's decoded text and `line`
+    # is the line where the record begins. None for the text formats.
+    record: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +243,8 @@ class ParsedSource:
     sha256: str
     passages: tuple[Passage, ...]
     warnings: tuple[ParseWarning, ...] = ()
+    # structured sources: record key -> the record's decoded text field (see Passage.record)
+    records: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,7 +166,7 @@ async def test_reload_swaps_in_changed_sources(tmp_path: Path) -> None:
 async def test_reload_failure_keeps_serving_the_old_index(tmp_path: Path) -> None:
     specs = copy_seeds(tmp_path / "src")
     lib = await Library.open(specs, tmp_path / "index.sqlite3")
-    specs[0].path.write_bytes(b"\xff\xfe broken \x80 bytes\n")
+    specs[0].path.write_bytes(b"broken \x80 bytes\n")  # (FF FE would be a UTF-16 BOM)
     with pytest.raises(CorpusError, match="UTF-8"):
         await lib.reload()
     assert len((await lib.find_date("Aug 28")).hits) == 2

@@ -1,7 +1,10 @@
 """One module per source format; `parse_source` picks the right one.
 
-A source is decoded as strict UTF-8 with no newline translation, so every passage's text is
-`source_text[start:end]`. Undecodable input raises `SourceError` naming the file and line.
+A source is decoded (UTF-8, UTF-16 by its BOM, CESU-8 emoji read as the characters; see
+`encoding`) with no newline translation, so every passage's text of a text format is
+`source_text[start:end]`; a structured format's (telegram, x_archive, table) is
+`records[passage.record][start:end]` (`records.check_verbatim` checks both). Undecodable
+input raises `SourceError` naming the file and line, and what the file looks like.
 """
 
 from __future__ import annotations
@@ -11,33 +14,50 @@ from pathlib import Path
 from typing import cast
 
 from corpus.errors import SourceError
-from corpus.model import PARAGRAPH_MODES, ParagraphMode, ParsedSource, ParseWarning, SourceSpec
+from corpus.model import (
+    PARAGRAPH_MODES,
+    STRUCTURED_FORMATS,
+    ParagraphMode,
+    ParsedSource,
+    ParseWarning,
+    SourceSpec,
+)
 from corpus.parse.article import parse_article
+from corpus.parse.encoding import (
+    MAX_STRUCTURED_BYTES,
+    MAX_TEXT_BYTES,
+    cesu_note,
+    decode_text,
+    read_bytes,
+)
 from corpus.parse.plain import parse_plain
+from corpus.parse.records import check_verbatim, record_text_of, verbatim_failures
+from corpus.parse.sniff import likely_format
+from corpus.parse.table import parse_table
+from corpus.parse.telegram import parse_telegram
 from corpus.parse.thread_dump import parse_thread_dump
+from corpus.parse.transcript import parse_transcript
+from corpus.parse.x_archive import parse_x_archive
 
-__all__ = ["decode_bytes", "decode_source", "parse_source", "read_source"]
+__all__ = [
+    "check_verbatim",
+    "decode_bytes",
+    "decode_source",
+    "parse_source",
+    "read_source",
+    "record_text_of",
+    "verbatim_failures",
+]
 
 
-def read_source(path: Path) -> bytes:
-    """The raw bytes of a source file; `SourceError` if it cannot be read."""
-    try:
-        return Path(path).read_bytes()
-    except OSError as err:
-        reason = err.strerror or type(err).__name__
-        raise SourceError(Path(path).name, None, f"cannot read the file ({reason})") from err
+def read_source(path: Path, *, limit: int = MAX_TEXT_BYTES) -> bytes:
+    """The raw bytes of a source file; `SourceError` if it cannot be read or is too large."""
+    return read_bytes(Path(path).name, Path(path), limit=limit)
 
 
 def decode_bytes(name: str, raw: bytes) -> str:
-    """Strict UTF-8, newlines and a leading BOM kept; errors name the 1-based line."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
-        bad = raw[err.start : err.start + 1].hex()
-        raise SourceError(
-            name, line, f"not valid UTF-8 (byte 0x{bad} at byte offset {err.start})"
-        ) from err
+    """The source's text (see `encoding.decode_text`); errors name the 1-based line."""
+    return decode_text(name, raw).text
 
 
 def decode_source(path: Path) -> str:
@@ -64,18 +84,39 @@ def parse_source(
     quoted surname to a configured full name. Article and plain sources are cut into
     paragraphs by `spec.paragraphs` (`auto`, `lines` or `blank_lines`; see `ParagraphMode`).
     """
-    raw = read_source(spec.path)
-    text = decode_bytes(spec.name, raw)
+    structured = spec.format in STRUCTURED_FORMATS
+    raw = read_source(spec.path, limit=MAX_STRUCTURED_BYTES if structured else MAX_TEXT_BYTES)
+    decoded = decode_text(spec.name, raw)
+    text = decoded.text
+    records: dict[str, str] = {}
+    note = cesu_note(decoded)
+    warnings: tuple[ParseWarning, ...] = (ParseWarning(spec.name, 1, note),) if note else ()
+    if spec.format in ("thread_dump", "article", "plain"):
+        looks = likely_format(text)
+        if looks:
+            warnings += (
+                ParseWarning(spec.name, 1, f"given as {spec.format}, but it looks like {looks}"),
+            )
+    found: tuple[ParseWarning, ...]
     if spec.format == "thread_dump":
-        passages, warnings = parse_thread_dump(spec, text)
+        passages, found = parse_thread_dump(spec, text)
     elif spec.format == "article":
-        passages, warnings = parse_article(
+        passages, found = parse_article(
             spec, text, known_speakers=known_speakers, mode=paragraph_mode(spec)
         )
     elif spec.format == "plain":
-        passages, warnings = parse_plain(spec, text, mode=paragraph_mode(spec))
+        passages, found = parse_plain(spec, text, mode=paragraph_mode(spec))
+    elif spec.format == "transcript":
+        passages, found = parse_transcript(spec, text)
+    elif spec.format == "telegram":
+        passages, found, records = parse_telegram(spec, text)
+    elif spec.format == "x_archive":
+        passages, found, records = parse_x_archive(spec, text)
+    elif spec.format == "table":
+        passages, found, records = parse_table(spec, text)
     else:
         raise SourceError(spec.name, None, f"unknown source format {spec.format!r}")
+    warnings += found
     if not passages:
         warnings = (*warnings, ParseWarning(spec.name, 1, "no passages: the file has no text"))
     return ParsedSource(
@@ -84,4 +125,5 @@ def parse_source(
         sha256=hashlib.sha256(raw).hexdigest(),
         passages=tuple(passages),
         warnings=tuple(warnings),
+        records=records,
     )

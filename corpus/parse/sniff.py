@@ -1,0 +1,32 @@
+"""A cheap look at a text source's first KBs: does it look like a structured format?
+
+Only a warning: a `plain`/`article`/`thread_dump` source that holds JSON, CSV or an X
+archive's JavaScript is read as asked, but the user is told which format fits.
+"""
+
+from __future__ import annotations
+
+HEAD = 8192
+_MIN_ROWS = 3
+
+
+def likely_format(text: str) -> str | None:
+    """A sentence naming the format the text's start looks like, or None."""
+    head = text[:HEAD].lstrip("\ufeff \t\r\n")
+    if head.startswith("window.YTD."):
+        return "an X archive file (use `format: x_archive`)"
+    if head[:1] in "{[" and head:
+        body = head[1:].lstrip()
+        if body[:1] in ('"', "{", "[") or body.startswith("]") or body.startswith("}"):
+            if '"messages"' in head or '"chats"' in head:
+                return "a Telegram Desktop JSON export (use `format: telegram`)"
+            if '"tweet"' in head or '"full_text"' in head:
+                return "an X archive's tweets (use `format: x_archive`)"
+            return "JSON (use `format: table` for an array of objects or JSON Lines)"
+    lines = [line for line in head.split("\n")[:-1] if line.strip()][:8]
+    if len(lines) >= _MIN_ROWS:
+        for delimiter, name in (("\t", "TSV"), (",", "CSV")):
+            counts = {line.count(delimiter) for line in lines}
+            if len(counts) == 1 and counts.pop() >= 2 and delimiter in lines[0]:
+                return f"{name} (use `format: table`)"
+    return None
