@@ -26,8 +26,12 @@ class LangSet:
     templates: tuple[str, ...]  # each with one "{}" for the form
 
 
+def _split(words: str) -> tuple[str, ...]:
+    return tuple(words.split())
+
+
 def _lex(query: str, forms: str) -> Lexeme:
-    return Lexeme(query, tuple(forms.split()))
+    return Lexeme(query, _split(forms))
 
 
 UKRAINIAN = LangSet(
@@ -58,9 +62,9 @@ UKRAINIAN = LangSet(
         ),
         _lex("енергетика", "енергетика енергетики енергетиці енергетику енергетикою"),
     ),
-    tuple(
+    _split(
         "макарони макаронів перегони перегонах партія партії вина вини місце місця "
-        "президія президії ракетка ракетки збори зборах".split()
+        "президія президії ракетка ракетки збори зборах"
     ),
     (
         "Сьогодні в ефірі знову говорили про {} і про наступні кроки.",
@@ -91,7 +95,7 @@ RUSSIAN = LangSet(
         _lex("ракета", "ракета ракеты ракете ракету ракетой ракет ракетами"),
         _lex("встреча", "встреча встречи встрече встречу встречей встреч"),
     ),
-    tuple("макароны перегоны перегонах партия партии вина вины место места".split()),
+    _split("макароны перегоны перегонах партия партии вина вины место места"),
     (
         "Сегодня в эфире снова говорили про {} и про следующие шаги.",
         "Вчера вечером {} стали главной темой разговора в студии.",
@@ -120,7 +124,7 @@ ENGLISH = LangSet(
         _lex("organisation", "organisation organization organisations organizations"),
         _lex("support", "support supports supported supporting"),
     ),
-    tuple("new newer very serious bia strict partnership meat missions organ".split()),
+    _split("new newer very serious bia strict partnership meat missions organ"),
     (
         "Today on air we spoke again about {} and about the next steps.",
         "Last night the {} became the main subject of the talk in the studio.",
@@ -140,7 +144,7 @@ ARABIC = LangSet(
         _lex("الحرب", "الْحَرْب الحرب الحـرب"),
         _lex("أمن", "أَمْن امن أمن"),
     ),
-    tuple("من في عن مع".split()),
+    _split("من في عن مع"),
     ("قال المتحدث اليوم {} في بيان رسمي.",),
 )
 

@@ -66,10 +66,7 @@ class Analyser:
         cache = self._caches[lang]
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
-        if word.isdigit() or len(word) < 2:
-            term = word
-        else:
-            term = function(word) or word
+        term = word if word.isdigit() or len(word) < 2 else function(word) or word
         cache[word] = term
         return term
 
