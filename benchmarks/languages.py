@@ -27,7 +27,9 @@ from benchmarks.langsets import DETECT_SAMPLES, SETS, LangSet, make_passages
 from corpus.analysis.fold import fold_word
 from corpus.analysis.stemmers import Analyser
 
-_WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+# A word with its combining marks (Latin accents, Arabic harakat: Mn, which \w misses).
+_LETTER = "(?:[^\\W_]|[\u0300-\u036f\u064b-\u065f\u0670\u06d6-\u06ed])"
+_WORD = re.compile(rf"{_LETTER}+(?:['’ʼ]{_LETTER}+)*")
 
 
 def measure_inflections(langset: LangSet, term: Callable[[str], str]) -> dict[str, object]:
