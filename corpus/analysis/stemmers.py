@@ -1,0 +1,102 @@
+"""The analysis of one folded word in one language: its term, the same at index and query time.
+
+`Analyser.analyse(word, lang)` gives the term (Snowball stem, simplemma lemma folded, or the
+folded word itself) from a per-language dict cache, so the index pays a dict lookup for a word
+it has seen (~50 ns) and the analysis (~1-15 µs) once per distinct word. English keeps
+corpus.normalize's British->American spelling table before the Snowball English stemmer.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+
+import simplemma
+import Stemmer
+
+from corpus.analysis.fold import fold_word
+from corpus.analysis.languages import SNOWBALL, method_for
+from corpus.normalize import _VARIANT_RE, _VARIANTS
+
+_CACHE_LIMIT = 500_000  # distinct words per language before the cache is dropped and refilled
+
+
+def _americanise(word: str) -> str:
+    match = _VARIANT_RE.match(word)
+    return _VARIANTS[match.group(1)] + word[match.end() :] if match else word
+
+
+def _make_term_function(lang: str | None) -> Callable[[str], str]:
+    method = method_for(lang)
+    if method == "snowball":
+        assert lang is not None
+        stem = Stemmer.Stemmer(SNOWBALL[lang], 0).stemWord  # 0: our dict cache is the cache
+        if lang == "en":
+            return lambda word: stem(_americanise(word))
+        return stem
+    if method == "lemma":
+        assert lang is not None
+        code = lang
+        return lambda word: fold_word(simplemma.lemmatize(word, lang=code)) or word
+    return lambda word: word
+
+
+class Analyser:
+    """Terms for folded words per language, with one cache per language (one per process)."""
+
+    def __init__(self) -> None:
+        self._functions: dict[str | None, Callable[[str], str]] = {}
+        self._caches: dict[str | None, dict[str, str]] = {}
+
+    def _function(self, lang: str | None) -> Callable[[str], str]:
+        function = self._functions.get(lang)
+        if function is None:
+            function = self._functions[lang] = _make_term_function(lang)
+            self._caches[lang] = {}
+        return function
+
+    def analyse(self, word: str, lang: str | None) -> str:
+        """The term of the folded `word` in `lang` (None or unknown: the word itself)."""
+        cache = self._caches.get(lang)
+        if cache is not None:
+            term = cache.get(word)
+            if term is not None:
+                return term
+        function = self._function(lang)
+        cache = self._caches[lang]
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        term = word if word.isdigit() or len(word) < 2 else function(word) or word
+        cache[word] = term
+        return term
+
+    def analyse_all(self, words: Iterable[str], lang: str | None) -> list[str]:
+        """The terms of many folded words of one language (the index's loop)."""
+        self._function(lang)
+        cache = self._caches[lang]
+        get = cache.get
+        out: list[str] = []
+        for word in words:
+            term = get(word)
+            out.append(term if term is not None else self.analyse(word, lang))
+        return out
+
+    def terms_for_query(self, word: str, langs: Iterable[str | None]) -> dict[str | None, str]:
+        """The term of a folded query word in each language the corpus holds."""
+        return {lang: self.analyse(word, lang) for lang in langs}
+
+
+@functools.cache
+def default_analyser() -> Analyser:
+    """The process's shared analyser (its caches are what make the index fast)."""
+    return Analyser()
+
+
+def analyse(word_folded: str, lang: str | None) -> str:
+    """The term of a folded word in `lang`, from the process's shared analyser."""
+    return default_analyser().analyse(word_folded, lang)
+
+
+def terms_for_query(word_folded: str, langs: Iterable[str | None]) -> dict[str | None, str]:
+    """The term of a folded query word in each of `langs`."""
+    return default_analyser().terms_for_query(word_folded, langs)
