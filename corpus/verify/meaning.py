@@ -82,7 +82,7 @@ def _starts_sentence(text: str, tokens: Sequence[Token], index: int) -> bool:
     if index == 0:
         return True
     between = text[tokens[index - 1].end : tokens[index].start]
-    return any(mark in between for mark in ".!?:;\n“\"«…")
+    return any(mark in between for mark in '.!?:;\n“"«…')
 
 
 def step_kind(

@@ -16,10 +16,29 @@ from corpus.normalize import Token, fold, stem, tokenize
 
 APOSTROPHES = "'`\u2019\u02bc\u2018\u02bb\u00b4\uff07"
 
-_NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
-).split()
+_NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
 NUMBER_WORDS: dict[str, str] = {w: str(i) for i, w in enumerate(_NUMBER_WORDS)}
 NUMBER_WORDS.update(
     {
@@ -71,7 +90,7 @@ FILLERS = _folded(
 # `n't` contractions whose stem is not the verb as written.
 _NT_STEMS = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is", "don": "do"}
 _CLITICS = {"re": "are", "m": "am", "ll": "will", "ve": "have", "d": "would"}
-_SENTENCE_MARKS = ".!?:;\n“\"«•…"
+_SENTENCE_MARKS = '.!?:;\n“"«•…'
 _S_IS = _folded("it that he she there what here who where how")
 
 
