@@ -107,9 +107,7 @@ def verify_quote(
             return finish(gapped)
 
     spans = [best_span(asked.units, w.units) for w in texts]
-    best = max(
-        range(len(spans)), key=lambda i: (spans[i].score, candidates[i].kind == "quote", -i)
-    )
+    best = max(range(len(spans)), key=lambda i: (spans[i].score, candidates[i].kind == "quote", -i))
     span = spans[best]
     clauses = split_clauses(query, asked.tokens, asked.units)
     if span.score >= threshold and (span.covered >= MIN_COVERED or len(clauses) == 1):
