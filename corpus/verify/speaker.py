@@ -1,0 +1,139 @@
+"""Who the query says spoke: `Zelensky said …`, `Rutte: …`, `"…" — Trump`, `… (Rutte)`,
+`according to X, …`, `X says/told/claimed that …`; the name matched to a known speaker.
+
+The name is not quote words: the parse returns the character range of the quote words.
+A name is matched by full name, surname, case, diacritics and small spelling variants.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from corpus.normalize import fold
+
+Attribution = Literal["matches", "differs"]
+
+SPEECH = (
+    r"(?:said|says|say|told\s+\w+|tells\s+\w+|claimed|claims|stated|states|wrote|writes|"
+    r"tweeted|posted|declared|declares|argued|argues|insisted|insists|warned|warns|added)"
+)
+_NAME_WORD = r"[^\W\d_][\w’'.\-]*"
+NAME = rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})"
+QUOTES = "\"'“”„«»‘’ \t"
+NAME_SIMILARITY = 85.0
+
+# (pattern, loose): a loose pattern (`X: …`, `… — X`, `… (X)`) names a speaker only when the
+# name is a known speaker or the words stand in quote marks (else `… – Putin.` is a quote).
+_PATTERNS = (
+    (re.compile(rf"^\s*{NAME}\s*:\s*(?P<rest>\S.*)$", re.S), True),
+    (re.compile(rf"^\s*according\s+to\s+{NAME}\s*,\s*(?P<rest>\S.*)$", re.S | re.I), False),
+    (re.compile(rf"^\s*{NAME}\s+{SPEECH}(?:\s+that)?\s*[:,]?\s*(?P<rest>\S.*)$", re.S), False),
+    (re.compile(rf"^(?P<rest>.*\S)\s*(?:—|–|--|-|~)\s*{NAME}\s*\.?\s*$", re.S), True),
+    (re.compile(rf"^(?P<rest>.*\S)\s*\(\s*{NAME}\s*\)\s*\.?\s*$", re.S), True),
+    (re.compile(rf"^(?P<rest>.*[,”\"])\s*{NAME}\s+{SPEECH}\s*\.?\s*$", re.S), False),
+    (re.compile(rf"^(?P<rest>.*[,”\"])\s*{SPEECH}\s+{NAME}\s*\.?\s*$", re.S), False),
+)
+# Capitalised or not, these never start a name (`We said …`, `This: …`).
+_NOT_NAMES = frozenset(
+    fold(w)
+    for w in [
+        "i",
+        "we",
+        "you",
+        "he",
+        "she",
+        "they",
+        "it",
+        "this",
+        "that",
+        "there",
+        "what",
+        "who",
+        "he's",
+        "she's",
+        "it's",
+        "these",
+        "those",
+        "and",
+        "but",
+        "so",
+        "then",
+        "also",
+        "note",
+        "quote",
+        "update",
+        "source",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A speaker named in the query and where the quote words stand in it."""
+
+    name: str  # as written
+    start: int  # the quote words: query[start:end], quote marks trimmed
+    end: int
+
+
+def parse_claim(query: str, *, known: Sequence[str] = ()) -> Claim | None:
+    """The claimed speaker and the quote words, or None when the query names nobody.
+
+    A name must be capitalised, or match one of `known` when it is written in lower case."""
+    for pattern, loose in _PATTERNS:
+        found = pattern.match(query)
+        if found is None:
+            continue
+        name = found["name"].strip(" .")
+        words = name.split()
+        if not words or fold(words[0]) in _NOT_NAMES:
+            continue
+        start, end = found.start("rest"), found.end("rest")
+        matched = match_speaker(name, known) is not None
+        if not matched and not all(w[:1].isupper() for w in words):
+            continue
+        quoted = query[start] in QUOTES or query[end - 1] in QUOTES
+        if loose and not matched and not quoted:
+            continue
+        while start < end and query[start] in QUOTES:
+            start += 1
+        while end > start and query[end - 1] in QUOTES + ",":
+            end -= 1
+        if end > start:
+            return Claim(name, start, end)
+    return None
+
+
+def match_speaker(
+    name: str, known: Sequence[str], *, cutoff: float = NAME_SIMILARITY
+) -> str | None:
+    """The known speaker `name` means (full name or surname, spelling variants), or None."""
+    asked = " ".join(fold(w) for w in name.split())
+    if not asked:
+        return None
+    surname = asked.split()[-1]
+    best: tuple[float, str] | None = None
+    for speaker in known:
+        full = " ".join(fold(w) for w in speaker.split())
+        if not full:
+            continue
+        their_surname = full.split()[-1]
+        score = max(fuzz.ratio(asked, full), fuzz.ratio(surname, their_surname))
+        if " " in asked and asked.split()[0][:1] != full.split()[0][:1]:
+            score = min(score, fuzz.ratio(asked, full))  # another first name: not the same
+        if score >= cutoff and (best is None or score > best[0]):
+            best = (score, speaker)
+    return best[1] if best else None
+
+
+def judge_attribution(claimed: str | None, speaker: str | None) -> Attribution | None:
+    """`matches` when the claimed speaker is the source's, `differs` when not, None when no
+    speaker was named or the words were not found."""
+    if claimed is None or speaker is None:
+        return None
+    return "matches" if match_speaker(claimed, [speaker]) is not None else "differs"
