@@ -322,6 +322,15 @@ class DateQuery:
     year_given: bool
     precision: DatePrecision  # what the user named: a day, a month (or month range), a year
     label: str  # how the bot restates what it understood: `28 Aug`, `Aug 2025`, `9-17 Aug 2025`
+    # Open ranges (`since Aug 20 2025`, `before July 2025`): the open end is `date.min` or
+    # `date.max`; without a year it is 1 Jan or 31 Dec of the placeholder year (every year).
+    open_start: bool = False  # `before X`, `until X`: no first day
+    open_end: bool = False  # `since X`, `after X`: no last day
+    relative: bool = False  # resolved against the clock (`today`, `last week`, `since yesterday`)
+    # A numeric `03/07/2025`: True month first, False day first, None when there is no such form.
+    month_first: bool | None = None
+    ambiguous: bool = False  # the numbers also read the other way round (both <= 12)
+    other_reading: str | None = None  # that other reading as a query text, e.g. `2025-03-07`
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,7 +106,7 @@ def test_reversed_range_with_a_year_is_swapped() -> None:
         "ju 5",
         "0000-01-01",
         "2025-13",
-        "today",
+        "tomorrow",
         "may be",
         "Aug 28 banana",
     ],

@@ -20,7 +20,11 @@ CASES = yaml.safe_load((Path(__file__).parent / "data" / "verification_cases.yam
 
 # A generated corpus of two invented speakers, two threads each.
 GENERATED = (
-    ("Ilsa Varnow", 1, ("The harbour will open before the spring floods.", "Nets dry on the wall.")),
+    (
+        "Ilsa Varnow",
+        1,
+        ("The harbour will open before the spring floods.", "Nets dry on the wall."),
+    ),
     ("Ilsa Varnow", 2, ("We counted fourteen boats in the northern channel.",)),
     ("Teodor Brask", 3, ("The council meets at dawn.", "Every lantern stays lit until noon.")),
     ("Teodor Brask", 4, ("Grain carts leave the mill on Fridays.",)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.parse.quotes import SpeakerResolver, find_quotes
+from corpus.parse.attribution import SpeakerResolver, find_quotes
 from corpus.verify.inferred import dominant_speaker, find_venue, infer_quotes
 
 ARTICLE = (Path(__file__).resolve().parent.parent / "seeds" / "004_587f944356045ec1.txt").read_text(
