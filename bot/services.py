@@ -84,7 +84,6 @@ class Services:
     limiter: RateLimiter
     clock: Callable[[], float] = time.time
     labels: Mapping[str, SourceLabel] = field(default_factory=dict)
-    started_at: float = field(default_factory=time.time)
 
 
 @asynccontextmanager
@@ -111,7 +110,7 @@ async def open_services(
                 clock,
                 per_inline=limits.inline_per_minute,
             )
-            yield Services(config, library, state, limiter, clock, labels_of(config), clock())
+            yield Services(config, library, state, limiter, clock, labels_of(config))
         finally:
             await state.close()
     finally:

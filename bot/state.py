@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -61,15 +62,9 @@ class StoredHit:
         ]
 
     @classmethod
-    def from_json(cls, raw: list[object]) -> StoredHit:
+    def from_json(cls, raw: list[Any]) -> StoredHit:
         pid, score, ms, me, hl = raw
-        return cls(
-            str(pid),
-            float(score),
-            ms,
-            me,  # type: ignore[arg-type]
-            tuple((int(a), int(b)) for a, b in hl),
-        )  # type: ignore[union-attr]
+        return cls(str(pid), float(score), ms, me, tuple((int(a), int(b)) for a, b in hl))
 
 
 @dataclass(frozen=True, slots=True)

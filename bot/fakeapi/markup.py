@@ -156,7 +156,8 @@ class _HtmlParser:
         self.stack.append(_Open(tag, attrs, self.u16, at))
 
     def attributes(self, tag: str, i: int, at: int) -> tuple[dict[str, str | None], int]:
-        src, attrs = self.src, {}
+        src = self.src
+        attrs: dict[str, str | None] = {}
         while True:
             while i < len(src) and src[i].isspace():
                 i += 1
