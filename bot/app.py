@@ -12,10 +12,8 @@ import logging
 import os
 import secrets
 import signal
-import sys
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from telegram import (
     BotCommand,
@@ -25,14 +23,13 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
@@ -41,17 +38,15 @@ from telegram.ext import (
 )
 
 from bot import handlers
-from corpus.errors import CorpusError
-
-if TYPE_CHECKING:
-    from bot.config import Config
-    from bot.services import Services
+from bot.config import Config
+from bot.context import CONTEXT_TYPES, BotApplication, store_services
+from bot.services import Services, open_services
+from bot.text import COMMANDS
 
 log = logging.getLogger(__name__)
 
 # Only what the bot handles; an explicit list, since omitting it keeps the server's old setting.
 ALLOWED_UPDATES: tuple[str, ...] = ("message", "callback_query", "inline_query")
-SERVICES_KEY = "services"
 CONCURRENT_UPDATES = 8
 FLOOD_RETRIES = 3
 
@@ -67,26 +62,17 @@ class WebhookSettings:
     secret_token: str
 
 
-def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    """The services stored in `bot_data` at build time (typed accessor)."""
-    return context.application.bot_data[SERVICES_KEY]
-
-
 def bot_commands() -> tuple[BotCommand, ...]:
     """The command menu, from the help texts (bot/text.py), for set_my_commands."""
-    from bot.text import COMMANDS
-
     return tuple(BotCommand(cmd.name, cmd.description) for cmd in COMMANDS if not cmd.admin)
 
 
 def router_commands() -> tuple[str, ...]:
     """Every command name the router answers, including admin ones."""
-    from bot.text import COMMANDS
-
     return tuple(cmd.name for cmd in COMMANDS)
 
 
-async def _post_init(application: Application) -> None:
+async def _post_init(application: BotApplication) -> None:
     """Publish the command menu for private chats and groups."""
     commands = list(bot_commands())
     await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
@@ -99,8 +85,9 @@ def build_application(
     base_url: str | None = None,
     token: str | None = None,
     throttle: bool = True,
-) -> Application:
-    """A PTB Application for `services`: HTML defaults, flood-control retries, every handler.
+) -> BotApplication:
+    """A PTB Application for `services`: HTML defaults, the configured timeouts, flood-control
+    retries, every handler; the handlers get a `BotContext` (services typed).
 
     `throttle=False` leaves out PTB's AIORateLimiter (Telegram's ~30 messages/s), so the
     benchmarks can measure the bot's own cost per command against the fake Bot API."""
@@ -108,8 +95,10 @@ def build_application(
     token = token or config.resolve_token(os.environ)
     if not token:
         raise InvalidToken("no bot token configured")
+    network = config.telegram.network
     builder = (
         ApplicationBuilder()
+        .context_types(CONTEXT_TYPES)
         .token(token)
         .base_url(base_url or config.telegram.base_url)
         .defaults(
@@ -118,13 +107,18 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
+        .connect_timeout(network.connect_timeout)
+        .read_timeout(network.read_timeout)
+        .write_timeout(network.write_timeout)
+        .pool_timeout(network.pool_timeout)
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)
     )
     if throttle:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
+        # PTB types AIORateLimiter for per-call `rate_limit_args` of int; we pass none
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))  # type: ignore[arg-type]
     application = builder.build()
-    application.bot_data[SERVICES_KEY] = services
+    store_services(application, services)
 
     message = filters.UpdateType.MESSAGE  # new messages only: an edit never re-runs a command
     application.add_handlers(
@@ -153,15 +147,16 @@ async def serving(
 ) -> AsyncIterator[Application]:
     """Initialize, run post_init, fetch updates (long polling, or a webhook server), dispatch;
     stop and shut down cleanly on exit."""
+    updater = application.updater
+    if updater is None:
+        raise ValueError("serving needs an Application built with an updater")
     async with application:
         if application.post_init is not None:
             await application.post_init(application)
         if webhook is None:
-            await application.updater.start_polling(
-                timeout=poll_timeout, allowed_updates=list(ALLOWED_UPDATES)
-            )
+            await updater.start_polling(timeout=poll_timeout, allowed_updates=list(ALLOWED_UPDATES))
         else:
-            await application.updater.start_webhook(
+            await updater.start_webhook(
                 listen=webhook.listen,
                 port=webhook.port,
                 url_path=webhook.path.strip("/"),
@@ -173,8 +168,8 @@ async def serving(
         try:
             yield application
         finally:
-            if application.updater.running:
-                await application.updater.stop()
+            if updater.running:
+                await updater.stop()
             if application.running:
                 await application.stop()
 
@@ -216,17 +211,6 @@ def configure_logging(token: str, *, level: int = logging.INFO) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-NO_TOKEN_HELP = """\
-corpusbot: no Telegram bot token configured.
-
-Get one from @BotFather, then either
-  - set the environment variable {env}:   export {env}=123456:ABC...
-  - or put it in the config file under telegram.token ({path}) - never commit it.
-
-To talk to the bot without a token, run:   corpusbot chat
-"""
-
-
 def webhook_settings(config: Config) -> WebhookSettings:
     """The webhook settings from config; a random secret when none is configured."""
     hook = config.telegram.webhook
@@ -240,8 +224,6 @@ def webhook_settings(config: Config) -> WebhookSettings:
 
 
 async def _serve_until_stopped(config: Config, token: str) -> None:
-    from bot.services import open_services
-
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -258,27 +240,10 @@ async def _serve_until_stopped(config: Config, token: str) -> None:
     log.info("corpusbot stopped")
 
 
-def run_bot(config: Config) -> int:
-    """`corpusbot run`: serve Telegram until SIGINT/SIGTERM. Exit 2 without a token."""
-    token = config.resolve_token(os.environ)
-    if not token:
-        path = config.path
-        print(NO_TOKEN_HELP.format(env=config.telegram.token_env, path=path), file=sys.stderr)
-        return 2
+def run_bot(config: Config, token: str) -> int:
+    """`corpusbot run`: serve Telegram until SIGINT/SIGTERM. Errors reach the CLI, which
+    translates them (bot/cli.py)."""
     configure_logging(token)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve_until_stopped(config, token))
-    except InvalidToken:
-        print(
-            "corpusbot: Telegram refused the bot token; check it with @BotFather.", file=sys.stderr
-        )
-        return 1
-    except CorpusError as exc:
-        print(f"corpusbot: cannot open the corpus: {exc}", file=sys.stderr)
-        return 1
-    except TelegramError as exc:
-        print(f"corpusbot: cannot reach the Bot API: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        pass
     return 0

@@ -1,7 +1,9 @@
 """`corpusbot run | chat | index | ask`: the command line, a thin skin over the router.
 
 `ask` sends its text through the same router and rendering as the bot, so its output is what a
-Telegram user would read. Config and corpus errors become one line on stderr and exit code 2.
+Telegram user would read. Errors are translated in one place, `explain`: a problem the user
+must fix (config, corpus, token) is one line on stderr and exit code 2; the Bot API out of
+reach is exit code 1.
 """
 
 from __future__ import annotations
@@ -17,17 +19,27 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from telegram.error import InvalidToken, TelegramError
+
 from bot.config import Config, ConfigError, default_config_path, load_config
-from bot.render import format_date, to_terminal
+from bot.render import format_date
 from bot.reply import AskContext, Reply
 from bot.router import answer
 from bot.services import RateLimiter, open_services
+from bot.terminal import to_terminal
 from corpus.errors import CorpusError
 from corpus.library import BuildProgress, Library, Progress
 from corpus.model import BuildReport, Hit
 
 ASK_CONTEXT = AskContext(chat_id=1, user_id=1, chat_type="private", bot_username="corpusbot")
-EXIT_USAGE = 2
+EXIT_FAILURE = 1  # the Bot API could not be reached
+EXIT_USAGE = 2  # the command line, the config, the corpus or the token needs fixing
+EXIT_INTERRUPTED = 130
+NO_TOKEN = (
+    "no Telegram token. Get one from @BotFather, then `export {env}=...` (or set "
+    "telegram.token in {path}, and never commit it). To try the bot without Telegram: "
+    "corpusbot chat"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,25 +73,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        config = load_config(args.config or default_config_path())
-        if args.command == "index":
-            return asyncio.run(run_index(config, force=args.force, out=sys.stdout))
-        if args.command == "ask":
-            texts = read_commands(sys.stdin) if args.text == "-" else [args.text]
-            return asyncio.run(run_ask(config, texts, as_json=args.json, out=sys.stdout))
-        if args.command == "run":
-            return run_telegram(config)
-        return run_console(config)
-    except (ConfigError, CorpusError) as err:
-        print(f"corpusbot: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return run_command(args)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader went away (`corpusbot ask - | head`): stop quietly, like other tools
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return EXIT_FAILURE
+    except (ConfigError, CorpusError, TelegramError) as err:
+        line, code = explain(err)
+        print(f"corpusbot: {line}", file=sys.stderr)
+        return code
+
+
+def explain(err: ConfigError | CorpusError | TelegramError) -> tuple[str, int]:
+    """The one line and the exit code a command's error ends it with (the only translation)."""
+    if isinstance(err, InvalidToken):
+        return "Telegram refused the bot token; check it with @BotFather.", EXIT_USAGE
+    if isinstance(err, TelegramError):
+        return f"cannot reach the Bot API: {err}", EXIT_FAILURE
+    return str(err), EXIT_USAGE
+
+
+def run_command(args: argparse.Namespace) -> int:
+    config = load_config(args.config or default_config_path())
+    if args.command == "index":
+        return asyncio.run(run_index(config, force=args.force, out=sys.stdout))
+    if args.command == "ask":
+        texts = read_commands(sys.stdin) if args.text == "-" else [args.text]
+        return asyncio.run(run_ask(config, texts, as_json=args.json, out=sys.stdout))
+    if args.command == "run":
+        return run_telegram(config)
+    return run_console(config)
 
 
 def read_commands(stream: TextIO) -> list[str]:
@@ -87,29 +113,20 @@ def read_commands(stream: TextIO) -> list[str]:
 
 
 def run_telegram(config: Config) -> int:
-    if not config.resolve_token(os.environ):
-        print(
-            "corpusbot: no Telegram token. Get one from @BotFather, then "
-            f"`export {config.telegram.token_env or 'TELEGRAM_BOT_TOKEN'}=...` (or set "
-            f"telegram.token in {config.path}, and never commit it).\n"
-            "To try the bot without Telegram: corpusbot chat",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    try:
-        from bot.app import run_bot
-    except ImportError as err:
-        print(f"corpusbot: the Telegram runner is not available ({err})", file=sys.stderr)
-        return EXIT_USAGE
-    return run_bot(config)
+    token = config.resolve_token(os.environ)
+    if not token:
+        env = config.telegram.token_env or "TELEGRAM_BOT_TOKEN"
+        raise ConfigError(config.path, "telegram.token", NO_TOKEN.format(env=env, path=config.path))
+    # Imported here: the PTB Application and the server add ~0.2 s to every `ask` and `index`
+    # start (measured with -X importtime), and only `run` and `chat` need them.
+    from bot.app import run_bot
+
+    return run_bot(config, token)
 
 
 def run_console(config: Config) -> int:
-    try:
-        from bot.console import run_chat
-    except ImportError as err:
-        print(f"corpusbot: the console chat is not available ({err})", file=sys.stderr)
-        return EXIT_USAGE
+    from bot.console import run_chat  # see run_telegram
+
     return run_chat(config)
 
 
@@ -231,14 +248,12 @@ def hit_json(hit: Hit) -> dict[str, Any]:
 
 def reply_json(reply: Reply) -> dict[str, Any]:
     """The JSON form of one reply (the schema `ask --json` promises). A `not_found` quote has
-    no results: its closest passages are only hints, shown in the message, never as a match."""
-    verdict = reply.verdict if reply.command == "quote" else None
-    hits = [hit_json(hit) for hit in reply.hits]
+    no results (`QuoteResult.matches`): its closest passage is a hint in the message only."""
     return {
         "command": reply.command,
         "query": reply.query,
-        "verdict": verdict,
-        "results": [] if verdict == "not_found" else hits,
+        "verdict": reply.verdict if reply.command == "quote" else None,
+        "results": [hit_json(hit) for hit in reply.hits],
         "nearest_dates": [d.isoformat() for d in reply.nearest_dates],
         "messages": [m.html for m in reply.messages],
     }

@@ -75,12 +75,30 @@ class WebhookConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class NetworkConfig:
+    """Timeouts (seconds) of each Bot API call and the bot's own retries of a failed send;
+    the defaults are PTB's timeouts and a 0.5 s backoff doubled per retry."""
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 5.0
+    write_timeout: float = 5.0
+    pool_timeout: float = 1.0
+    retries: int = 2  # extra attempts after a network error or timeout
+    retry_backoff: float = 0.5  # seconds before the first retry, doubled per attempt
+
+
+NETWORK_KEYS: tuple[str, ...] = ("connect_timeout", "read_timeout", "write_timeout", "pool_timeout")
+NETWORK_KEYS += ("retries", "retry_backoff")
+
+
+@dataclass(frozen=True, slots=True)
 class TelegramConfig:
     token: str = field(default="", repr=False)  # never printed
     token_env: str = "TELEGRAM_BOT_TOKEN"
     base_url: str = "https://api.telegram.org/bot"
     mode: str = "polling"
     webhook: WebhookConfig = field(default_factory=WebhookConfig)
+    network: NetworkConfig = field(default_factory=NetworkConfig)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +208,17 @@ class _Reader:
                 raise self.fail(f"{key}[{i}]", f"must be an integer, got {_kind(item)}")
         return tuple(value)
 
+    def number(
+        self, value: Any, key: str, *, default: float, minimum: float, maximum: float
+    ) -> float:
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(key, f"must be a number, got {_kind(value)}")
+        if not minimum <= value <= maximum:
+            raise self.fail(key, f"must be between {minimum:g} and {maximum:g}, got {value}")
+        return float(value)
+
     def path(self, value: Any, key: str, *, default: str | None = None) -> Path:
         text = self.string(value, key, default=default)
         if not text.strip():
@@ -258,7 +287,16 @@ def _parse_date(r: _Reader, value: Any, key: str) -> PassageDate | None:
     return PassageDate(year, month or None, day or None)
 
 
-SOURCE_KEYS = ("path", "format", "speaker", "year", "title", "url", "medium", "date")
+SOURCE_KEYS: tuple[str, ...] = (
+    "path",
+    "format",
+    "speaker",
+    "year",
+    "title",
+    "url",
+    "medium",
+    "date",
+)
 SOURCE_KEYS += ("embedded", "paragraphs")
 
 
@@ -356,7 +394,7 @@ def _section(r: _Reader, data: dict[str, Any], name: str, keys: tuple[str, ...])
 
 
 def _parse_telegram(r: _Reader, data: dict[str, Any]) -> TelegramConfig:
-    keys = ("token", "token_env", "base_url", "mode", "webhook")
+    keys = ("token", "token_env", "base_url", "mode", "webhook", "network")
     tg = _section(r, data, "telegram", keys)
     hook = r.mapping(
         tg.get("webhook"), "telegram.webhook", ("url", "listen", "port", "path", "secret_token")
@@ -385,12 +423,37 @@ def _parse_telegram(r: _Reader, data: dict[str, Any]) -> TelegramConfig:
         base_url=r.string(tg.get("base_url"), "telegram.base_url", default=t.base_url),
         mode=mode,
         webhook=webhook,
+        network=_parse_network(r, tg.get("network")),
+    )
+
+
+def _parse_network(r: _Reader, raw: Any) -> NetworkConfig:
+    data = r.mapping(raw, "telegram.network", NETWORK_KEYS)
+    d = NetworkConfig()
+
+    def seconds(name: str, minimum: float = 0.001) -> float:
+        key = f"telegram.network.{name}"
+        return r.number(data.get(name), key, default=getattr(d, name), minimum=minimum, maximum=600)
+
+    return NetworkConfig(
+        connect_timeout=seconds("connect_timeout"),
+        read_timeout=seconds("read_timeout"),
+        write_timeout=seconds("write_timeout"),
+        pool_timeout=seconds("pool_timeout"),
+        retries=r.integer(
+            data.get("retries"),
+            "telegram.network.retries",
+            default=d.retries,
+            minimum=0,
+            maximum=10,
+        ),
+        retry_backoff=seconds("retry_backoff", minimum=0),
     )
 
 
 def _parse_replies(r: _Reader, data: dict[str, Any]) -> RepliesConfig:
     d = RepliesConfig()
-    keys = ("hits_per_page", "max_results", "group_max_hits", "inline_max_results")
+    keys: tuple[str, ...] = ("hits_per_page", "max_results", "group_max_hits", "inline_max_results")
     keys += ("quote_threshold", "max_query_chars")
     raw = _section(r, data, "replies", keys)
 

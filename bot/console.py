@@ -17,18 +17,15 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
+from bot.app import build_application, serving
+from bot.config import Config
+from bot.context import BotApplication
 from bot.fakeapi import CallbackAnswer, FakeBotApi, InlineAnswer, SentMessage
-from bot.render import to_terminal
+from bot.services import Services, open_services
+from bot.terminal import to_terminal
 from corpus.build import BuildProgress, Progress
-from corpus.errors import CorpusError
-
-if TYPE_CHECKING:
-    from telegram.ext import Application
-
-    from bot.config import Config
-    from bot.services import Services
 
 QUIT_WORDS = frozenset({"/quit", "/exit", "/q"})
 TURN_TIMEOUT = 60.0  # seconds to wait for the bot to finish answering one line
@@ -61,7 +58,7 @@ class ConsoleChat:
     """One terminal conversation with the bot: send lines, print what the bot does."""
 
     fake: FakeBotApi
-    application: Application
+    application: BotApplication
     out: TextIO
     events: asyncio.Queue[Any] = field(init=False)
     choices: list[Choice | None] = field(default_factory=list)  # None: replaced by an edit
@@ -291,9 +288,6 @@ async def chat_session(
     config: Config, read: ReadLine, out: TextIO, *, poll_timeout: int = 10
 ) -> None:
     """Open the corpus, start the fake and the real bot, converse until the user leaves."""
-    from bot.app import build_application, serving
-    from bot.services import open_services
-
     print("Opening the corpus…", file=out, flush=True)
     async with (
         open_services(config, progress=_progress_printer(out)) as services,
@@ -314,7 +308,7 @@ async def chat_session(
 
 
 def run_chat(config: Config, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
-    """`corpusbot chat`: the console chat; 0 when the user leaves, 1 if the corpus won't open."""
+    """`corpusbot chat`: the console chat; 0 when the user leaves. Errors reach the CLI."""
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -323,7 +317,4 @@ def run_chat(config: Config, *, stdin: TextIO | None = None, stdout: TextIO | No
         asyncio.run(chat_session(config, reader(stdin, out), out))
     except KeyboardInterrupt:
         print("\nBye.", file=out, flush=True)
-    except CorpusError as exc:
-        print(f"corpusbot: cannot open the corpus: {exc}", file=sys.stderr)
-        return 1
     return 0

@@ -1,15 +1,18 @@
-"""PTB handlers: read the update, ask the router, send what it returns. No lookup logic here."""
+"""PTB handlers: read the update, ask the router, send what it returns. No lookup logic here.
+
+The router and the inline answer turn every lookup failure into a polite reply, so a handler
+catches nothing of the core's; what fails talking to Telegram reaches `on_error`, the one
+place it is translated.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
-from collections import OrderedDict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from telegram import (
+    Bot,
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -31,21 +34,19 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
-from bot.reply import AskContext, Button, ButtonAnswer, OutMessage
-from corpus.errors import CorpusError
-
-if TYPE_CHECKING:
-    from telegram import Bot
-
-    from bot.services import Services
+from bot.config import NetworkConfig
+from bot.context import BotContext
+from bot.inline import answer_inline
+from bot.reply import AskContext, Button, OutMessage
+from bot.router import answer, press
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-NETWORK_RETRIES = 2  # extra attempts after a network error or timeout
-NETWORK_BACKOFF = 0.5  # seconds, doubled per attempt
 INLINE_CACHE_SECONDS = 60
+LAST_EDITS_KEPT = 5000
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 SORRY_BUTTON = "Sorry, that button did not work. Please try again."
 
@@ -60,15 +61,9 @@ def scrub(text: str) -> str:
     return text
 
 
-def _services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    from bot.app import services_of
-
-    return services_of(context)
-
-
 def ask_context(
     services: Services,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
     chat: Chat | None,
     user: User | None,
     chat_type: str | None = None,
@@ -109,6 +104,7 @@ async def send_messages(
     chat_id: int,
     messages: Sequence[OutMessage],
     *,
+    network: NetworkConfig,
     reply_to: int | None = None,
     thread_id: int | None = None,
 ) -> list[Message]:
@@ -120,7 +116,7 @@ async def send_messages(
             if reply_to is not None and number == 0
             else None
         )
-        message, chat_id = await _send_one(bot, chat_id, out, reply, thread_id)
+        message, chat_id = await _send_one(bot, chat_id, out, reply, thread_id, network)
         sent.append(message)
     return sent
 
@@ -131,6 +127,7 @@ async def _send_one(
     out: OutMessage,
     reply: ReplyParameters | None,
     thread_id: int | None,
+    network: NetworkConfig,
 ) -> tuple[Message, int]:
     """sendMessage with bounded retries on network errors; follows a group's migration."""
     attempt = 0
@@ -149,9 +146,9 @@ async def _send_one(
             log.info("chat %s migrated to %s; resending there", chat_id, exc.new_chat_id)
             chat_id, reply, thread_id = exc.new_chat_id, None, None
         except (TimedOut, NetworkError) as exc:
-            if isinstance(exc, (BadRequest, Forbidden, RetryAfter)) or attempt >= NETWORK_RETRIES:
+            if isinstance(exc, (BadRequest, Forbidden, RetryAfter)) or attempt >= network.retries:
                 raise
-            delay = NETWORK_BACKOFF * 2**attempt
+            delay = network.retry_backoff * 2**attempt
             attempt += 1
             log.warning(
                 "sendMessage to %s failed (%s); retry %d in %.1fs", chat_id, exc, attempt, delay
@@ -159,28 +156,15 @@ async def _send_one(
             await asyncio.sleep(delay)
 
 
-async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+async def _answer(update: Update, context: BotContext, text: str) -> None:
     """Ask the router about `text` and send its reply (in groups: reply, same topic)."""
-    from bot.router import answer
-
     message = update.effective_message
     chat = update.effective_chat
     if message is None or chat is None:
         return
-    services = _services(context)
+    services = context.services
     ctx = ask_context(services, context, chat, update.effective_user)
-    text = scrub(text)
-    try:
-        reply = await answer(services, text, ctx)
-    except CorpusError as exc:
-        await send_messages(
-            context.bot,
-            chat.id,
-            [OutMessage(f"Sorry: {html.escape(str(exc))}")],
-            reply_to=message.message_id if chat.type != Chat.PRIVATE else None,
-            thread_id=_thread_of(message),
-        )
-        return
+    reply = await answer(services, scrub(text), ctx)
     if not reply.messages:
         return
     in_group = chat.type != Chat.PRIVATE
@@ -188,6 +172,7 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str)
         context.bot,
         chat.id,
         reply.messages,
+        network=services.config.telegram.network,
         reply_to=message.message_id if in_group else None,
         thread_id=_thread_of(message),
     )
@@ -198,15 +183,15 @@ def _thread_of(message: Message) -> int | None:
     return message.message_thread_id if message.is_topic_message else None
 
 
-async def skip_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def skip_duplicates(update: Update, context: BotContext) -> None:
     """Runs first for every update: an update id seen before (a webhook redelivery, a replay
     after a restart) goes no further, so nobody is answered twice."""
-    if not await _services(context).state.mark_update(update.update_id):
+    if not await context.services.state.mark_update(update.update_id):
         log.info("update %s delivered again; ignored", update.update_id)
         raise ApplicationHandlerStop
 
 
-async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_message(update: Update, context: BotContext) -> None:
     """Every known command (`/start`, `/topic`, ...) and plain text in a private chat: the
     router parses and answers it (plain text, e.g., as a search)."""
     message = update.effective_message
@@ -214,7 +199,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await _answer(update, context, message.text)
 
 
-async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_unknown_command(update: Update, context: BotContext) -> None:
     """An unknown command (or one for another bot): a hint in private chats, silence in groups."""
     message = update.effective_message
     chat = update.effective_chat
@@ -223,23 +208,18 @@ async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await _answer(update, context, message.text)
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: BotContext) -> None:
     """A button press: answer the callback query exactly once, then edit and/or send."""
-    from bot.router import press
-
     query = update.callback_query
     if query is None:
         return
-    services = _services(context)
+    services = context.services
     message = query.message
     chat = message.chat if message is not None else None
     ctx = ask_context(services, context, chat, query.from_user)
     answered = False
     try:
-        try:
-            result = await press(services, scrub(query.data or ""), ctx)
-        except CorpusError as exc:
-            result = ButtonAnswer(notice=str(exc)[:200], alert=True)
+        result = await press(services, scrub(query.data or ""), ctx)
         answered = True
         await query.answer(text=result.notice, show_alert=result.alert)
         if message is None or chat is None:
@@ -267,6 +247,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 context.bot,
                 chat.id,
                 result.send,
+                network=services.config.telegram.network,
                 reply_to=message.message_id,
                 thread_id=thread_id if is_topic else None,
             )
@@ -278,18 +259,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 log.warning("could not answer callback query: %s", exc)
 
 
-LAST_EDITS_KEY = "last_edits"
-LAST_EDITS_KEPT = 5000
-
-
-def _first_time_shown(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, message: object, edit: OutMessage
-) -> bool:
+def _first_time_shown(context: BotContext, chat_id: int, message: object, edit: OutMessage) -> bool:
     """False when this exact edit was the last one made to that message (a double press):
     Telegram refuses an edit that changes nothing. Check and record with no await between."""
-    edits: OrderedDict[tuple[int, int], str] = context.bot_data.setdefault(
-        LAST_EDITS_KEY, OrderedDict()
-    )
+    edits = context.last_edits
     key = (chat_id, getattr(message, "message_id", 0))
     shown = edit.html + repr(edit.buttons)
     if edits.get(key) == shown:
@@ -301,28 +274,20 @@ def _first_time_shown(
     return True
 
 
-def _forget_edit(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message: object) -> None:
-    edits = context.bot_data.get(LAST_EDITS_KEY, {})
-    edits.pop((chat_id, getattr(message, "message_id", 0)), None)
+def _forget_edit(context: BotContext, chat_id: int, message: object) -> None:
+    context.last_edits.pop((chat_id, getattr(message, "message_id", 0)), None)
 
 
-async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_inline_query(update: Update, context: BotContext) -> None:
     """`@bot words`: quote cards with next_offset paging; empty query: random quotes."""
-    from bot.inline import answer_inline
-
     query = update.inline_query
     if query is None:
         return
-    services = _services(context)
+    services = context.services
     ctx = ask_context(
         services, context, None, query.from_user, chat_type=query.chat_type or "sender"
     )
-    try:
-        result = await answer_inline(services, scrub(query.query), scrub(query.offset), ctx)
-    except CorpusError as exc:
-        log.info("inline query failed: %s", exc)
-        await query.answer([], cache_time=0, is_personal=True)
-        return
+    result = await answer_inline(services, scrub(query.query), scrub(query.offset), ctx)
     button = (
         InlineQueryResultsButton(
             text=result.button_text, start_parameter=result.button_start_parameter
@@ -348,7 +313,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     )
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """The one error handler: log by kind, tell the user politely where possible, never crash."""
     error = context.error
     where = _describe(update)
@@ -378,7 +343,7 @@ def _describe(update: object) -> str:
     return repr(update)[:80]
 
 
-async def _say_sorry(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _say_sorry(update: object, context: BotContext) -> None:
     """A polite line to the user who asked (never a traceback); errors here are only logged."""
     if not isinstance(update, Update) or update.callback_query or update.inline_query:
         return

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from telegram.constants import InlineQueryResultLimit
+
 from bot.render import format_date, render_card
 from bot.reply import AskContext, InlineAnswer, InlineCard
 from bot.router import allowed, route_plain
@@ -83,7 +85,7 @@ async def lookup(
         return (await library.find_date(words, limit=limit)).hits, None
     if kind == "quote":
         result = await library.find_quote(words, limit=min(limit, QUOTE_LIMIT))
-        hits = result.hits[:1] if result.verdict == "not_found" else result.hits
+        hits = (result.hint,) if result.hint is not None else result.matches
         return hits, result.verdict
     return (await library.find_topic(words, limit=limit)).hits, None
 
@@ -97,6 +99,5 @@ def card(services: Services, hit: Hit, number: int, mode: str, verdict: str | No
     if len(description) > 120:
         description = description[:119] + "…"
     html = render_card(hit, services.labels, mode=mode)  # type: ignore[arg-type]
-    return InlineCard(
-        id=f"{number}_{p.id}"[:64], title=title[:200], description=description, html=html
-    )
+    card_id = f"{number}_{p.id}"[: InlineQueryResultLimit.MAX_ID_LENGTH]
+    return InlineCard(id=card_id, title=title[:200], description=description, html=html)

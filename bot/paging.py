@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot import buttons
 from bot.render import (
     MAX_UNITS,
     Labels,
@@ -24,10 +24,7 @@ from bot.state import Session, StoredHit
 from bot.text import EXPIRED, NOT_YOURS
 from corpus.model import Hit
 
-TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
-PAGE_DATA_RE = re.compile(r"p:([A-Za-z0-9_-]{1,16}):(\d{1,4})")
 CONTEXT_BUTTONS_PER_ROW = 5
-NOOP = "n"
 # What an attribution and a head add beyond the names counted: separators, date, thread
 # position, line number, "/context", the number and score (well under this).
 BOUND_SLACK = 200
@@ -137,33 +134,29 @@ def render_page_html(view: ListView, labels: Labels, rows: range, page: int) -> 
 
 def nav_row(token: str, page: int, total: int) -> tuple[Button, ...]:
     """`◀`, `2/5`, `▶`; the arrows at the ends do nothing."""
-    prev = f"p:{token}:{page - 1}" if page > 0 else NOOP
-    nxt = f"p:{token}:{page + 1}" if page < total - 1 else NOOP
+    prev = buttons.page_data(token, page - 1) if page > 0 else buttons.NOOP
+    nxt = buttons.page_data(token, page + 1) if page < total - 1 else buttons.NOOP
     return (
         Button("◀", callback_data=prev),
-        Button(f"{page + 1}/{total}", callback_data=NOOP),
+        Button(f"{page + 1}/{total}", callback_data=buttons.NOOP),
         Button("▶", callback_data=nxt),
     )
 
 
 def context_rows(view: ListView, rows: range, ctx: AskContext) -> list[tuple[Button, ...]]:
     """A `Context n` button per hit: a callback in private, a deep link in groups."""
-    buttons = []
+    row: list[Button] = []
     for i in rows:
         pid = view.hits[i].passage.id
         label = f"Context {i + 1}" if len(view.hits) > 1 else "Context"
         if ctx.chat_type == "private":
-            buttons.append(Button(label, callback_data=f"c:{pid}"))
+            row.append(Button(label, callback_data=buttons.context_data(pid)))
         else:
-            buttons.append(Button(label, url=deep_link(ctx, f"c_{pid}")))
+            row.append(Button(label, url=buttons.context_link(ctx.bot_username, pid)))
     return [
-        tuple(buttons[k : k + CONTEXT_BUTTONS_PER_ROW])
-        for k in range(0, len(buttons), CONTEXT_BUTTONS_PER_ROW)
+        tuple(row[k : k + CONTEXT_BUTTONS_PER_ROW])
+        for k in range(0, len(row), CONTEXT_BUTTONS_PER_ROW)
     ]
-
-
-def deep_link(ctx: AskContext, payload: str) -> str:
-    return f"https://t.me/{ctx.bot_username}?start={payload}"
 
 
 def attach(html: Sequence[str], rows: list[tuple[Button, ...]]) -> tuple[OutMessage, ...]:
@@ -181,10 +174,10 @@ def page_messages(
     token: str | None,
 ) -> tuple[OutMessage, ...]:
     rows = pages[page]
-    buttons = context_rows(view, rows, ctx)
+    button_rows = context_rows(view, rows, ctx)
     if token and len(pages) > 1:
-        buttons.insert(0, nav_row(token, page, len(pages)))
-    return attach(render_page_html(view, labels, rows, page), buttons)
+        button_rows.insert(0, nav_row(token, page, len(pages)))
+    return attach(render_page_html(view, labels, rows, page), button_rows)
 
 
 async def list_messages(
@@ -213,11 +206,12 @@ async def list_messages(
         if len(view.hits) > len(shown.hits):
             token = await save(services, ctx, view)
             more = len(view.hits) - len(shown.hits)
-            rows.append((Button(f"{more} more in private", url=deep_link(ctx, f"s_{token}")),))
+            link = buttons.list_link(ctx.bot_username, token)
+            rows.append((Button(f"{more} more in private", url=link),))
         return attach(html, rows)
     pages = plan_pages(view, labels, replies.hits_per_page)
-    token = await save(services, ctx, view) if len(pages) > 1 else None
-    return page_messages(view, labels, ctx, pages, 0, token)
+    first_token = await save(services, ctx, view) if len(pages) > 1 else None
+    return page_messages(view, labels, ctx, pages, 0, first_token)
 
 
 async def save(services: Services, ctx: AskContext, view: ListView) -> str:
@@ -235,7 +229,8 @@ async def save(services: Services, ctx: AskContext, view: ListView) -> str:
 
 async def open_session(services: Services, token: str) -> ListView | None:
     """The list a session holds, over today's passages; None when expired or emptied."""
-    session = await services.state.load_session(token) if TOKEN_RE.fullmatch(token) else None
+    valid = buttons.TOKEN_RE.fullmatch(token)
+    session = await services.state.load_session(token) if valid else None
     if session is None:
         return None
     hits = await restore_hits(services, session)

@@ -1,4 +1,4 @@
-"""Hits and passages -> Telegram HTML (pure functions, no PTB), and Telegram HTML -> terminal.
+"""Every reply's Telegram HTML (pure functions): hits, passages, lists, notices and help.
 
 Every passage is shown verbatim inside a blockquote, escaped piece by piece so that bold
 highlights never change a character; messages are split at passage boundaries to stay within
@@ -13,10 +13,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Literal
 
+from telegram.constants import MessageLimit
+
+from bot import text as words
 from corpus.model import (
+    BuildReport,
+    DateResult,
     DiffOp,
     Hit,
     Passage,
@@ -24,11 +28,13 @@ from corpus.model import (
     PassageDate,
     QuoteResult,
     SourceInfo,
+    TopicResult,
 )
 
-MAX_UNITS = 4096  # Telegram's limit on a message's text after entity parsing, in UTF-16 units
+MAX_UNITS = MessageLimit.MAX_TEXT_LENGTH  # after entity parsing, in UTF-16 units
 EXPANDABLE_CHARS = 500  # longer quotes fold into an expandable blockquote
-MAX_BOLD_SPANS = 40  # Telegram ignores more than 100 entities per message
+MAX_BOLD_SPANS = MessageLimit.MESSAGE_ENTITIES * 2 // 5  # Telegram ignores entities past 100
+ECHO_CHARS = 200  # a query is echoed back at most this long (replies stay within 4096 units)
 ELLIPSIS = "…"
 JOINERS = "\u200d\ufe0e\ufe0f"
 TAG_RE = re.compile(r"<[^>]*>")
@@ -338,49 +344,146 @@ def render_context(ctx: PassageContext, labels: Labels) -> list[str]:
     return pack(chunks, header=header)
 
 
-ANSI_STYLES = {"b": "1", "strong": "1", "i": "3", "em": "3", "u": "4", "s": "9", "del": "9"}
+def render_query(args: str) -> str:
+    """The user's query as echoed in a reply: escaped, cut to `ECHO_CHARS` with `…`."""
+    if len(args) > ECHO_CHARS:
+        args = args[:ECHO_CHARS].rstrip() + ELLIPSIS
+    return esc(args)
 
 
-class _TerminalParser(HTMLParser):
-    """Telegram HTML -> text: blockquote lines prefixed `│ `, bold/strike as ANSI if asked."""
-
-    def __init__(self, ansi: bool) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ansi = ansi
-        self.out: list[str] = []
-        self.quote = False
-        self.href: list[str | None] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "blockquote":
-            self.quote = True
-            if self.out and not "".join(self.out).endswith("\n"):
-                self.out.append("\n")
-            self.out.append("│ ")
-        elif tag == "a":
-            self.href.append(dict(attrs).get("href"))
-        elif self.ansi and tag in ANSI_STYLES:
-            self.out.append(f"\x1b[{ANSI_STYLES[tag]}m")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "blockquote":
-            self.quote = False
-        elif tag == "a":
-            href = self.href.pop() if self.href else None
-            if href:
-                self.out.append(f" <{href}>")
-        elif self.ansi and tag in ANSI_STYLES:
-            self.out.append("\x1b[0m")
-
-    def handle_data(self, data: str) -> None:
-        if self.quote:
-            data = data.replace("\n", "\n│ ")
-        self.out.append(data)
+def render_notice(text: str) -> str:
+    """A plain-words notice (text.py's, or an error's message) as HTML."""
+    return esc(text)
 
 
-def to_terminal(markup: str, *, ansi: bool = False) -> str:
-    """Render Telegram HTML for a terminal: quotes indented with `│ `, entities unescaped."""
-    parser = _TerminalParser(ansi)
-    parser.feed(markup)
-    parser.close()
-    return "".join(parser.out)
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def render_date_empty(result: DateResult) -> str:
+    """No passage dated so: say so, name the nearest dates, and that undated ones never show."""
+    any_year = "" if result.query.year_given else " (any year)"
+    lines = [f"Nothing is dated <b>{esc(result.query.label)}</b>{any_year} in the corpus."]
+    if result.nearest:
+        near = ", ".join(PassageDate(d.year, d.month, d.day).human() for d in result.nearest)
+        lines.append(f"Nearest dates with passages: {near}.")
+    lines.append("Passages whose date is unknown are never listed by date.")
+    return "\n".join(lines)
+
+
+def render_date_title(result: DateResult, shown: int, cut: bool) -> str:
+    any_year = "" if result.query.year_given else " (any year)"
+    more = f" (the first {shown})" if cut else ""
+    label = esc(result.query.label)
+    return f"<b>{label}</b>{any_year}: {plural(shown, 'passage')}{more}, in corpus order"
+
+
+def render_topic_empty(args: str) -> str:
+    return (
+        f"Nothing about “{render_query(args)}” in the corpus. Try other or fewer words, "
+        "or /quote for a sentence you remember."
+    )
+
+
+def render_topic_title(args: str, result: TopicResult) -> str:
+    count = plural(len(result.hits), "passage")
+    return f"<b>Topic</b> “{render_query(args)}”: {count}, most relevant first"
+
+
+def render_quote_empty(args: str, lead: str) -> str:
+    return f"{lead}\nNothing in the corpus comes close to “{render_query(args)}”."
+
+
+def render_quote_title(args: str) -> str:
+    return f"<b>Quote</b> “{render_query(args)}”"
+
+
+def render_no_such_passage(args: str) -> str:
+    return (
+        f"No passage has the id “{esc(args[:40])}”. Every answer ends with an id, "
+        "e.g. <code>/context abc123def0</code>."
+    )
+
+
+def render_sources_reply(infos: Sequence[SourceInfo], labels: Labels) -> str:
+    return "<b>Sources</b>\n\n" + render_sources(infos, labels)
+
+
+def render_reload_failed(error: str) -> str:
+    return f"Reload failed: {esc(error)}\nThe old index keeps serving."
+
+
+def render_reloaded(report: BuildReport) -> str:
+    passages = sum(s.passages for s in report.sources)
+    warnings = sum(len(s.warnings) for s in report.sources)
+    text = (
+        f"Reloaded in {report.seconds:.1f} s: {len(report.sources)} sources, "
+        f"{passages} passages, {warnings} parse warnings"
+        + ("" if report.rebuilt else " (nothing changed; index reused)")
+        + "."
+    )
+    return esc(text)
+
+
+STAT_LABELS = {"page": "page turns", "inline": "inline queries"}
+
+
+def stat_label(name: str) -> str:
+    """A stats row's name: `/topic` for a command, words for what is not one (page turns)."""
+    if name in words.COMMAND_NAMES:
+        return f"/{esc(name)}"
+    return esc(STAT_LABELS.get(name, name))
+
+
+def render_stats(served: Mapping[str, int], sessions: int, report: BuildReport) -> str:
+    lines = ["<b>Queries served</b>"]
+    lines += [f"{stat_label(name)}: {count}" for name, count in served.items()] or ["none yet"]
+    lines.append(f"total: {sum(served.values())}")
+    lines.append(f"pageable lists kept: {sessions}")
+    lines.append(
+        f"passages: {sum(s.passages for s in report.sources)} in {len(report.sources)} sources"
+    )
+    return "\n".join(lines)
+
+
+def render_welcome(*, inline_name: str) -> str:
+    return (
+        "<b>Hello!</b> I find the exact words of the texts I hold.\n"
+        f"{words.PROMISE}\n\n"
+        "Try:\n"
+        "<code>/quote so long as he kills, he lives</code>\n"
+        "<code>/topic drones</code>\n"
+        "<code>/date Aug 28</code>\n"
+        "<code>/random</code>\n\n"
+        f"{words.PLAIN_TEXT_RULE}\n"
+        f"In any chat, type <code>@{esc(inline_name)} drones</code> to share a quote.\n"
+        "/help lists every command."
+    )
+
+
+def render_bad_payload(*, inline_name: str) -> str:
+    return f"{esc(words.BAD_PAYLOAD)}\n\n{render_welcome(inline_name=inline_name)}"
+
+
+def render_help(*, inline_name: str, is_admin: bool = False) -> str:
+    lines = ["<b>Commands</b>"]
+    for command in words.COMMANDS:
+        if command.admin and not is_admin:
+            continue
+        lines.append(
+            f"/{command.name}: {esc(command.description)}\n  <code>{esc(command.example)}</code>"
+        )
+    if not is_admin:
+        lines.append("/reload and /stats are for the bot's admins.")
+    lines.append("")
+    lines.append(words.PLAIN_TEXT_RULE)
+    lines.append(
+        f"Inline: type <code>@{esc(inline_name)} words</code> in any chat; start with "
+        "<code>quote:</code>, <code>topic:</code> or <code>date:</code> to choose the lookup."
+    )
+    lines.append(
+        "Answers show the verbatim passage, then one line: speaker, medium, date (as precise "
+        "as known), source file and line, and the id for /context."
+    )
+    lines.append("In groups I show the top results; the button opens the rest in private.")
+    return "\n".join(lines)

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from corpus.model import Hit
@@ -20,7 +20,7 @@ class Button:
     """One inline keyboard button: exactly one of the actions is set."""
 
     text: str
-    callback_data: str | None = None  # <= 64 bytes
+    callback_data: str | None = None  # <= 64 bytes (bot/buttons.py builds it)
     url: str | None = None
     switch_inline_query_current_chat: str | None = None
 
@@ -50,9 +50,8 @@ class Reply:
     query: str
     messages: tuple[OutMessage, ...]
     verdict: str | None = None
-    hits: tuple[Hit, ...] = ()
+    hits: tuple[Hit, ...] = ()  # what was found; a not_found quote's hint is not one
     nearest_dates: tuple[dt.date, ...] = ()
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

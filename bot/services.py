@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bot.config import Config
 from bot.render import SourceLabel
@@ -16,6 +16,14 @@ from corpus.library import Library, Progress
 
 WINDOW = 60.0  # seconds: the rate limits are per minute
 Verdict = Literal["ok", "notice", "silent"]
+LimitKind = Literal["user", "chat", "inline"]
+
+
+class LimitKey(NamedTuple):
+    """Whose requests one sliding window counts: a user's, a chat's, or a user's inline ones."""
+
+    kind: LimitKind
+    id: int
 
 
 class RateLimiter:
@@ -24,25 +32,29 @@ class RateLimiter:
     def __init__(
         self, per_user: int, per_chat: int, clock: Callable[[], float], *, per_inline: int = 0
     ) -> None:
-        self._limits = {"user": per_user, "chat": per_chat, "inline": per_inline}
+        self._limits: dict[LimitKind, int] = {
+            "user": per_user,
+            "chat": per_chat,
+            "inline": per_inline,
+        }
         self._clock = clock
-        self._seen: dict[tuple[str, int], deque[float]] = {}
-        self._noticed: set[tuple[str, int]] = set()
+        self._seen: dict[LimitKey, deque[float]] = {}
+        self._noticed: set[LimitKey] = set()
 
     def check(self, user_id: int, chat_id: int) -> Verdict:
         """Count one request; `notice` the first time a limit is hit, `silent` after that."""
-        return self._check([("user", user_id), ("chat", chat_id)])
+        return self._check([LimitKey("user", user_id), LimitKey("chat", chat_id)])
 
     def check_inline(self, user_id: int) -> Verdict:
         """Count one inline query of this user (a limit of its own: they come per keystroke)."""
-        return self._check([("inline", user_id)])
+        return self._check([LimitKey("inline", user_id)])
 
-    def _check(self, keys: list[tuple[str, int]]) -> Verdict:
+    def _check(self, keys: list[LimitKey]) -> Verdict:
         now = self._clock()
         over = [key for key in keys if self._is_over(key, now)]
         if not over:
             for key in keys:
-                if self._limits[key[0]]:
+                if self._limits[key.kind]:
                     self._seen.setdefault(key, deque()).append(now)
                 self._noticed.discard(key)
             return "ok"
@@ -51,8 +63,8 @@ class RateLimiter:
             return "notice"
         return "silent"
 
-    def _is_over(self, key: tuple[str, int], now: float) -> bool:
-        limit = self._limits[key[0]]
+    def _is_over(self, key: LimitKey, now: float) -> bool:
+        limit = self._limits[key.kind]
         if not limit:
             return False
         times = self._seen.get(key)
@@ -84,7 +96,6 @@ class Services:
     limiter: RateLimiter
     clock: Callable[[], float] = time.time
     labels: Mapping[str, SourceLabel] = field(default_factory=dict)
-    started_at: float = field(default_factory=time.time)
 
 
 @asynccontextmanager
@@ -111,7 +122,7 @@ async def open_services(
                 clock,
                 per_inline=limits.inline_per_minute,
             )
-            yield Services(config, library, state, limiter, clock, labels_of(config), clock())
+            yield Services(config, library, state, limiter, clock, labels_of(config))
         finally:
             await state.close()
     finally:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -61,15 +62,9 @@ class StoredHit:
         ]
 
     @classmethod
-    def from_json(cls, raw: list[object]) -> StoredHit:
+    def from_json(cls, raw: list[Any]) -> StoredHit:
         pid, score, ms, me, hl = raw
-        return cls(
-            str(pid),
-            float(score),
-            ms,
-            me,  # type: ignore[arg-type]
-            tuple((int(a), int(b)) for a, b in hl),
-        )  # type: ignore[union-attr]
+        return cls(str(pid), float(score), ms, me, tuple((int(a), int(b)) for a, b in hl))
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,13 +143,16 @@ class StateStore:
             (token,),
         ) as cursor:
             row = await cursor.fetchone()
-        if row is None or row[9] < self._clock() - SESSION_TTL:
+        if row is None:
+            return None
+        token, chat_id, user_id, command, query, mode, title, lead, stored, created_at = row
+        if created_at < self._clock() - SESSION_TTL:
             return None
         try:
-            hits = tuple(StoredHit.from_json(raw) for raw in json.loads(row[8]))
+            hits = tuple(StoredHit.from_json(raw) for raw in json.loads(stored))
         except (ValueError, TypeError):
             return None
-        return Session(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], hits, row[9])
+        return Session(token, chat_id, user_id, command, query, mode, title, lead, hits, created_at)
 
     async def count_query(self, command: str) -> None:
         await self._db.execute(

@@ -1,11 +1,9 @@
 """The bot's fixed words: the command list (for /help, set_my_commands and the README),
-the welcome and help texts, and the polite notices."""
+the words of the welcome and help texts (bot/render.py builds their HTML), the polite notices."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from bot.render import esc
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,45 +53,6 @@ PLAIN_TEXT_RULE = (
 )
 
 
-def welcome_text(*, inline_name: str) -> str:
-    return (
-        "<b>Hello!</b> I find the exact words of the texts I hold.\n"
-        f"{PROMISE}\n\n"
-        "Try:\n"
-        "<code>/quote so long as he kills, he lives</code>\n"
-        "<code>/topic drones</code>\n"
-        "<code>/date Aug 28</code>\n"
-        "<code>/random</code>\n\n"
-        f"{PLAIN_TEXT_RULE}\n"
-        f"In any chat, type <code>@{esc(inline_name)} drones</code> to share a quote.\n"
-        "/help lists every command."
-    )
-
-
-def help_text(*, inline_name: str, is_admin: bool = False) -> str:
-    lines = ["<b>Commands</b>"]
-    for command in COMMANDS:
-        if command.admin and not is_admin:
-            continue
-        lines.append(
-            f"/{command.name}: {esc(command.description)}\n  <code>{esc(command.example)}</code>"
-        )
-    if not is_admin:
-        lines.append("/reload and /stats are for the bot's admins.")
-    lines.append("")
-    lines.append(PLAIN_TEXT_RULE)
-    lines.append(
-        f"Inline: type <code>@{esc(inline_name)} words</code> in any chat; start with "
-        "<code>quote:</code>, <code>topic:</code> or <code>date:</code> to choose the lookup."
-    )
-    lines.append(
-        "Answers show the verbatim passage, then one line: speaker, medium, date (as precise "
-        "as known), source file and line, and the id for /context."
-    )
-    lines.append("In groups I show the top results; the button opens the rest in private.")
-    return "\n".join(lines)
-
-
 RATE_NOTICE = "You are sending lookups faster than I can answer. Please wait a minute."
 ACCESS_REFUSAL = "Sorry, this bot only answers in the chats its owner has allowed."
 ADMIN_REFUSAL = "Sorry, /{name} is only for the bot's admins."
@@ -103,4 +62,6 @@ EXPIRED = "This list has expired, send the command again."
 NOT_YOURS = "Only the person who asked can turn these pages."
 BAD_BUTTON = "This button no longer works. Send the command again."
 SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again later."
+EMPTY_CORPUS = "The corpus is empty."
+PASSAGE_GONE = "That passage is no longer in the corpus."
 BAD_PAYLOAD = "That link did not carry anything I know; here is the welcome instead."

@@ -299,6 +299,16 @@ class QuoteResult:
     hits: tuple[Hit, ...]  # best first; for not_found the closest, offered only as a hint
     diff: tuple[DiffOp, ...] = ()  # for the best hit, when verdict is close
 
+    @property
+    def matches(self) -> tuple[Hit, ...]:
+        """The hits that count as finding the quote: none when it was not found."""
+        return () if self.verdict == "not_found" else self.hits
+
+    @property
+    def hint(self) -> Hit | None:
+        """For `not_found`, the closest passage: shown as a hint only, never as a match."""
+        return self.hits[0] if self.verdict == "not_found" and self.hits else None
+
 
 @dataclass(frozen=True, slots=True)
 class TopicResult:

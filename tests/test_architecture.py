@@ -56,3 +56,89 @@ def test_seeds_are_byte_identical_to_the_given_files() -> None:
         for path in (ROOT / "seeds").iterdir()
     }
     assert found == SEED_SHA256
+
+
+PACKAGES = ("corpus", "bot")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _project_imports(path: Path, modules: set[str]) -> set[str]:
+    """The project modules `path` imports anywhere, functions included (TYPE_CHECKING
+    blocks excepted): `from bot import text` counts as importing `bot.text`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    skipped = {
+        id(node)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+        for stmt in block.body
+        for node in ast.walk(stmt)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                here = path if path.name == "__init__.py" else path.parent
+                package = _module_name(here).split(".")
+                parent = package[: len(package) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            submodules = {f"{base}.{alias.name}" for alias in node.names} & modules
+            found.update(submodules or {base})  # `from pkg import mod` imports pkg.mod
+    return {name for name in found if name in modules}
+
+
+def import_graph() -> dict[str, set[str]]:
+    paths = {_module_name(p): p for pkg in PACKAGES for p in sorted((ROOT / pkg).rglob("*.py"))}
+    modules = set(paths)
+    return {name: _project_imports(path, modules) - {name} for name, path in paths.items()}
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle as a path `a -> b -> ... -> a`, or None (depth-first search)."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def test_no_import_cycle_between_project_modules() -> None:
+    """Imports inside functions count too: a cycle hidden in a function is still a cycle.
+    (A package importing its own submodules, e.g. `corpus.parse` its formats, is no cycle
+    unless a submodule imports the package back.)"""
+    graph = import_graph()
+    assert "bot.handlers" in graph and "corpus.library" in graph
+    cycle = find_cycle(graph)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_the_cycle_finder_finds_a_cycle_inside_a_function(tmp_path: Path) -> None:
+    graph = {"bot.a": {"bot.b"}, "bot.b": {"bot.c"}, "bot.c": {"bot.a"}, "bot.d": set()}
+    assert find_cycle(graph) == ["bot.a", "bot.b", "bot.c", "bot.a"]
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from bot.app import build_application\n", "utf-8")
+    assert _project_imports(module, {"bot.app"}) == {"bot.app"}

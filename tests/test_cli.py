@@ -18,8 +18,9 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, SEEDS, assert_verbatim, write_seed_config
+from telegram.error import InvalidToken, NetworkError
 
-from bot.cli import main
+from bot.cli import explain, main
 
 THREADS = "000_0e2a154100ffc278.txt"
 ARTICLE = "004_587f944356045ec1.txt"
@@ -390,3 +391,46 @@ def test_lookup_spellings_agree_through_cli(
     )
     assert nothing["results"] == []
     assert "2025-07-31" in nothing["nearest_dates"] and "2025-08-09" in nothing["nearest_dates"]
+
+
+def test_a_corpus_error_is_one_line_and_exit_2_for_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One error, one message, one exit code, whichever command met it (translated in one
+    place, bot/cli.py `explain`)."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:not-used-the-corpus-fails-first")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"fine line\nbroken \xff byte\n")
+    config = tmp_path / "corpusbot.yaml"
+    config.write_text(
+        "corpus:\n  sources:\n    - path: bad.txt\n      format: plain\n      speaker: X\n"
+        "index:\n  path: index.sqlite3\nstate:\n  path: state.sqlite3\n",
+        "utf-8",
+    )
+    seen = set()
+    for argv in (["index"], ["ask", "/topic line"], ["run"], ["chat"]):
+        rc, out, err = run([argv[0], "--config", str(config), *argv[1:]], capsys, stdin="")
+        assert rc == 2, (argv, err)
+        assert argv == ["chat"] or out == ""  # the chat says it is opening the corpus
+        assert "Traceback" not in out + err and len(err.strip().splitlines()) == 1
+        assert err.startswith("corpusbot: ") and "bad.txt:2" in err
+        seen.add(err)
+    assert len(seen) == 1, seen
+
+
+def test_run_without_a_token_names_the_key_and_exits_2(
+    config_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    rc, out, err = run(["run", "--config", str(config_path)], capsys)
+    assert rc == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "telegram.token" in err and str(config_path) in err and "BotFather" in err
+
+
+def test_telegram_errors_are_explained_once() -> None:
+    assert explain(InvalidToken()) == (
+        "Telegram refused the bot token; check it with @BotFather.",
+        2,
+    )
+    line, code = explain(NetworkError("connection refused"))
+    assert code == 1 and line == "cannot reach the Bot API: connection refused"

@@ -44,6 +44,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecatio
 GROUP = -400000001
 SECRET = "faults-secret"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Short timeouts and backoff (config `telegram.network`), so no test waits real seconds for them
+QUICK_NETWORK = {"network": {"read_timeout": 0.5, "retry_backoff": 0.01}}
 
 
 def errors_in(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -78,9 +80,9 @@ async def test_429_storm_every_reply_arrives_after_retry_after(
 
 @pytest.mark.parametrize("status", [500, 502])
 async def test_server_error_is_retried_and_answered_once(
-    seed_config: Any, status: int, caplog: pytest.LogCaptureFixture
+    make_config: Any, status: int, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async with running_bot(seed_config) as bot:
+    async with running_bot(make_config(telegram=QUICK_NETWORK)) as bot:
         fault = bot.fake.inject_fault("sendMessage", status=status, times=2)
         bot.fake.user_sends("/quote so long as he kills, he lives")
         await bot.fake.drain(bot.application, timeout=10)
@@ -90,9 +92,9 @@ async def test_server_error_is_retried_and_answered_once(
 
 
 async def test_dropped_connection_is_retried_and_answered_once(
-    seed_config: Any, caplog: pytest.LogCaptureFixture
+    make_config: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async with running_bot(seed_config) as bot:
+    async with running_bot(make_config(telegram=QUICK_NETWORK)) as bot:
         fault = bot.fake.inject_fault("sendMessage", drop_connection=True, times=1)
         bot.fake.user_sends("/topic drones")
         await bot.fake.drain(bot.application, timeout=10)
@@ -117,12 +119,13 @@ async def test_a_slow_answer_does_not_hold_up_other_users(seed_config: Any) -> N
 
 
 async def test_a_call_that_times_out_is_retried(
-    seed_config: Any, caplog: pytest.LogCaptureFixture
+    make_config: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """An answer slower than PTB's 5 s read timeout: TimedOut, a retry, one message. (The
-    fake drops the abandoned call; real Telegram may have delivered it, see reliability.md.)"""
-    async with running_bot(seed_config) as bot:
-        fault = bot.fake.inject_fault("sendMessage", status=None, delay=6.0, times=1)
+    """An answer slower than the read timeout (`telegram.network.read_timeout`, PTB's 5 s by
+    default; 0.5 s here): TimedOut, a retry, one message. (The fake drops the abandoned call;
+    real Telegram may have delivered it, see reliability.md.)"""
+    async with running_bot(make_config(telegram=QUICK_NETWORK)) as bot:
+        fault = bot.fake.inject_fault("sendMessage", status=None, delay=1.0, times=1)
         bot.fake.user_sends("/topic drones")
         await bot.fake.drain(bot.application, timeout=20)
         assert fault.served == 1

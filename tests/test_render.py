@@ -20,11 +20,11 @@ from bot.render import (
     render_diff,
     render_hits,
     render_quote_header,
-    to_terminal,
     utf16_len,
     visible_len,
     visible_text,
 )
+from bot.terminal import to_terminal
 from corpus.model import (
     DiffOp,
     Hit,

@@ -39,14 +39,17 @@ class Clock:
         return self.now
 
 
-def write_config(folder: Path, **sections: Any) -> Path:
+def write_config(folder: Path, *, corpus: Path | None = None, **sections: Any) -> Path:
+    """A config under `folder` (state there); the seed copies and the index in `corpus`
+    (default: `folder` too), so the tests of a module can share one built index."""
     data = yaml.safe_load((ROOT / "config" / "corpusbot.yaml").read_text(encoding="utf-8"))
-    seeds = folder / "seeds"
+    corpus = corpus or folder
+    seeds = corpus / "seeds"
     if not seeds.exists():
         shutil.copytree(ROOT / "seeds", seeds)
     for source in data["corpus"]["sources"]:
         source["path"] = str(seeds / Path(source["path"]).name)
-    data["index"] = {"path": str(folder / "index.sqlite3")}
+    data["index"] = {"path": str(corpus / "index.sqlite3")}
     data["state"] = {"path": str(folder / "state.sqlite3")}
     for key, value in sections.items():
         data[key] = {**data.get(key, {}), **value}
@@ -55,9 +58,15 @@ def write_config(folder: Path, **sections: Any) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy of the seeds and one index for this module's tests (built by the first)."""
+    return tmp_path_factory.mktemp("router-corpus")
+
+
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return load_config(write_config(tmp_path, access={"admins": [99]}))
+def config(tmp_path: Path, corpus_dir: Path) -> Config:
+    return load_config(write_config(tmp_path, corpus=corpus_dir, access={"admins": [99]}))
 
 
 @pytest.fixture
@@ -312,8 +321,10 @@ async def test_failed_reload_keeps_the_old_index(services: Services, config: Con
     assert (await ask(services, "/date Aug 28")).hits
 
 
-async def test_allowed_chats_refuse_once_then_stay_silent(tmp_path: Path) -> None:
-    config = load_config(write_config(tmp_path, access={"allowed_chats": [-100]}))
+async def test_allowed_chats_refuse_once_then_stay_silent(tmp_path: Path, corpus_dir: Path) -> None:
+    config = load_config(
+        write_config(tmp_path, corpus=corpus_dir, access={"allowed_chats": [-100]})
+    )
     async with open_services(config) as services:
         first = await answer(services, "/topic drones", PRIVATE)
         assert "only answers in the chats" in shown(first)
@@ -322,8 +333,12 @@ async def test_allowed_chats_refuse_once_then_stay_silent(tmp_path: Path) -> Non
         assert (await press(services, "n", PRIVATE)).alert
 
 
-async def test_rate_limit_notices_once_then_silence(tmp_path: Path, clock: Clock) -> None:
-    config = load_config(write_config(tmp_path, rate_limit={"user_per_minute": 2}))
+async def test_rate_limit_notices_once_then_silence(
+    tmp_path: Path, corpus_dir: Path, clock: Clock
+) -> None:
+    config = load_config(
+        write_config(tmp_path, corpus=corpus_dir, rate_limit={"user_per_minute": 2})
+    )
     async with open_services(config, clock=clock) as services:
         assert (await answer(services, "/help", PRIVATE)).messages
         assert (await answer(services, "/help", PRIVATE)).messages

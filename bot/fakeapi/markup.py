@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.fakeapi.errors import ApiError
+from bot.render import utf16_len  # Telegram's unit of limits and entity offsets
 
 ALLOWED_TAGS = frozenset(
     {
@@ -49,11 +50,6 @@ class TelegramHtmlError(ApiError):
     def __init__(self, message: str) -> None:
         super().__init__(f"Bad Request: can't parse entities: {message}", status=400)
         self.message = message
-
-
-def utf16_len(text: str) -> int:
-    """Length in UTF-16 code units, the unit of Telegram's limits and entity offsets."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 @dataclass
@@ -156,7 +152,8 @@ class _HtmlParser:
         self.stack.append(_Open(tag, attrs, self.u16, at))
 
     def attributes(self, tag: str, i: int, at: int) -> tuple[dict[str, str | None], int]:
-        src, attrs = self.src, {}
+        src = self.src
+        attrs: dict[str, str | None] = {}
         while True:
             while i < len(src) and src[i].isspace():
                 i += 1

@@ -38,7 +38,8 @@ def render_text(
 ) -> tuple[str, list[dict[str, Any]]]:
     """(plain text, entities) of a message text, refused like sendMessage's `text`."""
     text = "" if text is None else str(text)
-    plain, ents = text.strip(" \t\n\r"), []
+    plain = text.strip(" \t\n\r")
+    ents: list[dict[str, Any]] = []
     if parse_mode:
         mode = str(parse_mode).lower()
         if mode == "html":

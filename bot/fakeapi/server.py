@@ -300,8 +300,8 @@ class FakeBotApi:
         m = _PATH_RE.fullmatch(request.path)
         if not m:
             return HttpResponse(404, ApiError("Not Found", status=404).body())
-        token, name = m.groups()
-        method = self._method_names.get(name.lower(), name)
+        token, name = m.group(1), m.group(2)
+        method = str(self._method_names.get(name.lower(), name))
         try:
             params = decode_params(method, parse_body(request))
         except ValueError:

@@ -18,7 +18,6 @@ DEFAULT_UPDATES = frozenset(
         "my_chat_member", "chat_join_request", "chat_boost", "removed_chat_boost",
     }
 )  # fmt: skip
-GROUP_TYPES = ("group", "supergroup")
 
 
 class World:
