@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
+from bot import config as config_module
 from bot.config import default_config_path, load_config
 from corpus.build import content_hash, read_digests
 from corpus.library import Library
@@ -47,6 +50,13 @@ telegram:
     port: 8443
     path: /telegram
     secret_token: ""
+  network:
+    connect_timeout: 5
+    read_timeout: 6
+    write_timeout: 7
+    pool_timeout: 1
+    retries: 2
+    retry_backoff: 0.5
 access:
   admins: []
   allowed_chats: []
@@ -91,6 +101,12 @@ CHANGES: dict[str, tuple[str, str]] = {
     "telegram.webhook.port": ("port: 8443", "port: 8444"),
     "telegram.webhook.path": ("path: /telegram", "path: /hook"),
     "telegram.webhook.secret_token": ('secret_token: ""', "secret_token: s3cret"),
+    "telegram.network.connect_timeout": ("connect_timeout: 5", "connect_timeout: 4"),
+    "telegram.network.read_timeout": ("read_timeout: 6", "read_timeout: 4"),
+    "telegram.network.write_timeout": ("write_timeout: 7", "write_timeout: 4"),
+    "telegram.network.pool_timeout": ("pool_timeout: 1", "pool_timeout: 2"),
+    "telegram.network.retries": ("retries: 2", "retries: 3"),
+    "telegram.network.retry_backoff": ("retry_backoff: 0.5", "retry_backoff: 0.25"),
     "access.admins": ("admins: []", "admins: [7]"),
     "access.allowed_chats": ("allowed_chats: []", "allowed_chats: [-100]"),
     "replies.hits_per_page": ("hits_per_page: 3", "hits_per_page: 4"),
@@ -132,6 +148,30 @@ def load(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
 def test_the_table_covers_every_key_of_the_full_and_the_shipped_config() -> None:
     shipped = key_paths(yaml.safe_load(default_config_path().read_text(encoding="utf-8")))
     assert key_paths(yaml.safe_load(FULL)) | shipped == set(CHANGES)
+
+
+def test_the_table_covers_every_key_the_loader_accepts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every key any `_Reader.mapping` call allows, seen while loading FULL: a key added to
+    the loader without an entry (and so a proven effect) in CHANGES fails here."""
+    allowed: set[str] = set()
+    mapping = config_module._Reader.mapping
+
+    def recording(self: Any, value: Any, key: str, names: tuple[str, ...]) -> dict[str, Any]:
+        where = re.sub(r"\[\d+\]", "[]", key)
+        allowed.update(f"{where}.{name}" if where else name for name in names)
+        return mapping(self, value, key, names)
+
+    monkeypatch.setattr(config_module._Reader, "mapping", recording)
+    load(tmp_path, FULL)
+    sections = {re.sub(r"\[\]$", "", path) for path in allowed}
+    leaves = {
+        path
+        for path in allowed
+        if not any(other.startswith((f"{path}.", f"{path}[].")) for other in sections | allowed)
+    }
+    assert leaves == set(CHANGES)
 
 
 @pytest.mark.parametrize("key", sorted(CHANGES))
