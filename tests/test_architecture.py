@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,3 +143,32 @@ def test_the_cycle_finder_finds_a_cycle_inside_a_function(tmp_path: Path) -> Non
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from bot.app import build_application\n", "utf-8")
     assert _project_imports(module, {"bot.app"}) == {"bot.app"}
+
+
+def test_the_readme_request_path_names_real_code() -> None:
+    """The README's five-line `/quote` path: every `file.py` it names exists and every
+    `name` after it is defined in that file, so the map cannot drift from the code."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("- One `/quote`, from the update to the reply:", 1)[1]
+    steps = [
+        line
+        for line in section.splitlines()[1:6]
+        if line.strip()[:2] in {"1.", "2.", "3.", "4.", "5."}
+    ]
+    assert len(steps) == 5
+    checked = 0
+    for step in steps:
+        current: Path | None = None
+        for token in re.findall(r"`([^`]+)`", step):
+            if token.endswith(".py"):
+                current = ROOT / token
+                assert current.is_file(), token
+                continue
+            name = token.split("(")[0].split(".")[-1].split(" ")[0]
+            if current is not None and name.isidentifier():
+                source = current.read_text(encoding="utf-8")
+                assert re.search(rf"^\s*(?:async\s+)?(?:def|class)\s+{name}\b", source, re.M), (
+                    f"{name} is not defined in {current.relative_to(ROOT)}"
+                )
+                checked += 1
+    assert checked >= 8
