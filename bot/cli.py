@@ -25,7 +25,7 @@ from bot.config import Config, ConfigError, default_config_path, load_config
 from bot.render import format_date
 from bot.reply import AskContext, Reply
 from bot.router import answer
-from bot.services import RateLimiter, open_services
+from bot.services import RateLimiter, failure_lines, open_services, refuse_empty
 from bot.terminal import to_terminal
 from corpus.errors import CorpusError
 from corpus.library import BuildProgress, Library, Progress
@@ -139,21 +139,35 @@ async def run_index(config: Config, *, force: bool, out: TextIO) -> int:
         force=force,
     )
     await library.close()
+    refuse_empty(config, library.report)
     print_report(library.report, config, out)
+    failed = failure_lines(config, library.report.failed)
+    for line in failed:
+        print(f"corpusbot: {line}", file=sys.stderr)
+    if failed:
+        print(
+            f"corpusbot: {len(failed)} of {len(config.source_specs())} sources not indexed; "
+            "the others are",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return 0
 
 
 def progress_printer(stream: TextIO | None = None) -> Progress | None:
-    """Build progress on stderr (parsing included), only when a person watches; a build
-    over under a megabyte of sources stays quiet."""
+    """Build progress on stderr (parsing included); a build over under a megabyte of sources
+    stays quiet. On a terminal one line is redrawn; piped, a line per source (a log can
+    show how far a long build is) and one at the end."""
     out = stream or sys.stderr
     if stream is None and not out.isatty():
-        return None
+        return source_lines(out)
     last = [-1.0]
 
     def show(p: BuildProgress) -> None:
         if p.bytes_total < 1_000_000:
             return
+        if p.failure is not None:  # on a line of its own, kept above the redrawn one
+            print(f"\r{'failed: ' + p.source + ': ' + str(p.failure):<72}", file=out, flush=True)
         busy = p.stage == "indexing" and p.sources_done < p.sources_total
         if busy and p.seconds - last[0] < 0.2:
             return
@@ -172,6 +186,27 @@ def progress_printer(stream: TextIO | None = None) -> Progress | None:
             line = f"indexed {p.passages:,} passages in {p.seconds:.1f} s"
         end = "\n" if p.stage == "done" else ""
         print(f"\r{line:<72}", end=end, file=out, flush=True)
+
+    return show
+
+
+def source_lines(out: TextIO) -> Progress:
+    """Build progress for a pipe or a log: a line per source as it is written, and the end."""
+
+    def show(p: BuildProgress) -> None:
+        if p.bytes_total < 1_000_000:  # quick: the report says it all
+            return
+        if p.stage == "indexing" and p.source:
+            share = p.bytes_done / p.bytes_total if p.bytes_total else 1.0
+            what = f"failed: {p.failure}" if p.failure else f"{p.source_passages:,} passages"
+            print(
+                f"indexing {p.sources_done}/{p.sources_total} ({share:.0%}) {p.source}: {what}"
+                f" [{p.passages:,} passages, {p.seconds:.1f} s]",
+                file=out,
+                flush=True,
+            )
+        elif p.stage == "done":
+            print(f"indexed {p.passages:,} passages in {p.seconds:.1f} s", file=out, flush=True)
 
     return show
 
@@ -204,6 +239,8 @@ def print_report(report: BuildReport, config: Config, out: TextIO) -> None:
 
 async def run_ask(config: Config, texts: Sequence[str], *, as_json: bool, out: TextIO) -> int:
     async with open_services(config) as services:
+        for line in failure_lines(config, services.library.report.failed):
+            print(f"corpusbot: not indexed: {line}", file=sys.stderr)
         # the rate limit guards a chat against floods; a local script asking many is no flood
         services.limiter = RateLimiter(0, 0, services.clock)
         for i, text in enumerate(texts):
@@ -239,6 +276,9 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "thread_position": p.thread.position if p.thread else None,
         "thread_tweets": p.thread.tweet_count if p.thread else None,
         "note": p.note,
+        "url": p.url,
+        "record": p.record,
+        "datetime": p.date.iso_datetime() if p.date else None,
         "score": round(hit.score, 2),
         "match_start": hit.match_start,
         "match_end": hit.match_end,

@@ -409,6 +409,14 @@ def render_sources_reply(infos: Sequence[SourceInfo], labels: Labels) -> str:
     return "<b>Sources</b>\n\n" + render_sources(infos, labels)
 
 
+def render_failed_sources(lines: Sequence[str]) -> str:
+    """For admins under /sources: the configured sources the index could not read."""
+    if not lines:
+        return ""
+    shown = "\n".join(f"• {esc(line)}" for line in lines)
+    return f"<b>Not indexed</b> (fix and /reload):\n{shown}"
+
+
 def render_reload_failed(error: str) -> str:
     return f"Reload failed: {esc(error)}\nThe old index keeps serving."
 
