@@ -19,9 +19,9 @@ from corpus.model import (
     STRUCTURED_FORMATS,
     TABLE_FORMATS,
     EmbeddedSpec,
-    TableColumns,
     PassageDate,
     SourceSpec,
+    TableColumns,
 )
 
 DEFAULT_MEDIUM: dict[str, str] = {

@@ -13,8 +13,8 @@ from typing import Literal, NamedTuple
 from bot.config import Config
 from bot.render import SourceLabel
 from bot.state import StateStore
-from corpus.library import Library, Progress
 from corpus.errors import SourceError
+from corpus.library import Library, Progress
 from corpus.model import BuildReport, SourceFailure
 
 log = logging.getLogger(__name__)

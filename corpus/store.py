@@ -62,7 +62,8 @@ def passage_from_row(row: Sequence[object]) -> Passage:
     """A `Passage` from a row selected with `PASSAGE_SELECT` (positional arguments in the
     field order of `Passage`: this runs for every row a lookup shows)."""
     (seq, pid, source, start, end, text, line, speaker, kind, year, month, day, inferred,
-     tn, th, tc, tr, tp, ts, paragraph, parent_id, note, url, record, clock, offset) = row  # fmt: skip
+     tn, th, tc, tr, tp, ts, paragraph, parent_id, note,
+     url, record, clock, offset) = row  # fmt: skip
     date = None
     if year is not None:
         key = (year, month, day, inferred, clock, offset)
