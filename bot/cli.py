@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("chat", "talk to the bot in this terminal, through a local stand-in for Telegram")
     index = add("index", "(re)build the index; print per-source counts and parse warnings")
     index.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    init = add("init", "look at source files and write a config for them (then: index)")
+    init.add_argument("files", nargs="+", type=Path, help="the files of your corpus")
+    init.add_argument("--force", action="store_true", help="overwrite an existing config")
     ask = add("ask", "answer one command as typed in a private chat")
     ask.add_argument("--json", action="store_true", help="print one JSON object per command")
     ask.add_argument("text", help='the message, e.g. "/quote ..."; "-" reads one per line')
@@ -97,6 +100,8 @@ def explain(err: ConfigError | CorpusError | TelegramError) -> tuple[str, int]:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    if args.command == "init":
+        return run_init(args.files, args.config or Path("corpusbot.yaml"), force=args.force)
     config = load_config(args.config or default_config_path())
     if args.command == "index":
         return asyncio.run(run_index(config, force=args.force, out=sys.stdout))
@@ -106,6 +111,62 @@ def run_command(args: argparse.Namespace) -> int:
     if args.command == "run":
         return run_telegram(config)
     return run_console(config)
+
+
+def run_init(files: Sequence[Path], target: Path, *, force: bool) -> int:
+    """Guess each file's format (`corpus.parse.guess`) and write a commented config at
+    `target` that `corpusbot index` reads as it is; the guesses are listed on stderr."""
+    from corpus.parse.guess import guess_source
+
+    if target.exists() and not force:
+        raise ConfigError(target, None, "exists already; pass --force to overwrite it")
+    guesses = [guess_source(path) for path in files]
+    base = target.resolve().parent
+    lines = [
+        "# Written by `corpusbot init`: check every `# check` line, then `corpusbot index`.",
+        "# Keys: README.md, section Adding your own texts.",
+        "corpus:",
+        "  sources:",
+    ]
+    usable = 0
+    for guess in guesses:
+        where = os.path.relpath(guess.path.resolve(), base)
+        if guess.spec is None:
+            lines += [f"    # left out {yaml_text(where)}: {guess.problem}"]
+            print(f"corpusbot: {where}: left out: {guess.problem}", file=sys.stderr)
+            continue
+        usable += 1
+        spec = guess.spec
+        print(f"{where}: {spec.format}, {guess.passages} passages", file=sys.stderr)
+        lines += [f"    - path: {yaml_text(where)}", f"      format: {spec.format}"]
+        lines += [f"      # {guess.passages} passages read in this format"]
+        lines += [f"      # check: {note}" for note in guess.notes]
+        lines += [f"      speaker: {yaml_text(spec.speaker)}"]
+        if spec.year is not None:
+            lines += [f"      year: {spec.year}"]
+        if spec.table_format:
+            lines += [f"      table_format: {spec.table_format}"]
+        if spec.columns is not None:
+            named = {k: v for k, v in dataclasses.asdict(spec.columns).items() if v}
+            lines += ["      columns:"]
+            lines += [f"        {k}: {yaml_text(v)}" for k, v in named.items()]
+    if not usable:
+        raise ConfigError(target, "corpus.sources", "none of the files could be read")
+    lines += [
+        "index:",
+        "  path: corpusbot-index.sqlite3",
+        "state:",
+        "  path: corpusbot-state.sqlite3",
+        "",
+    ]
+    target.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {target}; edit it, then: corpusbot index --config {target}", file=sys.stderr)
+    return 0
+
+
+def yaml_text(value: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def read_commands(stream: TextIO) -> list[str]:

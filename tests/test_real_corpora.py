@@ -287,3 +287,49 @@ async def test_the_bot_reply_links_the_post(tmp_path: Path) -> None:
     (reply,) = sent
     assert '<a href="https://t.me/examplechan/3">post</a>' in reply.html
     assert "<b>Coastal Weather Desk</b> (forwarded by Example Channel)" in reply.html
+
+
+def test_init_guesses_each_format_then_index_and_ask_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_corpus(tmp_path)
+    (tmp_path / "notes.txt").write_text("Plain prose about the river.\n\nMore prose.\n", "utf-8")
+    (tmp_path / "rows.data").write_text("when,who,words\n1,A,x y\n2,B,z w\n3,C,q r\n", "utf-8")
+    (tmp_path / "blob.bin").write_bytes(b"\x00\x01\x02binary\xff")
+    config = tmp_path / "sub" / "corpusbot.yaml"
+    config.parent.mkdir()
+    files = ["result.json", "tweets.js", "posts.csv", "debate.txt", "notes.txt", "rows.data"]
+    argv = ["init", "--config", str(config), *(str(tmp_path / f) for f in files)]
+    assert main([*argv, str(tmp_path / "blob.bin")]) == 0
+    err = capsys.readouterr().err
+    assert "blob.bin: left out" in err
+    loaded = load_config(config)
+    formats = {spec.name: spec.format for spec in loaded.source_specs()}
+    assert formats == {
+        "result.json": "telegram",
+        "tweets.js": "x_archive",
+        "posts.csv": "table",
+        "debate.txt": "transcript",
+        "notes.txt": "plain",
+        "rows.data": "table",
+    }
+    table = next(s for s in loaded.source_specs() if s.name == "posts.csv")
+    assert table.columns is not None
+    assert (table.columns.text, table.columns.date, table.columns.speaker, table.columns.url) == (
+        "body",
+        "created",
+        "author",
+        "link",
+    )
+    assert "# check" in config.read_text("utf-8")
+    assert main(["init", "--config", str(config), str(tmp_path / "notes.txt")]) == 2  # exists
+    capsys.readouterr()
+    assert main(["index", "--config", str(config)]) == 0
+    capsys.readouterr()
+    rc, replies, _ = ask_json(
+        config, ["/quote We will plant a million trees", "/quote Ferries run twice daily"], capsys
+    )
+    assert rc == 0
+    assert only_result(replies[0])["speaker"] == "Bob Jones"
+    ferry = replies[1]["results"][0]
+    assert (ferry["speaker"], ferry["url"]) == ("Bob Sample", "https://example.org/posts/77")
