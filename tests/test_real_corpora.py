@@ -7,6 +7,7 @@ reply links the post."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import sys
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.cli import main
 from bot.config import ConfigError, load_config
@@ -333,3 +336,19 @@ def test_init_guesses_each_format_then_index_and_ask_work(
     assert only_result(replies[0])["speaker"] == "Bob Jones"
     ferry = replies[1]["results"][0]
     assert (ferry["speaker"], ferry["url"]) == ("Bob Sample", "https://example.org/posts/77")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(min_value=dt.datetime(1971, 1, 1), max_value=dt.datetime(2099, 1, 1)),
+    offset=st.integers(min_value=-14 * 60, max_value=14 * 60),
+)
+def test_x_created_at_fast_path_equals_strptime(moment: dt.datetime, offset: int) -> None:
+    from corpus.parse.when import X_CREATED_AT, date_of, parse_when
+
+    zone = dt.timezone(dt.timedelta(minutes=offset))
+    text = moment.replace(microsecond=0, tzinfo=zone).strftime(X_CREATED_AT)
+    want = date_of(dt.datetime.strptime(text, X_CREATED_AT))
+    got = parse_when(text)
+    assert got is not None
+    assert (got, got.time, got.utc_offset) == (want, want.time, want.utc_offset)
