@@ -30,7 +30,7 @@ DEFAULT_MEDIUM: dict[str, str] = {
     "plain": "text",
     "telegram": "Telegram",
     "x_archive": "X",
-    "table": "post",
+    "table": "table",
     "transcript": "transcript",
 }
 # every format the config accepts: the text formats and the readers of issue 10
