@@ -352,3 +352,28 @@ def test_x_created_at_fast_path_equals_strptime(moment: dt.datetime, offset: int
     got = parse_when(text)
     assert got is not None
     assert (got, got.time, got.utc_offset) == (want, want.time, want.utc_offset)
+
+
+async def test_admins_see_the_failed_sources_under_sources(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.reply import AskContext
+    from bot.router import answer
+    from bot.services import open_services
+
+    config_path = write_corpus(tmp_path)
+    (tmp_path / "extra.txt").write_bytes(b"fine\nbad \xff\n")
+    extra = "    - path: extra.txt\n      format: plain\n      speaker: Someone\nindex:"
+    config_path.write_text(
+        CONFIG.replace("index:", extra).replace("state:", "access:\n  admins: [7]\nstate:"),
+        "utf-8",
+    )
+    config = load_config(config_path)
+    with caplog.at_level("WARNING"):
+        async with open_services(config) as services:
+            admin = await answer(services, "/sources", AskContext(1, 7))
+            user = await answer(services, "/sources", AskContext(1, 8))
+    wanted = "corpus.sources[4] (extra.txt): line 2: not valid UTF-8"
+    assert wanted in admin.messages[0].html and "Not indexed" in admin.messages[0].html
+    assert "extra.txt" not in user.messages[0].html and "result.json" in user.messages[0].html
+    assert any(wanted in record.getMessage() for record in caplog.records)
