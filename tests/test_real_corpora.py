@@ -377,3 +377,34 @@ async def test_admins_see_the_failed_sources_under_sources(
     assert wanted in admin.messages[0].html and "Not indexed" in admin.messages[0].html
     assert "extra.txt" not in user.messages[0].html and "result.json" in user.messages[0].html
     assert any(wanted in record.getMessage() for record in caplog.records)
+
+
+async def test_a_broken_source_fails_alone_in_the_worker_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from corpus import build
+    from corpus.library import Library
+
+    monkeypatch.setattr(build, "PARALLEL_BYTES", 0)  # parse in worker processes
+    config_path = write_corpus(tmp_path)
+    (tmp_path / "extra.txt").write_bytes(b"fine\nbad \xff\n")
+    extra = "    - path: extra.txt\n      format: plain\n      speaker: Someone\nindex:"
+    config_path.write_text(CONFIG.replace("index:", extra), "utf-8")
+    specs = load_config(config_path).source_specs()
+    lib = await Library.open(specs, tmp_path / "index.sqlite3")
+    try:
+        assert [(f.source, f.line) for f in lib.report.failed] == [("extra.txt", 2)]
+        assert sum(info.passages for info in lib.report.sources) == 11
+        hit = (await lib.find_quote("Storm warnings for the northern piers")).matches[0]
+        record = lib.source_text(hit.passage.source, hit.passage.record)
+        assert record[hit.passage.start : hit.passage.end] == hit.passage.text
+        assert hit.match_start is not None and hit.match_end is not None
+        assert record[hit.match_start : hit.match_end].startswith("Storm warnings")
+    finally:
+        await lib.close()
+    # reopened from disk, the failure is still known (kept in the index's meta)
+    again = await Library.open(specs, tmp_path / "index.sqlite3")
+    try:
+        assert not again.report.rebuilt and [f.source for f in again.report.failed] == ["extra.txt"]
+    finally:
+        await again.close()
