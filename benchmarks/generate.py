@@ -9,7 +9,9 @@ config schema), `queries.json` (date, topic and quote queries with their ground 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
+import io
 import json
 import random
 import sys
@@ -30,7 +32,15 @@ TWEET_SHARE = 0.85  # the rest are article paragraphs and their quotes
 TWEETS_PER_DUMP = 20_000
 PASSAGES_PER_ARTICLE = 1_500
 YEARS_PER_DUMP = 6
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: one structured source of each kind (issue 10)
+STRUCTURED_SHARE = 0.02  # of the passages: a Telegram export, an X archive, a CSV, a transcript
+STRUCTURED_KINDS = (
+    ("channel.json", "telegram"),
+    ("tweets.js", "x_archive"),
+    ("posts.csv", "table"),
+    ("hearing.txt", "transcript"),
+)
+TRANSCRIPT_SPEAKERS = ("CHAIR", "Dana Whitlock", "Omar Castellanos", "Ines Vrba")
 
 
 def parse_size(text: str) -> int:
@@ -100,6 +110,10 @@ class Units:
         for word in present:
             self.postings.setdefault(word, array("I")).append(unit)
         self.per_day[day] += 2 if quote else 1
+
+    # sources whose offsets are not into the file (structured: into a record): no quote
+    # queries are drawn from them, as a hit's start/end there are a record's offsets
+    no_quotes: set[int] = field(default_factory=set)
 
 
 class TextMaker:
@@ -261,10 +275,12 @@ class SourcePlan:
 
 
 def plan_sources(passages: int, seed: int) -> list[SourcePlan]:
-    """Split `passages` over thread dumps (85%) and articles, a few thousand per file."""
+    """Split `passages` over thread dumps (85%), articles, and one structured source of each
+    kind (2%, taken from the tweets), a few thousand per file."""
     rng = random.Random(f"plan:{seed}")
-    tweets = round(passages * TWEET_SHARE)
-    in_articles = passages - tweets
+    structured = split_evenly(round(passages * STRUCTURED_SHARE), len(STRUCTURED_KINDS))
+    tweets = round(passages * TWEET_SHARE) - sum(structured)
+    in_articles = passages - tweets - sum(structured)
     plans: list[SourcePlan] = []
     dumps = max(2, round(tweets / TWEETS_PER_DUMP))
     for i, count in enumerate(split_evenly(tweets, dumps)):
@@ -294,7 +310,84 @@ def plan_sources(passages: int, seed: int) -> list[SourcePlan]:
                 day,
             )
         )
+    for (name, fmt), count in zip(STRUCTURED_KINDS, structured, strict=True):
+        if count:
+            speaker = "Synthetic Channel" if fmt == "telegram" else "Sam Synthetic (@samsynth)"
+            day = NEWEST - dt.timedelta(days=rng.randrange(0, 365))
+            plans.append(SourcePlan(name, fmt, count, speaker, f"Synthetic {fmt}", day))
     return plans
+
+
+def structured_days(rng: random.Random, count: int, newest: dt.date) -> list[dt.datetime]:
+    """`count` moments going back over the years, newest first (one post each)."""
+    gap = YEARS_PER_DUMP * 365 * 86400 / max(1, count)
+    moment = dt.datetime.combine(newest, dt.time(18, 0))
+    out = []
+    for _ in range(count):
+        out.append(moment)
+        moment -= dt.timedelta(seconds=int(rng.expovariate(1 / gap)) + 1)
+    return out
+
+
+def write_structured(
+    maker: TextMaker, rng: random.Random, plan: SourcePlan, source: int, units: Units
+) -> tuple[bytes, str]:
+    """One structured source's bytes, and the text its units' offsets point into: the
+    passages' texts joined by newlines (a record's offsets are not the file's)."""
+    fmt = plan.format
+    lines: list[str] = []
+    offset = 0
+    items: list[object] = []
+    if fmt == "transcript":  # a text format: offsets into the file itself
+        day = plan.newest
+        for i in range(plan.passages):
+            who = TRANSCRIPT_SPEAKERS[i % len(TRANSCRIPT_SPEAKERS)]
+            words, present = maker.words(rng, 100, 380)
+            text = maker.sentences(rng, words)
+            line = f"{who}: {text}"
+            units.add(source, offset + len(who) + 2, offset + len(line), present, day)
+            lines.append(line)
+            offset += len(line) + 2
+        body = "\n\n".join(lines) + "\n"
+        return body.encode("utf-8"), body
+    units.no_quotes.add(source)
+    for i, moment in enumerate(structured_days(rng, plan.passages, plan.newest)):
+        words, present = maker.words(rng, 100, 380)
+        text = maker.sentences(rng, words)
+        units.add(source, offset, offset + len(text), present, moment.date())
+        lines.append(text)
+        offset += len(text) + 1
+        rid = 10_000 + i
+        if fmt == "telegram":
+            message: dict[str, object] = {
+                "id": rid,
+                "type": "message",
+                "date": moment.isoformat(),
+                "date_unixtime": str(int(moment.replace(tzinfo=dt.UTC).timestamp())),
+                "from": plan.speaker,
+                "text": text,
+            }
+            if i % 10 == 3:
+                message["forwarded_from"] = "Another Synthetic Channel"
+            items.append(message)
+        elif fmt == "x_archive":
+            full = f"RT @other_synth: {text}" if i % 10 == 3 else text
+            created = moment.strftime("%a %b %d %H:%M:%S +0000 %Y")
+            items.append({"tweet": {"id_str": str(rid), "full_text": full, "created_at": created}})
+        else:
+            items.append([rid, moment.strftime("%Y-%m-%d %H:%M:%S"), text])
+    if fmt == "telegram":
+        data = {"name": plan.speaker, "type": "public_channel", "id": 99, "messages": items}
+        raw = json.dumps(data, ensure_ascii=False, indent=1)
+    elif fmt == "x_archive":
+        raw = "window.YTD.tweets.part0 = " + json.dumps(items, ensure_ascii=False, indent=2)
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["id", "created", "text"])
+        writer.writerows(items)  # type: ignore[arg-type]
+        raw = out.getvalue()
+    return raw.encode("utf-8"), "\n".join(lines)
 
 
 def split_evenly(total: int, parts: int) -> list[int]:
@@ -325,6 +418,8 @@ def make_quote_queries(
     queries = []
     while len(queries) < count:
         unit = rng.randrange(len(units.start))
+        if units.source[unit] in units.no_quotes:
+            continue
         text = texts[units.source[unit]]
         start, end = units.start[unit], units.end[unit]
         if units.quote_end[unit] and rng.random() < 0.7:
@@ -442,8 +537,13 @@ def config_yaml(plans: list[SourcePlan]) -> str:
         ]
         if plan.format == "thread_dump":
             lines.append(f"      year: {plan.newest.year}")
-        else:
+        elif plan.format in ("article", "transcript"):
             lines.append(f"      date: {plan.newest.isoformat()}")
+        elif plan.format == "telegram":
+            lines.append('      link: "https://t.me/synthetic/{id}"')
+        elif plan.format == "table":
+            lines.append("      columns: {text: text, date: created, id: id}")
+            lines.append('      link: "https://example.org/posts/{id}"')
     lines += [
         "index:",
         "  path: index/corpusbot.sqlite3",
@@ -466,9 +566,13 @@ def generate(passages: int, out: Path, seed: int = 42, queries: int = 200) -> di
         rng = random.Random(f"source:{seed}:{plan.name}")
         if plan.format == "thread_dump":
             text = write_dump(maker, rng, plan.passages, plan.newest, number, units)
-        else:
+            raw = text.encode("utf-8")
+        elif plan.format == "article":
             text = write_article(maker, rng, plan.passages, plan.newest, number, units)
-        (out / "sources" / plan.name).write_bytes(text.encode("utf-8"))
+            raw = text.encode("utf-8")
+        else:
+            raw, text = write_structured(maker, rng, plan, number, units)
+        (out / "sources" / plan.name).write_bytes(raw)
         texts.append(text)
     names = [p.name for p in plans]
     rng = random.Random(f"queries:{seed}")

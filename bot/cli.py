@@ -25,7 +25,7 @@ from bot.config import Config, ConfigError, default_config_path, load_config
 from bot.render import format_date
 from bot.reply import AskContext, Reply
 from bot.router import answer
-from bot.services import RateLimiter, open_services
+from bot.services import RateLimiter, failure_lines, open_services, refuse_empty
 from bot.terminal import to_terminal
 from corpus.errors import CorpusError
 from corpus.library import BuildProgress, Library, Progress
@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("chat", "talk to the bot in this terminal, through a local stand-in for Telegram")
     index = add("index", "(re)build the index; print per-source counts and parse warnings")
     index.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    init = add("init", "look at source files and write a config for them (then: index)")
+    init.add_argument("files", nargs="+", type=Path, help="the files of your corpus")
+    init.add_argument("--force", action="store_true", help="overwrite an existing config")
     ask = add("ask", "answer one command as typed in a private chat")
     ask.add_argument("--json", action="store_true", help="print one JSON object per command")
     ask.add_argument("text", help='the message, e.g. "/quote ..."; "-" reads one per line')
@@ -97,6 +100,8 @@ def explain(err: ConfigError | CorpusError | TelegramError) -> tuple[str, int]:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    if args.command == "init":
+        return run_init(args.files, args.config or Path("corpusbot.yaml"), force=args.force)
     config = load_config(args.config or default_config_path())
     if args.command == "index":
         return asyncio.run(run_index(config, force=args.force, out=sys.stdout))
@@ -106,6 +111,62 @@ def run_command(args: argparse.Namespace) -> int:
     if args.command == "run":
         return run_telegram(config)
     return run_console(config)
+
+
+def run_init(files: Sequence[Path], target: Path, *, force: bool) -> int:
+    """Guess each file's format (`corpus.parse.guess`) and write a commented config at
+    `target` that `corpusbot index` reads as it is; the guesses are listed on stderr."""
+    from corpus.parse.guess import guess_source
+
+    if target.exists() and not force:
+        raise ConfigError(target, None, "exists already; pass --force to overwrite it")
+    guesses = [guess_source(path) for path in files]
+    base = target.resolve().parent
+    lines = [
+        "# Written by `corpusbot init`: check every `# check` line, then `corpusbot index`.",
+        "# Keys: README.md, section Adding your own texts.",
+        "corpus:",
+        "  sources:",
+    ]
+    usable = 0
+    for guess in guesses:
+        where = os.path.relpath(guess.path.resolve(), base)
+        if guess.spec is None:
+            lines += [f"    # left out {yaml_text(where)}: {guess.problem}"]
+            print(f"corpusbot: {where}: left out: {guess.problem}", file=sys.stderr)
+            continue
+        usable += 1
+        spec = guess.spec
+        print(f"{where}: {spec.format}, {guess.passages} passages", file=sys.stderr)
+        lines += [f"    - path: {yaml_text(where)}", f"      format: {spec.format}"]
+        lines += [f"      # {guess.passages} passages read in this format"]
+        lines += [f"      # check: {note}" for note in guess.notes]
+        lines += [f"      speaker: {yaml_text(spec.speaker)}"]
+        if spec.year is not None:
+            lines += [f"      year: {spec.year}"]
+        if spec.table_format:
+            lines += [f"      table_format: {spec.table_format}"]
+        if spec.columns is not None:
+            named = {k: v for k, v in dataclasses.asdict(spec.columns).items() if v}
+            lines += ["      columns:"]
+            lines += [f"        {k}: {yaml_text(v)}" for k, v in named.items()]
+    if not usable:
+        raise ConfigError(target, "corpus.sources", "none of the files could be read")
+    lines += [
+        "index:",
+        "  path: corpusbot-index.sqlite3",
+        "state:",
+        "  path: corpusbot-state.sqlite3",
+        "",
+    ]
+    target.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {target}; edit it, then: corpusbot index --config {target}", file=sys.stderr)
+    return 0
+
+
+def yaml_text(value: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def read_commands(stream: TextIO) -> list[str]:
@@ -139,21 +200,35 @@ async def run_index(config: Config, *, force: bool, out: TextIO) -> int:
         force=force,
     )
     await library.close()
+    refuse_empty(config, library.report)
     print_report(library.report, config, out)
+    failed = failure_lines(config, library.report.failed)
+    for line in failed:
+        print(f"corpusbot: {line}", file=sys.stderr)
+    if failed:
+        print(
+            f"corpusbot: {len(failed)} of {len(config.source_specs())} sources not indexed; "
+            "the others are",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return 0
 
 
 def progress_printer(stream: TextIO | None = None) -> Progress | None:
-    """Build progress on stderr (parsing included), only when a person watches; a build
-    over under a megabyte of sources stays quiet."""
+    """Build progress on stderr (parsing included); a build over under a megabyte of sources
+    stays quiet. On a terminal one line is redrawn; piped, a line per source (a log can
+    show how far a long build is) and one at the end."""
     out = stream or sys.stderr
     if stream is None and not out.isatty():
-        return None
+        return source_lines(out)
     last = [-1.0]
 
     def show(p: BuildProgress) -> None:
         if p.bytes_total < 1_000_000:
             return
+        if p.failure is not None:  # on a line of its own, kept above the redrawn one
+            print(f"\r{'failed: ' + p.source + ': ' + str(p.failure):<72}", file=out, flush=True)
         busy = p.stage == "indexing" and p.sources_done < p.sources_total
         if busy and p.seconds - last[0] < 0.2:
             return
@@ -172,6 +247,27 @@ def progress_printer(stream: TextIO | None = None) -> Progress | None:
             line = f"indexed {p.passages:,} passages in {p.seconds:.1f} s"
         end = "\n" if p.stage == "done" else ""
         print(f"\r{line:<72}", end=end, file=out, flush=True)
+
+    return show
+
+
+def source_lines(out: TextIO) -> Progress:
+    """Build progress for a pipe or a log: a line per source as it is written, and the end."""
+
+    def show(p: BuildProgress) -> None:
+        if p.bytes_total < 1_000_000:  # quick: the report says it all
+            return
+        if p.stage == "indexing" and p.source:
+            share = p.bytes_done / p.bytes_total if p.bytes_total else 1.0
+            what = f"failed: {p.failure}" if p.failure else f"{p.source_passages:,} passages"
+            print(
+                f"indexing {p.sources_done}/{p.sources_total} ({share:.0%}) {p.source}: {what}"
+                f" [{p.passages:,} passages, {p.seconds:.1f} s]",
+                file=out,
+                flush=True,
+            )
+        elif p.stage == "done":
+            print(f"indexed {p.passages:,} passages in {p.seconds:.1f} s", file=out, flush=True)
 
     return show
 
@@ -204,6 +300,8 @@ def print_report(report: BuildReport, config: Config, out: TextIO) -> None:
 
 async def run_ask(config: Config, texts: Sequence[str], *, as_json: bool, out: TextIO) -> int:
     async with open_services(config) as services:
+        for line in failure_lines(config, services.library.report.failed):
+            print(f"corpusbot: not indexed: {line}", file=sys.stderr)
         # the rate limit guards a chat against floods; a local script asking many is no flood
         services.limiter = RateLimiter(0, 0, services.clock)
         for i, text in enumerate(texts):
@@ -239,6 +337,9 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "thread_position": p.thread.position if p.thread else None,
         "thread_tweets": p.thread.tweet_count if p.thread else None,
         "note": p.note,
+        "url": p.url,
+        "record": p.record,
+        "datetime": p.date.iso_datetime() if p.date else None,
         "score": round(hit.score, 2),
         "match_start": hit.match_start,
         "match_end": hit.match_end,

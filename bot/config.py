@@ -14,13 +14,31 @@ import yaml
 from corpus.model import (
     PARAGRAPH_ALIASES,
     PARAGRAPH_MODES,
+    READER_FORMATS,
     SOURCE_FORMATS,
+    STRUCTURED_FORMATS,
+    TABLE_FORMATS,
     EmbeddedSpec,
     PassageDate,
     SourceSpec,
+    TableColumns,
 )
 
-DEFAULT_MEDIUM: dict[str, str] = {"thread_dump": "X thread", "article": "article", "plain": "text"}
+DEFAULT_MEDIUM: dict[str, str] = {
+    "thread_dump": "X thread",
+    "article": "article",
+    "plain": "text",
+    "telegram": "Telegram",
+    "x_archive": "X",
+    "table": "table",
+    "transcript": "transcript",
+}
+# every format the config accepts: the text formats and the readers of issue 10
+CONFIG_FORMATS: tuple[str, ...] = (*SOURCE_FORMATS, *READER_FORMATS)
+# formats whose speaker may come from the file (from, a column, labels): `speaker:` optional
+SPEAKER_FROM_FILE: tuple[str, ...] = ("telegram", "table", "transcript")
+UNKNOWN_SPEAKER = "unknown"
+COLUMN_KEYS: tuple[str, ...] = ("text", "date", "id", "speaker", "url", "title")
 MODES: tuple[str, ...] = ("polling", "webhook")
 # the paragraph rules, and the older spellings `line` and `blank` (mapped to `lines`, `blank_lines`)
 PARAGRAPH_KEYS: tuple[str, ...] = (*PARAGRAPH_MODES, *PARAGRAPH_ALIASES)
@@ -140,6 +158,13 @@ class Config:
 
     def source_specs(self) -> tuple[SourceSpec, ...]:
         return self.corpus.sources
+
+    def source_entry(self, source_name: str) -> str:
+        """Where a source sits in the config: `corpus.sources[3] (tweets.csv)`."""
+        for i, spec in enumerate(self.corpus.sources):
+            if spec.name == source_name:
+                return f"corpus.sources[{i}] ({source_name})"
+        return source_name
 
     def medium(self, source_name: str) -> str:
         """The display medium of a source (`X thread`, `article`, `text`)."""
@@ -298,19 +323,24 @@ SOURCE_KEYS: tuple[str, ...] = (
     "date",
 )
 SOURCE_KEYS += ("embedded", "paragraphs")
+SOURCE_KEYS += ("link", "columns", "table_format", "date_format")  # issue 10
 
 
 def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str]:
     data = r.mapping(raw, key, SOURCE_KEYS)
     if not data:
         raise r.fail(key, "must be a mapping with path, format and speaker")
-    for required in ("path", "format", "speaker"):
+    for required in ("path", "format"):
         if data.get(required) is None:
             raise r.fail(f"{key}.{required}", "is required")
     path = r.path(data["path"], f"{key}.path")
     if not path.is_file():
         raise r.fail(f"{key}.path", f"source file not found: {path}")
-    fmt = _choice(r, data["format"], f"{key}.format", SOURCE_FORMATS, "plain")
+    fmt = _choice(r, data["format"], f"{key}.format", CONFIG_FORMATS, "plain")
+    if data.get("speaker") is None:
+        if fmt not in SPEAKER_FROM_FILE:
+            raise r.fail(f"{key}.speaker", f"is required for format {fmt}")
+        data = {**data, "speaker": UNKNOWN_SPEAKER}
     speaker = r.string(data["speaker"], f"{key}.speaker").strip()
     if not speaker:
         raise r.fail(f"{key}.speaker", "must not be empty")
@@ -339,8 +369,52 @@ def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str]:
         date=_parse_date(r, data.get("date"), f"{key}.date"),
         embedded=embedded,
         paragraphs=paragraphs or "auto",  # type: ignore[arg-type]
+        **_parse_record_keys(r, data, key, fmt),
     )
     return spec, medium
+
+
+def _parse_record_keys(r: _Reader, data: dict[str, Any], key: str, fmt: str) -> dict[str, Any]:
+    """The keys of the structured formats (issue 10): `link`, `columns`, `table_format`,
+    `date_format`; each refused with its key path where its format cannot use it."""
+    out: dict[str, Any] = {}
+    link = _optional_text(r, data.get("link"), f"{key}.link")
+    if link is not None:
+        if fmt not in STRUCTURED_FORMATS:
+            raise r.fail(f"{key}.link", f"is for {', '.join(STRUCTURED_FORMATS)}, not {fmt}")
+        if not link.startswith(("http://", "https://")) or "{id}" not in link:
+            raise r.fail(
+                f"{key}.link", f"must be an http(s) URL template with {{id}}, got {link!r}"
+            )
+        out["link"] = link
+    for name in ("columns", "table_format", "date_format"):
+        if data.get(name) is not None and fmt != "table":
+            raise r.fail(f"{key}.{name}", f"is for format table, not {fmt}")
+    if data.get("columns") is not None:
+        cols = r.mapping(data["columns"], f"{key}.columns", COLUMN_KEYS)
+        if cols.get("text") is None:
+            raise r.fail(f"{key}.columns.text", "is required (the field holding the text)")
+        fields = {}
+        for name, value in cols.items():
+            if value is None:
+                continue
+            text = r.string(value, f"{key}.columns.{name}").strip()
+            if not text:
+                raise r.fail(f"{key}.columns.{name}", "must not be empty")
+            fields[name] = text
+        out["columns"] = TableColumns(**fields)
+    if data.get("table_format") is not None:
+        out["table_format"] = _choice(
+            r, data["table_format"], f"{key}.table_format", TABLE_FORMATS, ""
+        )
+    if data.get("date_format") is not None:
+        fmt_text = r.string(data["date_format"], f"{key}.date_format")
+        if "%" not in fmt_text:
+            raise r.fail(
+                f"{key}.date_format", f"must be a strptime format like %d.%m.%Y, got {fmt_text!r}"
+            )
+        out["date_format"] = fmt_text
+    return out
 
 
 def _optional_text(r: _Reader, value: Any, key: str) -> str | None:

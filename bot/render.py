@@ -112,7 +112,9 @@ def hit_spans(hit: Hit, mode: Mode) -> list[tuple[int, int]]:
 
 
 def attribution(p: Passage, labels: Labels, *, compact: bool = False) -> str:
-    """One line: speaker, medium, date, thread position, file and line, link, passage id."""
+    """One line: speaker (and a note: forwarded by, retweeted by, posted in), medium, date
+    (with the time when the source gives it), thread position, a link to the post when
+    known (else file and line), the source's link, passage id."""
     label = labels.get(p.source, SourceLabel())
     speaker = f"<b>{esc(p.speaker)}</b>"
     if p.note:
@@ -120,10 +122,14 @@ def attribution(p: Passage, labels: Labels, *, compact: bool = False) -> str:
     parts = [speaker]
     if not compact:
         parts.append(esc(label.medium))
-    parts.append(esc(format_date(p.date)))
+    clock = p.date.human_time() if p.date is not None else None
+    parts.append(esc(format_date(p.date) + (f", {clock}" if clock else "")))
     if p.thread is not None:
         parts.append(f"tweet {p.thread.position} of {p.thread.tweet_count}")
-    parts.append(f"line {p.line}" if compact else f"{esc(p.source)}, line {p.line}")
+    if p.url and p.url.startswith(("https://", "http://")):
+        parts.append(f'<a href="{html.escape(p.url, quote=True)}">post</a>')
+    else:
+        parts.append(f"line {p.line}" if compact else f"{esc(p.source)}, line {p.line}")
     if label.url and not compact:
         parts.append(f'<a href="{html.escape(label.url, quote=True)}">link</a>')
     parts.append(f"<code>/context {esc(p.id)}</code>")
@@ -407,6 +413,14 @@ def render_no_such_passage(args: str) -> str:
 
 def render_sources_reply(infos: Sequence[SourceInfo], labels: Labels) -> str:
     return "<b>Sources</b>\n\n" + render_sources(infos, labels)
+
+
+def render_failed_sources(lines: Sequence[str]) -> str:
+    """For admins under /sources: the configured sources the index could not read."""
+    if not lines:
+        return ""
+    shown = "\n".join(f"• {esc(line)}" for line in lines)
+    return f"<b>Not indexed</b> (fix and /reload):\n{shown}"
 
 
 def render_reload_failed(error: str) -> str:

@@ -17,7 +17,7 @@ from bot import render as html
 from bot import text as words
 from bot.paging import ListView, list_messages, reopen, turn_page
 from bot.reply import AskContext, Button, ButtonAnswer, OutMessage, Reply
-from bot.services import Services
+from bot.services import Services, failure_lines
 from corpus.errors import CorpusError, QueryError
 from corpus.lookup.date_query import parse_date_query
 from corpus.model import Hit
@@ -221,7 +221,12 @@ async def cmd_random(services: Services, args: str, ctx: AskContext) -> Reply:
 
 async def cmd_sources(services: Services, args: str, ctx: AskContext) -> Reply:
     infos = await services.library.sources()
-    return Reply("sources", args, message(html.render_sources_reply(infos, services.labels)))
+    shown = html.render_sources_reply(infos, services.labels)
+    if is_admin(services, ctx):  # only admins can fix the config: they see the sources left out
+        failed = failure_lines(services.config, services.library.report.failed)
+        if failed:
+            shown += "\n\n" + html.render_failed_sources(failed)
+    return Reply("sources", args, message(shown))
 
 
 async def cmd_context(services: Services, args: str, ctx: AskContext) -> Reply:

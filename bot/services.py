@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
@@ -12,7 +13,11 @@ from typing import Literal, NamedTuple
 from bot.config import Config
 from bot.render import SourceLabel
 from bot.state import StateStore
+from corpus.errors import SourceError
 from corpus.library import Library, Progress
+from corpus.model import BuildReport, SourceFailure
+
+log = logging.getLogger(__name__)
 
 WINDOW = 60.0  # seconds: the rate limits are per minute
 Verdict = Literal["ok", "notice", "silent"]
@@ -78,6 +83,20 @@ class RateLimiter:
         return len(times) >= limit
 
 
+def failure_lines(config: Config, failed: Sequence[SourceFailure]) -> list[str]:
+    """One line per source the index left out, naming its config entry:
+    `corpus.sources[3] (tweets.csv): line 542: not valid UTF-8 …`."""
+    return [f"{config.source_entry(f.source)}: {f}" for f in failed]
+
+
+def refuse_empty(config: Config, report: BuildReport) -> None:
+    """`SourceError` (the first failure, with its config entry) when no source could be
+    read: there is nothing to serve. Some sources failing is not an error here."""
+    if report.failed and not report.sources:
+        first = report.failed[0]
+        raise SourceError(config.source_entry(first.source), None, str(first))
+
+
 def labels_of(config: Config) -> dict[str, SourceLabel]:
     """How each source is named in attributions, from the config."""
     return {
@@ -112,6 +131,13 @@ async def open_services(
         quote_threshold=config.replies.quote_threshold,
         progress=progress,
     )
+    try:
+        refuse_empty(config, library.report)
+    except SourceError:
+        await library.close()
+        raise
+    for line in failure_lines(config, library.report.failed):
+        log.warning("source left out of the index: %s", line)
     try:
         state = await StateStore.open(config.state.path, clock=clock)
         try:

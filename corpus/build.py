@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -36,15 +37,18 @@ from corpus.model import (
     ParsedSource,
     Passage,
     PassageDate,
+    SourceFailure,
     SourceInfo,
     SourceSpec,
 )
 from corpus.normalize import index_terms
-from corpus.parse import parse_source
+from corpus.parse import check_verbatim, parse_source
 from corpus.store import (
+    FAILED_KEY,
     FORMAT_VERSION,
     PARENT_FIELD,
     PASSAGE_COLUMNS,
+    RECORDS_TABLE,
     SEQ_FIELD,
     TERMS_FIELD,
     info_to_json,
@@ -61,6 +65,7 @@ BUILD_CACHE_KIB = 131_072  # SQLite page cache while building (sorting for CREAT
 RACY_NS = 2_000_000_000  # a file modified this recently is hashed again at the next start
 FILE_STATS_KEY = "file_stats"
 STALE_TMP_SECONDS = 3600.0
+UNREADABLE = "unreadable"  # the digest of a source file that cannot be read (it fails alone)
 
 _SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -68,6 +73,7 @@ CREATE TABLE sources (ord INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, sha256
     spec TEXT NOT NULL, info TEXT NOT NULL);
 CREATE TABLE passages ({PASSAGE_COLUMNS.replace("seq", "seq INTEGER PRIMARY KEY", 1)});
 CREATE TABLE days (ymd INTEGER PRIMARY KEY, passages INTEGER NOT NULL);
+{RECORDS_TABLE};
 """
 _INDEXES = """
 CREATE UNIQUE INDEX passages_id ON passages (id);
@@ -90,9 +96,10 @@ class SourceDigest:
 def read_digests(
     specs: Sequence[SourceSpec], known: Mapping[str, tuple[int, int, str]] | None = None
 ) -> tuple[SourceDigest, ...]:
-    """Each source file's SHA-256; `SourceError` when one cannot be read. A file whose size
-    and mtime_ns equal those `known` (path -> (size, mtime_ns, sha256), as the last build saw
-    them) keeps its known hash unread; any other file is read and hashed."""
+    """Each source file's SHA-256 (`UNREADABLE` for a file that cannot be read: the build
+    records it as failed). A file whose size and mtime_ns equal those `known` (path ->
+    (size, mtime_ns, sha256), as the last build saw them) keeps its known hash unread; any
+    other file is read and hashed."""
     digests = []
     for spec in specs:
         try:
@@ -102,8 +109,9 @@ def read_digests(
                     digests.append(SourceDigest(spec, seen[2]))
                     continue
             data = spec.path.read_bytes()
-        except OSError as err:
-            raise SourceError(spec.name, None, f"cannot read {spec.path}: {err.strerror}") from err
+        except OSError:
+            digests.append(SourceDigest(spec, UNREADABLE))
+            continue
         digests.append(SourceDigest(spec, hashlib.sha256(data).hexdigest()))
     return tuple(digests)
 
@@ -148,9 +156,13 @@ def _passage_row(p: Passage, seq: int) -> tuple[object, ...]:
         if t
         else (None,) * 6
     )
+    d = p.date
+    clock = d.time.isoformat() if d is not None and d.time is not None else None
+    offset = d.utc_offset if d is not None else None
     return (
         seq, p.id, p.source, p.start, p.end, p.text, p.line, p.speaker, p.kind,
         *_date_columns(p.date), *thread, p.paragraph, p.parent_id, p.note,
+        p.url, p.record, clock, offset,
     )  # fmt: skip
 
 
@@ -183,15 +195,6 @@ def summarize(parsed: ParsedSource) -> SourceInfo:
     )
 
 
-def check_verbatim(parsed: ParsedSource) -> None:
-    """Refuse to index a passage that is not an exact slice of its source (the promise)."""
-    for p in parsed.passages:
-        if parsed.text[p.start : p.end] != p.text:
-            raise IndexBuildError(
-                f"{parsed.spec.name}:{p.line}: passage {p.id} is not a verbatim slice"
-            )
-
-
 def _commit(writer: tantivy.IndexWriter) -> None:
     writer.commit()
     writer.wait_merging_threads()
@@ -212,6 +215,9 @@ class BuildProgress:
     bytes_total: int
     passages: int
     seconds: float
+    source: str = ""  # indexing: the source just written (or just failed)
+    source_passages: int = 0  # its passages
+    failure: SourceFailure | None = None  # set when that source could not be read
 
 
 Progress = Callable[[BuildProgress], None]
@@ -230,6 +236,8 @@ class PreparedSource:
     parents: list[int]  # each passage's PARENT_FIELD
     info: str  # SourceInfo as JSON
     rows_file: str | None = None  # a SQLite file holding the rows, written by a worker
+    records: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (key, text)
+    failure: SourceFailure | None = None  # the source cannot be read: nothing else is set
 
 
 _PART_COLUMNS = PASSAGE_COLUMNS.replace("seq, ", "", 1)
@@ -250,11 +258,12 @@ def prepare_source(
         check_verbatim(parsed)
         trusted = time.time_ns() - stat.st_mtime_ns > RACY_NS
         rows = [_passage_row(p, 0)[1:] for p in parsed.passages]
+        records = list(parsed.records.items())
         rows_file = None
         if parts is not None:
             rows_file = str(parts / f"{secrets.token_hex(8)}.sqlite3")
-            write_part(Path(rows_file), rows)
-            rows = []
+            write_part(Path(rows_file), rows, records)
+            rows, records = [], []
         return PreparedSource(
             spec=spec,
             sha256=parsed.sha256,
@@ -265,7 +274,27 @@ def prepare_source(
             parents=parent_offsets(parsed.passages),
             info=info_to_json(summarize(parsed)),
             rows_file=rows_file,
+            records=records,
         )
+
+
+def prepare_or_fail(
+    spec: SourceSpec, speakers: frozenset[str], parts: Path | None = None
+) -> PreparedSource:
+    """`prepare_source`, or a `PreparedSource` holding its failure when the source cannot be
+    read, decoded, parsed or checked: one broken source never takes the others down."""
+    try:
+        return prepare_source(spec, speakers, parts)
+    except (SourceError, IndexBuildError) as err:
+        if isinstance(err, SourceError):
+            failure = SourceFailure(spec.name, err.line, err.message)
+        else:
+            failure = SourceFailure(spec.name, None, str(err))
+        try:
+            sha = hashlib.sha256(spec.path.read_bytes()).hexdigest()
+        except OSError:
+            sha = UNREADABLE
+        return PreparedSource(spec, sha, 0, -1, [], [], [], "", failure=failure)
 
 
 def parent_offsets(passages: Sequence[Passage]) -> list[int]:
@@ -278,23 +307,30 @@ def parent_offsets(passages: Sequence[Passage]) -> list[int]:
     ]
 
 
-def write_part(path: Path, rows: list[tuple[object, ...]]) -> None:
-    """One source's passage rows (without seq) in a scratch SQLite file, in order."""
+def write_part(
+    path: Path, rows: list[tuple[object, ...]], records: Sequence[tuple[str, str]] = ()
+) -> None:
+    """One source's passage rows (without seq) in a scratch SQLite file, in order, and its
+    records' texts (key, text)."""
     db = sqlite3.connect(path)
     try:
         db.executescript(
-            f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;CREATE TABLE part ({_PART_COLUMNS});"
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+            f"CREATE TABLE part ({_PART_COLUMNS}); CREATE TABLE recs (record, text);"
         )
-        if rows:
-            marks = ", ".join("?" * len(rows[0]))
-            with db:
+        with db:
+            if rows:
+                marks = ", ".join("?" * len(rows[0]))
                 db.executemany(f"INSERT INTO part VALUES ({marks})", rows)
+            if records:
+                db.executemany("INSERT INTO recs VALUES (?, ?)", records)
     finally:
         db.close()
 
 
-def copy_part(db: sqlite3.Connection, path: str, first: int) -> None:
-    """Append a worker's rows file to `passages`, numbering them from `first` (in C)."""
+def copy_part(db: sqlite3.Connection, path: str, first: int, source: str = "") -> None:
+    """Append a worker's rows file to `passages`, numbering them from `first`, and its
+    records to `records` under `source` (in C)."""
     db.commit()  # SQLite attaches only outside a transaction
     db.execute("ATTACH DATABASE ? AS part", (path,))
     try:
@@ -303,6 +339,7 @@ def copy_part(db: sqlite3.Connection, path: str, first: int) -> None:
             f"SELECT rowid - 1 + ?, {_PART_COLUMNS} FROM part.part ORDER BY rowid",
             (first,),
         )
+        db.execute("INSERT INTO records SELECT ?, record, text FROM part.recs", (source,))
         db.commit()
     finally:
         db.execute("DETACH DATABASE part")
@@ -328,7 +365,7 @@ def _prepared(
     is 0."""
     if workers <= 0:
         for spec in specs:
-            yield prepare_source(spec, speakers)
+            yield prepare_or_fail(spec, speakers)
         return
     context = multiprocessing.get_context("spawn")  # no fork of a threaded process
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
@@ -336,7 +373,7 @@ def _prepared(
         queued = iter(specs)
         try:
             for spec in itertools.islice(queued, AHEAD):
-                pending.append((spec, pool.submit(prepare_source, spec, speakers, parts)))
+                pending.append((spec, pool.submit(prepare_or_fail, spec, speakers, parts)))
             while pending:
                 spec, future = pending.popleft()
                 try:
@@ -347,10 +384,10 @@ def _prepared(
                     rest = [spec, *(s for s, _ in pending), *queued]
                     pending.clear()
                     for left in rest:
-                        yield prepare_source(left, speakers)
+                        yield prepare_or_fail(left, speakers)
                     return
                 for spec in itertools.islice(queued, 1):
-                    pending.append((spec, pool.submit(prepare_source, spec, speakers, parts)))
+                    pending.append((spec, pool.submit(prepare_or_fail, spec, speakers, parts)))
                 yield done
         finally:
             for _, future in pending:
@@ -367,12 +404,13 @@ def _prepared_no_gc(
 
 
 def _file_sizes(specs: Sequence[SourceSpec]) -> list[int]:
+    """Each source's size in bytes (0 for one that cannot be read: it fails when parsed)."""
     sizes = []
     for spec in specs:
         try:
             sizes.append(spec.path.stat().st_size)
-        except OSError as err:
-            raise SourceError(spec.name, None, f"cannot read {spec.path}: {err.strerror}") from err
+        except OSError:
+            sizes.append(0)
     return sizes
 
 
@@ -391,7 +429,14 @@ def _write_streamed(
     bytes_total = sum(sizes)
     workers = BUILD_WORKERS if len(specs) > 1 and bytes_total >= PARALLEL_BYTES else 0
 
-    def report(stage: str, done: int, bytes_done: int, passages: int) -> None:
+    def report(
+        stage: str,
+        done: int,
+        bytes_done: int,
+        passages: int,
+        source: PreparedSource | None = None,
+        made: int = 0,
+    ) -> None:
         if progress:
             progress(
                 BuildProgress(
@@ -402,6 +447,9 @@ def _write_streamed(
                     bytes_total,
                     passages,
                     time.perf_counter() - began,
+                    source.spec.name if source else "",
+                    made,
+                    source.failure if source else None,
                 )
             )
 
@@ -419,20 +467,33 @@ def _write_streamed(
             f"PRAGMA cache_size=-{BUILD_CACHE_KIB}; PRAGMA threads={BUILD_WORKERS};"
         )
         db.executescript(_SCHEMA)
-        placeholders = ", ".join("?" * 25)
+        placeholders = ", ".join("?" * (PASSAGE_COLUMNS.count(",") + 1))
         insert = f"INSERT INTO passages ({PASSAGE_COLUMNS}) VALUES ({placeholders})"
         seq = 0
         bytes_done = 0
         sources: list[tuple[object, ...]] = []
         digests: list[SourceDigest] = []
         stats: dict[str, list[object]] = {}
+        failed: list[list[object]] = []
         db.execute("BEGIN")
         for ord_, prepared in enumerate(_prepared_no_gc(specs, speakers, workers, parts)):
             first = seq
+            spec = prepared.spec
+            if prepared.failure is not None:
+                f = prepared.failure
+                failed.append([f.source, f.line, f.message])
+                digests.append(SourceDigest(spec, prepared.sha256))
+                bytes_done += sizes[ord_]
+                report("indexing", ord_ + 1, bytes_done, seq, prepared)
+                continue
             if prepared.rows_file is not None:
-                copy_part(db, prepared.rows_file, first)
+                copy_part(db, prepared.rows_file, first, spec.name)
             else:
                 db.executemany(insert, [(first + i, *row) for i, row in enumerate(prepared.rows)])
+                db.executemany(
+                    "INSERT INTO records VALUES (?, ?, ?)",
+                    [(spec.name, key, text) for key, text in prepared.records],
+                )
             for terms, parent in zip(prepared.terms, prepared.parents, strict=True):
                 doc = tantivy.Document()
                 doc.add_unsigned(SEQ_FIELD, seq)
@@ -440,12 +501,11 @@ def _write_streamed(
                 doc.add_text(TERMS_FIELD, terms)
                 writer.add_document(doc)
                 seq += 1
-            spec = prepared.spec
             sources.append((ord_, spec.name, prepared.sha256, repr(spec), prepared.info))
             digests.append(SourceDigest(spec, prepared.sha256))
             stats[str(spec.path)] = [prepared.size, prepared.mtime_ns, prepared.sha256]
             bytes_done += sizes[ord_]
-            report("indexing", ord_ + 1, bytes_done, seq)
+            report("indexing", ord_ + 1, bytes_done, seq, prepared, seq - first)
         report("finishing", len(specs), bytes_total, seq)
         # tantivy commits on its own thread while SQLite builds its indexes
         committing = committer.submit(_commit, writer)
@@ -462,6 +522,7 @@ def _write_streamed(
             "passages": str(seq),
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             FILE_STATS_KEY: json.dumps(stats, ensure_ascii=False),
+            FAILED_KEY: json.dumps(failed, ensure_ascii=False),
         }
         db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
         db.commit()

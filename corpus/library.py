@@ -81,7 +81,7 @@ async def prepare_store(
         store = await open_store(index_path, chash)
         if store is None:
             raise IndexBuildError(f"the index just built at {index_path} cannot be opened")
-    report = BuildReport(rebuilt, time.perf_counter() - started, store.infos)
+    report = BuildReport(rebuilt, time.perf_counter() - started, store.infos, store.failed)
     return store, report
 
 
@@ -140,6 +140,13 @@ class Library:
                 raise
             except (OSError, sqlite3.Error, ValueError) as err:
                 raise IndexBuildError(f"cannot rebuild the index: {err}") from err
+            served = {f.source for f in self._report.failed}
+            lost = [f for f in report.failed if f.source not in served]
+            if lost:  # a source that served before would be lost: keep the old index
+                await store.close()
+                raise IndexBuildError(
+                    "; ".join(f"{f.source}: {f}" for f in lost) + " (the old index keeps serving)"
+                )
             old, self._live = self._live, _Live(store)
             self._report = report
             old.retired = True
@@ -246,9 +253,16 @@ class Library:
     async def sources(self) -> tuple[SourceInfo, ...]:
         return self._live.store.infos
 
-    def source_text(self, name: str) -> str:
-        """The decoded text of a source file (for verbatim checks and diffs)."""
+    def source_text(self, name: str, record: str | None = None) -> str:
+        """The text a passage of source `name` slices (for verbatim checks and diffs): the
+        decoded file, or with `record` (a structured source's `Passage.record`) that record's
+        decoded text field."""
         live = self._live
+        if record is not None:
+            found = live.store.record_text(name, record)
+            if found is None:
+                raise CorpusError(f"no record {record!r} in source {name!r}")
+            return found
         if name in live.texts:
             return live.texts[name]
         spec = next((s for s in self._specs if s.name == name), None)

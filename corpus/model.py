@@ -359,9 +359,22 @@ class PassageContext:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceFailure:
+    """A configured source the index could not read (it is left out; the others are served)."""
+
+    source: str  # the source file name
+    line: int | None
+    message: str  # what is wrong, without the file name and line
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass(frozen=True, slots=True)
 class BuildReport:
     """What an index (re)build did."""
 
     rebuilt: bool
     seconds: float
     sources: tuple[SourceInfo, ...] = field(default_factory=tuple)
+    failed: tuple[SourceFailure, ...] = ()  # sources left out, in config order

@@ -21,9 +21,10 @@ from typing import Any
 
 import tantivy
 
-from corpus.model import Passage, PassageDate, SourceInfo, ThreadRef
+from corpus.model import Passage, PassageDate, SourceFailure, SourceInfo, ThreadRef
 
-FORMAT_VERSION = 1
+FAILED_KEY = "failed_sources"  # meta: the sources left out, [[name, line, message], ...]
+FORMAT_VERSION = 2  # 2: url, record, time, utc_offset columns; the records table
 TERMS_FIELD = "terms"
 READ_MMAP_BYTES = 1 << 30  # the read connection maps up to 1 GiB of the SQLite file
 SEQ_FIELD = "seq"
@@ -32,7 +33,12 @@ PARENT_FIELD = "parent"  # a quote span: its paragraph's seq minus its own; othe
 PASSAGE_COLUMNS = (
     "seq, id, source, start, end_, text, line, speaker, kind, year, month, day, inferred, "
     "md, ymd, ym, t_number, t_header_line, t_tweet_count, t_read_minutes, t_position, "
-    "t_shown, paragraph, parent_id, note"
+    "t_shown, paragraph, parent_id, note, url, record, time, utc_offset"
+)
+# structured sources (issue 10): each record's decoded text field, which its passages slice
+RECORDS_TABLE = (
+    "CREATE TABLE records (source TEXT NOT NULL, record TEXT NOT NULL, text TEXT NOT NULL, "
+    "PRIMARY KEY (source, record)) WITHOUT ROWID"
 )
 
 
@@ -56,19 +62,28 @@ def passage_from_row(row: Sequence[object]) -> Passage:
     """A `Passage` from a row selected with `PASSAGE_SELECT` (positional arguments in the
     field order of `Passage`: this runs for every row a lookup shows)."""
     (seq, pid, source, start, end, text, line, speaker, kind, year, month, day, inferred,
-     tn, th, tc, tr, tp, ts, paragraph, parent_id, note) = row  # fmt: skip
+     tn, th, tc, tr, tp, ts, paragraph, parent_id, note,
+     url, record, clock, offset) = row  # fmt: skip
     date = None
     if year is not None:
-        date = _DATES.get((year, month, day, inferred))
+        key = (year, month, day, inferred, clock, offset)
+        date = _DATES.get(key)
         if date is None:
             if len(_DATES) >= 100_000:
                 _DATES.clear()
-            date = PassageDate(year, month, day, bool(inferred))  # type: ignore[arg-type]
-            _DATES[(year, month, day, inferred)] = date
+            date = PassageDate(
+                year,  # type: ignore[arg-type]
+                month,  # type: ignore[arg-type]
+                day,  # type: ignore[arg-type]
+                bool(inferred),
+                dt.time.fromisoformat(clock) if clock else None,  # type: ignore[arg-type]
+                offset,  # type: ignore[arg-type]
+            )
+            _DATES[key] = date
     thread = ThreadRef(tn, th, tc, tr, tp, ts) if tn is not None else None  # type: ignore[arg-type]
     return Passage(
         pid, source, start, end, text, line, speaker, kind,  # type: ignore[arg-type]
-        date, thread, paragraph, parent_id, note, seq,  # type: ignore[arg-type]
+        date, thread, paragraph, parent_id, note, seq, url, record,  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -120,6 +135,7 @@ class Store:
     shas: dict[str, str]
     chash: str
     directory: Path
+    failed: tuple[SourceFailure, ...] = ()  # sources the build could not read, config order
     # What lookups work out once per index and keep (the vocabulary, days by month and day):
     # it lives and goes with the index, not in module state.
     memo: dict[str, Any] = field(default_factory=dict)
@@ -140,6 +156,13 @@ class Store:
             for p in await self.fetch(f"seq IN ({marks})", chunk):
                 found[p.seq] = p
         return found
+
+    def record_text(self, source: str, record: str) -> str | None:
+        """The decoded text of one record of a structured source (what its passages slice)."""
+        row = self.db.execute(
+            "SELECT text FROM records WHERE source = ? AND record = ?", (source, record)
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     async def by_ids(self, ids: Sequence[str]) -> dict[str, Passage]:
         found: dict[str, Passage] = {}
@@ -202,6 +225,10 @@ def _load(db: sqlite3.Connection, index_path: Path, chash: str) -> Store | None:
         shas={name: sha for name, sha, _ in rows},
         chash=chash,
         directory=directory,
+        failed=tuple(
+            SourceFailure(str(name), line, str(message))
+            for name, line, message in json.loads(meta.get(FAILED_KEY, "[]"))
+        ),
     )
 
 

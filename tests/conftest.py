@@ -98,8 +98,22 @@ def assert_verbatim(markups: Iterable[str], source_texts: Iterable[str]) -> int:
 
 
 def source_texts_of(config: Any) -> list[str]:
-    """Each configured source decoded as UTF-8, no newline translation."""
-    return [spec.path.read_bytes().decode("utf-8") for spec in config.source_specs()]
+    """Each configured source decoded (UTF-8, or by its BOM), no newline translation, and
+    each record's text of a structured source (what its passages slice); a source that
+    cannot be read is left out, as the index leaves it out."""
+    from corpus.errors import SourceError
+    from corpus.model import STRUCTURED_FORMATS
+    from corpus.parse import decode_source, parse_source
+
+    texts = []
+    for spec in config.source_specs():
+        try:
+            texts.append(decode_source(spec.path))
+            if spec.format in STRUCTURED_FORMATS:
+                texts.extend(parse_source(spec).records.values())
+        except SourceError:
+            continue
+    return texts
 
 
 def markups_of(fake: Any) -> list[str]:

@@ -281,8 +281,7 @@ def test_undecodable_source_names_file_and_line(
     for argv in (["index"], ["ask", "/topic line"]):
         rc, out, err = run([argv[0], "--config", str(config), *argv[1:]], capsys)
         assert rc != 0 and out == "" and "Traceback" not in err
-        assert "bad.txt:3" in err
-    assert not (tmp_path / "index.sqlite3").exists()
+        assert "corpusbot: corpus.sources[0] (bad.txt): line 3: not valid UTF-8" in err
 
 
 def test_no_command_prints_usage(capsys: pytest.CaptureFixture[str]) -> None:
@@ -413,7 +412,7 @@ def test_a_corpus_error_is_one_line_and_exit_2_for_every_command(
         assert rc == 2, (argv, err)
         assert argv == ["chat"] or out == ""  # the chat says it is opening the corpus
         assert "Traceback" not in out + err and len(err.strip().splitlines()) == 1
-        assert err.startswith("corpusbot: ") and "bad.txt:2" in err
+        assert err.startswith("corpusbot: ") and "corpus.sources[0] (bad.txt): line 2:" in err
         seen.add(err)
     assert len(seen) == 1, seen
 

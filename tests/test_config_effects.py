@@ -35,6 +35,19 @@ corpus:
         - lines: "1"
           speaker: Other
           note: a note
+    - path: t.csv
+      format: table
+      speaker: Poster
+      link: https://example.org/{id}
+      table_format: csv
+      date_format: "%d.%m.%Y"
+      columns:
+        text: body
+        date: when
+        id: rid
+        speaker: who
+        url: href
+        title: head
 index:
   path: var/index.sqlite3
 state:
@@ -87,6 +100,15 @@ CHANGES: dict[str, tuple[str, str]] = {
     "corpus.sources[].embedded[].lines": ('- lines: "1"', '- lines: "2"'),
     "corpus.sources[].embedded[].speaker": ("speaker: Other", "speaker: Another"),
     "corpus.sources[].embedded[].note": ("note: a note", "note: another note"),
+    "corpus.sources[].link": ("link: https://example.org/{id}", "link: https://example.org/p{id}"),
+    "corpus.sources[].table_format": ("table_format: csv", "table_format: tsv"),
+    "corpus.sources[].date_format": ('date_format: "%d.%m.%Y"', 'date_format: "%m/%d/%Y"'),
+    "corpus.sources[].columns.text": ("text: body", "text: words"),
+    "corpus.sources[].columns.date": ("date: when", "date: created"),
+    "corpus.sources[].columns.id": ("id: rid", "id: key"),
+    "corpus.sources[].columns.speaker": ("speaker: who", "speaker: author"),
+    "corpus.sources[].columns.url": ("url: href", "url: permalink"),
+    "corpus.sources[].columns.title": ("title: head", "title: headline"),
     "index.path": ("path: var/index.sqlite3", "path: var/other.sqlite3"),
     "state.path": ("path: var/state.sqlite3", "path: var/other-state.sqlite3"),
     "telegram.token": ('  token: ""', "  token: '123:abc'"),
@@ -140,6 +162,7 @@ def load(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
     (tmp_path / "a.txt").write_text("Sep 4 • 1 tweets • 1 min read\nHello.\n", encoding="utf-8")
     for name in ("b.txt", "c.txt"):
         (tmp_path / name).write_text("One line.\nTwo lines.\n\nThree.\n", encoding="utf-8")
+    (tmp_path / "t.csv").write_text("rid,when,who,body\n1,04.09.2025,Ann,A row.\n", "utf-8")
     path = tmp_path / "corpusbot.yaml"
     path.write_text(text, encoding="utf-8")
     return load_config(path)
@@ -224,3 +247,26 @@ def test_an_unknown_paragraph_rule_is_refused_with_its_key(tmp_path: Path) -> No
 
     with pytest.raises(ConfigError, match=r"paragraphs.*must be one of auto, lines, blank_lines"):
         load(tmp_path, FULL.replace("paragraphs: auto", "paragraphs: sentences"))
+
+
+@pytest.mark.parametrize(
+    "key", [k for k in CHANGES if "columns" in k or "_format" in k or "link" in k]
+)
+def test_table_keys_enter_the_content_hash(tmp_path: Path, key: str) -> None:
+    """A record key's change rebuilds the index (the spec is part of the content hash)."""
+    old, new = CHANGES[key]
+    before = load(tmp_path, FULL).source_specs()
+    after = load(tmp_path, FULL.replace(old, new)).source_specs()
+    assert content_hash(read_digests(before)) != content_hash(read_digests(after))
+
+
+async def test_table_columns_from_config_to_passages(tmp_path: Path) -> None:
+    config = load(tmp_path, FULL)
+    lib = await Library.open(config.source_specs(), tmp_path / "i.sqlite3")
+    try:
+        (row,) = [p for p in await lib.random(20, seed=1) if p.source == "t.csv"]
+        assert (row.text, row.speaker, row.record) == ("A row.", "Ann", "1")
+        assert row.url == "https://example.org/1"
+        assert row.date is not None and row.date.iso() == "2025-09-04"
+    finally:
+        await lib.close()

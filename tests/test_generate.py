@@ -14,7 +14,7 @@ import pytest
 from benchmarks.generate import generate, make_typo, parse_size, size_label
 from benchmarks.lexicon import FUNCTION_WORDS, TOPICS, make_vocabulary
 from bot.config import load_config
-from corpus.parse import parse_source
+from corpus.parse import parse_source, verbatim_failures
 
 PASSAGES = 3000
 
@@ -54,10 +54,16 @@ def test_another_seed_gives_other_text(corpus: Path, tmp_path: Path) -> None:
 def test_every_passage_parses_verbatim_and_the_count_is_exact(parsed: list) -> None:
     passages = [p for source in parsed for p in source.passages]
     assert len(passages) == PASSAGES
-    assert all(source.text[p.start : p.end] == p.text for source in parsed for p in source.passages)
+    assert all(not verbatim_failures(source) for source in parsed)
     assert not [w for source in parsed for w in source.warnings]
     kinds = Counter(p.kind for p in passages)
     assert kinds["tweet"] > 0 and kinds["paragraph"] > 0 and kinds["quote"] > 0
+    # one structured source of each kind (issue 10), forwards and retweets among them
+    assert {s.spec.format for s in parsed} >= {"telegram", "x_archive", "table", "transcript"}
+    assert kinds["post"] > 0 and kinds["statement"] > 0
+    notes = {p.note.split(" by ")[0] for p in passages if p.kind == "post" and p.note}
+    assert notes == {"forwarded", "retweeted"}
+    assert all(p.url for p in passages if p.kind == "post")
 
 
 def test_tweets_are_100_to_400_characters_and_dates_span_years(parsed: list) -> None:

@@ -119,6 +119,27 @@ def test_cli_progress_printer_shows_each_stage() -> None:
     assert text.rstrip(" \n").endswith("indexed 2,000 passages in 3.0 s") and text[-1] == "\n"
 
 
+def test_piped_progress_is_a_line_per_source() -> None:
+    from bot.cli import source_lines
+    from corpus.model import SourceFailure
+
+    out = io.StringIO()
+    show = source_lines(out)
+    mb = 5_000_000
+    show(BuildProgress("parsing", 0, 2, 0, mb, 0, 0.0))
+    show(BuildProgress("indexing", 1, 2, mb // 2, mb, 1000, 1.0, "a.csv", 1000))
+    bad = SourceFailure("b.csv", 3, "not valid UTF-8")
+    show(BuildProgress("indexing", 2, 2, mb, mb, 1000, 2.0, "b.csv", 0, bad))
+    show(BuildProgress("done", 2, 2, mb, mb, 1000, 3.0))
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        "indexing 1/2 (50%) a.csv: 1,000 passages [1,000 passages, 1.0 s]",
+        "indexing 2/2 (100%) b.csv: failed: line 3: not valid UTF-8 [1,000 passages, 2.0 s]",
+        "indexed 1,000 passages in 3.0 s",
+    ]
+    assert "\r" not in out.getvalue()
+
+
 def test_unguarded_script_still_builds_in_process(tmp_path: Path) -> None:
     """A script without a `__main__` guard cannot start "spawn" workers; the build then
     parses in this process instead of failing."""

@@ -141,10 +141,20 @@ async def test_leftovers_of_a_crashed_build_do_not_matter(tmp_path: Path) -> Non
     assert not (tmp_path / "index.sqlite3.tantivy-0000").exists()
 
 
-async def test_missing_source_raises_source_error(tmp_path: Path) -> None:
-    specs = (SourceSpec(tmp_path / "nope.txt", "plain", "Someone"),)
-    with pytest.raises(SourceError, match=r"nope\.txt"):
-        await Library.open(specs, tmp_path / "index.sqlite3")
+async def test_a_missing_source_fails_alone(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Words that stay.\n", encoding="utf-8")
+    specs = (
+        SourceSpec(tmp_path / "nope.txt", "plain", "Someone"),
+        SourceSpec(good, "plain", "Someone"),
+    )
+    lib = await Library.open(specs, tmp_path / "index.sqlite3")
+    try:
+        assert [f.source for f in lib.report.failed] == ["nope.txt"]
+        assert "cannot read" in lib.report.failed[0].message
+        assert (await lib.find_quote("Words that stay")).verdict == "verbatim"
+    finally:
+        await lib.close()
 
 
 async def test_reload_swaps_in_changed_sources(tmp_path: Path) -> None:

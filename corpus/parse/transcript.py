@@ -87,13 +87,15 @@ def label_candidate(words: str, start: int) -> Label | None:
 
 
 def accepted_labels(candidates: Counter[str]) -> frozenset[str]:
-    """The repeat rule: twice or more, in capitals, or once in a file with two speakers."""
+    """The repeat rule: twice or more, in capitals, or once in a file with two speakers
+    already sure (repeated or in capitals: a debate's moderator in capitals and one
+    repeated speaker make a one-time `Bob Jones:` a turn, not words of the last speaker)."""
     repeated = {name for name, n in candidates.items() if n >= 2}
     shouting = {
         name for name in candidates if name.isupper() and sum(c.isalpha() for c in name) > 1
     }
     once = set()
-    if len(repeated) >= 2:
+    if len(repeated | shouting) >= 2:
         once = {name for name in candidates if len(name.split()) <= 3}
     return frozenset(repeated | shouting | once)
 

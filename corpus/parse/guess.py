@@ -1,0 +1,154 @@
+"""`corpusbot init`'s look at a file: which format it is, and for a table which field is
+which. Every guess is tried: the file is parsed with the guessed spec and the guess is kept
+only when that gives passages, so the config `init` writes indexes as written.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+from corpus.errors import CorpusError
+from corpus.model import SourceSpec, TableColumns
+from corpus.parse import parse_source
+from corpus.parse.encoding import MAX_TEXT_BYTES, decode_text, read_bytes
+from corpus.parse.sniff import likely_format
+from corpus.parse.table import BY_EXTENSION, iter_rows
+from corpus.parse.thread_dump import HEADER
+from corpus.parse.transcript import accepted_labels, label_candidate
+
+UNKNOWN = "unknown"
+SAMPLE_ROWS = 50
+# column names (lower case) that usually hold each piece, best first
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "full_text", "body", "content", "message", "tweet", "statement", "quote"),
+    "date": ("date", "created_at", "created", "datetime", "timestamp", "time", "published"),
+    "id": ("id", "id_str", "tweet_id", "message_id", "post_id", "status_id"),
+    "speaker": ("speaker", "author", "from", "user", "username", "screen_name", "name"),
+    "url": ("url", "link", "permalink", "href", "tweet_url"),
+    "title": ("title", "headline", "subject"),
+}
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Guess:
+    """What `init` writes for one file: the spec it tried, or why the file is left out."""
+
+    path: Path
+    spec: SourceSpec | None  # None: no format read the file (see `problem`)
+    passages: int = 0
+    notes: tuple[str, ...] = field(default_factory=tuple)  # what the user should check
+    problem: str | None = None
+
+
+def _columns(rows: list[Mapping[str, object]]) -> TableColumns | None:
+    """Each piece's field by name, the text field else the one with the longest words."""
+    names = list(dict.fromkeys(key for row in rows for key in row if isinstance(key, str)))
+    lower = {name.lower().strip(): name for name in names}
+    found: dict[str, str] = {}
+    for piece, candidates in COLUMN_NAMES.items():
+        for candidate in candidates:
+            name = lower.get(candidate)
+            if name is not None and name not in found.values():
+                found[piece] = name
+                break
+    if "text" not in found:
+
+        def words(name: str) -> float:
+            cells = [row.get(name) for row in rows]
+            return sum(len(_WORD.findall(c)) for c in cells if isinstance(c, str)) / len(rows)
+
+        left = [name for name in names if name not in found.values()]
+        if not left or words(max(left, key=words)) == 0:
+            return None
+        found["text"] = max(left, key=words)
+    return TableColumns(**found)
+
+
+def _table_spec(path: Path, text: str, fmt: str) -> SourceSpec | None:
+    try:
+        rows = [
+            row
+            for _, row in itertools.islice(iter_rows(path.name, text, fmt), SAMPLE_ROWS)
+            if isinstance(row, Mapping)
+        ]
+    except CorpusError:
+        return None
+    columns = _columns(rows) if rows else None
+    if columns is None:
+        return None
+    return SourceSpec(path, "table", UNKNOWN, columns=columns, table_format=fmt)
+
+
+def _candidates(path: Path, text: str) -> list[tuple[SourceSpec, tuple[str, ...]]]:
+    """The specs worth trying for this file, most likely first, each with its notes."""
+    head = text[:8192].lstrip("\ufeff \t\r\n")
+    suffix = PurePath(path).suffix.lower()
+    out: list[tuple[SourceSpec, tuple[str, ...]]] = []
+    if head.startswith("window.YTD.") or '"full_text"' in head or '"tweet"' in head:
+        out.append(
+            (
+                SourceSpec(path, "x_archive", UNKNOWN),
+                ("set speaker: to the account, e.g. Jane Doe (@janedoe)",),
+            )
+        )
+    if head.startswith("{") and ('"messages"' in head or '"chats"' in head):
+        out.append(
+            (
+                SourceSpec(path, "telegram", UNKNOWN),
+                ("add link: https://t.me/<channel>/{id} for links to each message",),
+            )
+        )
+    table_fmt = BY_EXTENSION.get(suffix)
+    looks = likely_format(text) or ""
+    tried: tuple[str | None, ...] = (table_fmt,)
+    if table_fmt is None:  # a table without a table's extension: only when it looks like one
+        tried = (
+            "json" if head.startswith("[") else None,
+            "jsonl" if head.startswith("{") else None,
+            "tsv" if "TSV" in looks else None,
+            "csv" if "CSV" in looks else None,
+        )
+    for fmt in dict.fromkeys(f for f in tried if f):
+        spec = _table_spec(path, text, fmt)
+        if spec is not None:
+            out.append((spec, ("check columns: which field is which",)))
+            break
+    lines = text[:200_000].splitlines()
+    if any(HEADER.fullmatch(line.strip()) for line in lines[:2000]):
+        year = "check year: (the year of the newest thread header)"
+        out.append((SourceSpec(path, "thread_dump", UNKNOWN, year=_year(text)), (year,)))
+    found = (label_candidate(line.strip(), 0) for line in lines)
+    labels = accepted_labels(Counter(label.name for label in found if label is not None))
+    if len(labels) >= 2:
+        out.append((SourceSpec(path, "transcript", UNKNOWN), ("add date: the day it was said",)))
+    out.append((SourceSpec(path, "plain", UNKNOWN), ("set speaker: who wrote it",)))
+    return out
+
+
+def _year(text: str) -> int:
+    found = re.search(r"\b(19[89]\d|20\d\d)\b", text[:200_000])
+    return int(found.group(1)) if found else 2025
+
+
+def guess_source(path: Path) -> Guess:
+    """The format (and table columns) that reads `path` into passages, tried in order."""
+    path = Path(path)
+    try:
+        raw = read_bytes(path.name, path, limit=MAX_TEXT_BYTES)
+        text = decode_text(path.name, raw).text
+    except CorpusError as err:
+        return Guess(path, None, problem=str(err))
+    for spec, notes in _candidates(path, text):
+        try:
+            parsed = parse_source(spec)
+        except CorpusError:
+            continue
+        if parsed.passages:
+            return Guess(path, spec, len(parsed.passages), notes)
+    return Guess(path, None, problem="no format found any text in it")
