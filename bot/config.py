@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from corpus.analysis.languages import normalise_code
 from corpus.model import (
     PARAGRAPH_ALIASES,
     PARAGRAPH_MODES,
@@ -298,6 +299,7 @@ SOURCE_KEYS: tuple[str, ...] = (
     "date",
 )
 SOURCE_KEYS += ("embedded", "paragraphs")
+SOURCE_KEYS += ("language",)
 
 
 def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str]:
@@ -339,8 +341,22 @@ def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str]:
         date=_parse_date(r, data.get("date"), f"{key}.date"),
         embedded=embedded,
         paragraphs=paragraphs or "auto",  # type: ignore[arg-type]
+        language=_parse_language(r, data.get("language"), f"{key}.language"),
     )
     return spec, medium
+
+
+LANGUAGE_RE = re.compile(r"[a-z]{2}")
+
+
+def _parse_language(r: _Reader, value: Any, key: str) -> str | None:
+    """An ISO 639-1 code (`uk`, `en-GB` -> `en`); None (absent) means: detect it."""
+    if value is None:
+        return None
+    code = normalise_code(r.string(value, key).strip())
+    if code is None or not LANGUAGE_RE.fullmatch(code):
+        raise r.fail(key, f"must be an ISO 639-1 code like en, uk or de, got {value!r}")
+    return code
 
 
 def _optional_text(r: _Reader, value: Any, key: str) -> str | None:

@@ -3,7 +3,7 @@
 `Analyser.analyse(word, lang)` gives the term (Snowball stem, simplemma lemma folded, or the
 folded word itself) from a per-language dict cache, so the index pays a dict lookup for a word
 it has seen (~50 ns) and the analysis (~1-15 µs) once per distinct word. English keeps
-corpus.normalize's British->American spelling table before the Snowball English stemmer.
+the British->American spelling table (english.py) before the Snowball English stemmer.
 """
 
 from __future__ import annotations
@@ -11,19 +11,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 
-import simplemma
 import Stemmer
 
+from corpus.analysis.english import americanise
 from corpus.analysis.fold import fold_word
 from corpus.analysis.languages import SNOWBALL, method_for
-from corpus.normalize import _VARIANT_RE, _VARIANTS
 
 _CACHE_LIMIT = 500_000  # distinct words per language before the cache is dropped and refilled
-
-
-def _americanise(word: str) -> str:
-    match = _VARIANT_RE.match(word)
-    return _VARIANTS[match.group(1)] + word[match.end() :] if match else word
 
 
 def _make_term_function(lang: str | None) -> Callable[[str], str]:
@@ -32,10 +26,14 @@ def _make_term_function(lang: str | None) -> Callable[[str], str]:
         assert lang is not None
         stem = Stemmer.Stemmer(SNOWBALL[lang], 0).stemWord  # 0: our dict cache is the cache
         if lang == "en":
-            return lambda word: stem(_americanise(word))
+            return lambda word: stem(americanise(word))
         return stem
     if method == "lemma":
         assert lang is not None
+        # simplemma costs ~100 ms to import and ~400 ms / 66 MB to load a language's data:
+        # paid only when a corpus holds a lemmatised language (an English corpus never does).
+        import simplemma
+
         code = lang
         return lambda word: fold_word(simplemma.lemmatize(word, lang=code)) or word
     return lambda word: word
