@@ -175,7 +175,9 @@ class Library:
 
     def mark_topic(self, text: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
         """The hits of a topic lookup for `text`, each with its matched words marked."""
-        return highlight.mark_hits(text, hits, source_languages(self._live.store.infos))
+        store = self._live.store
+        terms = topic.query_terms_of(store, text)
+        return highlight.mark_hits(text, hits, source_languages(store.infos), terms)
 
     async def find_quote(self, text: str, *, limit: int = 5) -> QuoteResult:
         """The passage holding the span closest to `text`, with a verdict and a word diff."""

@@ -47,15 +47,19 @@ def mark(
 
 
 def mark_hits(
-    text: str, hits: Sequence[Hit], languages: Mapping[str, str | None] | None = None
+    text: str,
+    hits: Sequence[Hit],
+    languages: Mapping[str, str | None] | None = None,
+    terms: Sequence[Term] | None = None,
 ) -> tuple[Hit, ...]:
     """`hits` of a topic lookup for `text` with every unmarked one marked; `languages`:
-    source name -> its language (`corpus.store.source_languages`; English when None)."""
+    source name -> its language (`corpus.store.source_languages`; English when None);
+    `terms`: the lookup's own (`topic.query_terms_of`), else worked out from `text`."""
     if all(hit.matched_terms for hit in hits):
         return tuple(hits)
     languages = languages if languages is not None else {}
-    langs = tuple(dict.fromkeys(languages.values())) or ("en",)
-    terms = topic_terms(text, langs)
+    if terms is None:
+        terms = topic_terms(text, tuple(dict.fromkeys(languages.values())) or ("en",))
     matcher = Matcher(terms)
     out = []
     for hit in hits:

@@ -10,8 +10,9 @@ question for the words of passages, each analysed in its passage's language, mem
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
@@ -20,6 +21,19 @@ from corpus.analysis.stopwords import is_stop_word as is_stop_in
 from corpus.normalize import fold, query_terms, term, words
 
 MAX_TERMS = 8
+
+
+SHORT = 4  # a stem this long is fuzzy only when the index lacks it (a likely typo)
+
+
+def settle_short(terms: Sequence[Term], indexed: Callable[[str], bool]) -> list[Term]:
+    """`terms` with their short stems that `indexed` says the index holds marked exact."""
+    return [
+        dataclasses.replace(
+            t, exact=frozenset(s for s in t.stems if len(s) == SHORT and indexed(s))
+        )
+        for t in terms
+    ]
 
 
 def edit_distance(stem: str) -> int:
@@ -34,20 +48,28 @@ class Term:
 
     word: str
     stems: tuple[str, ...]
+    # Short stems (SHORT letters) the index holds: matched exactly, for a short word typed
+    # as the index holds it is no typo (`news` must not find `new`, nor `series` `very`).
+    exact: frozenset[str] = frozenset()
 
     @property
     def stem(self) -> str:
         return self.stems[0]
 
+    def distance_of(self, stem: str) -> int:
+        """The edits one of the word's terms tolerates."""
+        return 0 if stem in self.exact else edit_distance(stem)
+
     @property
     def distance(self) -> int:
         """The edits the term tolerates (the most any of its stems does)."""
-        return max(map(edit_distance, self.stems))
+        return max(map(self.distance_of, self.stems))
 
     def matches(self, indexed: str) -> bool:
         """Whether an indexed term is this word, the way the fuzzy query decides."""
         return any(
-            indexed == s or (edit_distance(s) > 0 and OSA.distance(indexed, s, score_cutoff=1) <= 1)
+            indexed == s
+            or (self.distance_of(s) > 0 and OSA.distance(indexed, s, score_cutoff=1) <= 1)
             for s in self.stems
         )
 
@@ -73,7 +95,7 @@ class Matcher:
     """Which terms an indexed term matches, memoised for one query (words repeat a lot)."""
 
     def __init__(self, terms: Sequence[Term]) -> None:
-        self._terms = [(t, [(s, edit_distance(s), len(s)) for s in t.stems]) for t in terms]
+        self._terms = [(t, [(s, t.distance_of(s), len(s)) for s in t.stems]) for t in terms]
         self._memo: dict[str, tuple[str, ...]] = {}
         self._surfaces: dict[str | None, dict[str, tuple[str, ...]]] = {}
         self._indexed: dict[tuple[str, str | None], str | None] = {}

@@ -18,9 +18,17 @@ import tantivy
 
 from corpus.errors import QueryError
 from corpus.lookup.highlight import mark_text
-from corpus.lookup.terms import Matcher, Term, edit_distance, is_plain, near, topic_terms
+from corpus.lookup.terms import (
+    SHORT,
+    Matcher,
+    Term,
+    is_plain,
+    near,
+    settle_short,
+    topic_terms,
+)
 from corpus.model import Hit, TopicResult
-from corpus.normalize import WORD_RE, words
+from corpus.normalize import WORD_RE, query_terms, words
 from corpus.store import (
     PASSAGE_SELECT,
     TERMS_FIELD,
@@ -43,8 +51,7 @@ TOO_COMMON = (
 )
 
 
-def stem_query(schema: tantivy.Schema, stem: str, *, fuzzy: bool) -> tantivy.Query:
-    distance = edit_distance(stem)
+def stem_query(schema: tantivy.Schema, stem: str, distance: int, *, fuzzy: bool) -> tantivy.Query:
     if fuzzy and distance:
         return tantivy.Query.fuzzy_term_query(schema, TERMS_FIELD, stem, distance, True)
     return tantivy.Query.term_query(schema, TERMS_FIELD, stem)
@@ -53,9 +60,12 @@ def stem_query(schema: tantivy.Schema, stem: str, *, fuzzy: bool) -> tantivy.Que
 def term_query(schema: tantivy.Schema, term: Term, *, fuzzy: bool) -> tantivy.Query:
     """A query word: any of its terms (one per language of the corpus)."""
     if len(term.stems) == 1:
-        return stem_query(schema, term.stem, fuzzy=fuzzy)
+        return stem_query(schema, term.stem, term.distance, fuzzy=fuzzy)
     return tantivy.Query.boolean_query(
-        [(tantivy.Occur.Should, stem_query(schema, s, fuzzy=fuzzy)) for s in term.stems]
+        [
+            (tantivy.Occur.Should, stem_query(schema, s, term.distance_of(s), fuzzy=fuzzy))
+            for s in term.stems
+        ]
     )
 
 
@@ -122,7 +132,7 @@ def _spellings(store: Store, term: Term) -> set[str] | None:
     known = vocabulary(store)
     found: set[str] = set()
     for stem in term.stems:
-        found |= {n for n in near(stem) if n in known} if edit_distance(stem) else {stem}
+        found |= {n for n in near(stem) if n in known} if term.distance_of(stem) else {stem}
     return found
 
 
@@ -165,7 +175,7 @@ async def spelling_fixes(store: Store, terms: Sequence[Term]) -> list[str]:
             continue
         if all(s.isascii() for s in term.stems):
             known = vocabulary(store)
-            near_all = set().union(*(near(s) for s in term.stems if edit_distance(s)))
+            near_all = set().union(*(near(s) for s in term.stems if term.distance_of(s)))
             freq = {n: known[n] for n in near_all if n in known}  # not the stems themselves
             ranked_fixes = sorted(freq, key=lambda n: (-freq[n], n))
             fixes += ranked_fixes[:FIXES_PER_TERM]
@@ -198,14 +208,49 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
     return [h for h in hits if h.passage.id not in dropped]
 
 
+def query_terms_of(store: Store, text: str) -> list[Term]:
+    """The terms of a topic query over this index: analysed in each of its languages, short
+    stems it holds exact (the lookup and the later highlighting of its hits agree)."""
+    langs = corpus_languages(store.infos)
+    terms = settle_short(
+        topic_terms(text, langs), lambda s: store.searcher.doc_freq(TERMS_FIELD, s) > 0
+    )
+    return [correct_typo(store, term, langs) for term in terms]
+
+
+def correct_typo(store: Store, term: Term, langs: Sequence[str | None]) -> Term:
+    """A word the index lacks, spelt plainly (ASCII), as the commonest indexed words one edit
+    from it (`amendmetns` -> `amendments`): each neighbour analysed like any word, kept when
+    the index holds its term. A stemmer leaves a misspelt word's ending on (`amendmetn`), so
+    a typo is mended before analysis, not after. The word unchanged when none is found (its
+    fuzzy terms then decide)."""
+    if not term.distance or not is_plain(term.word) or not vocabulary_is_plain(store):
+        return term
+    if any(store.searcher.doc_freq(TERMS_FIELD, s) > 0 for s in term.stems):
+        return term
+    known = vocabulary(store)
+    found: dict[str, int] = {}
+    for spelling in near(term.word):
+        for stem in query_terms(spelling, langs):
+            if stem in known and len(stem) >= SHORT:
+                found[stem] = known[stem]
+    if not found:
+        return term
+    # The commonest reading, and others nearly as common: BM25 would rank a rare look-alike
+    # (`dron` for `dronse`) above the word meant, so rare readings are left out.
+    ranked = sorted(found, key=lambda s: (-found[s], s))
+    best = found[ranked[0]]
+    fixes = tuple(s for s in ranked[:FIXES_PER_TERM] if 2 * found[s] >= best)
+    return Term(term.word, fixes, frozenset(fixes))
+
+
 async def find_topic(
     store: Store, text: str, limit: int, *, marked: int | None = None
 ) -> TopicResult:
     """Passages about the words of `text`, most relevant first. Only the first `marked`
     hits (all when None) get their matched words marked; `mark_hits` marks the others
     when they are shown (the bot shows a page of a few at a time)."""
-    langs = corpus_languages(store.infos)
-    terms = topic_terms(text, langs)
+    terms = query_terms_of(store, text)
     shown = tuple(t.word for t in terms)
     if not terms and words(text):
         raise QueryError(TOO_COMMON)
