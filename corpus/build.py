@@ -160,6 +160,12 @@ def _date_key(date: PassageDate) -> tuple[int, int, int]:
     return (date.year, date.month or 0, date.day or 0)
 
 
+def _load_detector() -> None:
+    from corpus.analysis.detect import load_detector
+
+    load_detector()
+
+
 def source_language(
     spec: SourceSpec, passages: Sequence[Passage]
 ) -> tuple[str | None, float | None]:
@@ -267,10 +273,15 @@ def prepare_source(
         stat = spec.path.stat()
     except OSError as err:
         raise SourceError(spec.name, None, f"cannot read {spec.path}: {err.strerror}") from err
-    with _no_gc():  # many small acyclic objects: the collector would only slow this down
+    with _no_gc(), ThreadPoolExecutor(1, thread_name_prefix="detector") as loader:
+        # many small acyclic objects: the collector would only slow this down
+        # the detector (py3langid, numpy, its model) loads while the source parses
+        loading = loader.submit(_load_detector) if spec.language is None else None
         parsed = parse_source(spec, known_speakers=speakers)
         check_verbatim(parsed)
         trusted = time.time_ns() - stat.st_mtime_ns > RACY_NS
+        if loading is not None:
+            loading.result()
         language, confidence = source_language(spec, parsed.passages)
         rows = [_passage_row(p, 0)[1:] for p in parsed.passages]
         rows_file = None

@@ -21,6 +21,14 @@ from corpus.analysis.fold import fold_word
 from corpus.analysis.stemmers import Analyser, default_analyser
 
 
+# Function words stopwordsiso's Ukrainian list lacks (prepositions, conjunctions, particles,
+# pronouns): `і`, `в`, `у`, `на` are the commonest words of Ukrainian text.
+UKRAINIAN_EXTRA: frozenset[str] = frozenset(
+    """а і в у на о об зі ж же не ні бо щоб його йому їй їм ним нею нього неї мене мені
+    мною нас тебе тобі себе собі свій своя своє свої що ще вже лише тільки або чи також""".split()
+)
+
+
 def stop_word_list(lang: str | None) -> frozenset[str]:
     """The surface stop words of `lang` from the source chosen for it (empty when none)."""
     if lang is None:
@@ -32,7 +40,7 @@ def stop_word_list(lang: str | None) -> frozenset[str]:
     import stopwordsiso
 
     if lang == "uk":
-        return frozenset(stopwordsiso.stopwords("uk"))
+        return frozenset(stopwordsiso.stopwords("uk")) | UKRAINIAN_EXTRA
     if lang in stop_words.LANGUAGE_MAPPING:
         return frozenset(w for w in stop_words.get_stop_words(lang) if " " not in w)
     if stopwordsiso.has_lang(lang):
