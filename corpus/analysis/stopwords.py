@@ -20,13 +20,11 @@ from corpus.analysis.english import STOP_WORDS as ENGLISH_STOP_WORDS
 from corpus.analysis.fold import fold_word
 from corpus.analysis.stemmers import Analyser, default_analyser
 
-
 # Function words stopwordsiso's Ukrainian list lacks (prepositions, conjunctions, particles,
 # pronouns): `і`, `в`, `у`, `на` are the commonest words of Ukrainian text.
-UKRAINIAN_EXTRA: frozenset[str] = frozenset(
-    """а і в у на о об зі ж же не ні бо щоб його йому їй їм ним нею нього неї мене мені
-    мною нас тебе тобі себе собі свій своя своє свої що ще вже лише тільки або чи також""".split()
-)
+_UKRAINIAN_EXTRA = """а і в у на о об зі ж же не ні бо щоб його йому їй їм ним нею нього неї
+    мене мені мною нас тебе тобі себе собі свій своя своє свої що ще вже лише тільки або чи також"""
+UKRAINIAN_EXTRA: frozenset[str] = frozenset(_UKRAINIAN_EXTRA.split())
 
 
 def stop_word_list(lang: str | None) -> frozenset[str]:
