@@ -24,7 +24,7 @@ from corpus.analysis.english import STOP_WORDS as STOP_WORDS
 from corpus.analysis.english import VARIANT_RE as _VARIANT_RE  # noqa: F401 (older name)
 from corpus.analysis.english import VARIANTS as _VARIANTS  # noqa: F401 (older name)
 from corpus.analysis.fold import fold_word
-from corpus.analysis.stemmers import analyse
+from corpus.analysis.stemmers import analyse, default_analyser
 
 # A word: letters/digits (no underscore) with combining marks, joined across apostrophes.
 # Arabic vowel marks (harakat, superscript alef, Quranic marks) are marks inside a word.
@@ -135,6 +135,11 @@ def written_words(text: str) -> list[str]:
         else:
             found.append(piece)
     return found
+
+
+def terms_batch(words: list[str], lang: str | None) -> list[str]:
+    """`term` of many folded words seen once (uncached; one C call for Snowball)."""
+    return default_analyser().analyse_batch(words, lang)
 
 
 class _Terms(dict[str, str]):

@@ -105,3 +105,11 @@ def test_every_token_is_a_slice_that_folds_to_its_norm(text: str) -> None:
 def test_folding_is_idempotent_on_words(text: str) -> None:
     for word in words(text):
         assert words(word) == [word]
+
+
+@given(st.lists(st.text(min_size=1, max_size=12), max_size=20), st.sampled_from(["en", "ru", None]))
+def test_terms_batch_gives_the_terms_term_gives(texts: list[str], lang: str | None) -> None:
+    from corpus.normalize import term, terms_batch
+
+    folded = [w for text in texts for w in words(text)]
+    assert terms_batch(folded, lang) == [term(w, lang) for w in folded]

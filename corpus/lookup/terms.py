@@ -194,9 +194,15 @@ def topic_terms(text: str, langs: Sequence[str | None] = ("en",)) -> list[Term]:
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
-def neighbours(word: str) -> set[str]:
+def letter_neighbours(word: str) -> set[str]:
+    """`neighbours` made with the letters a-z and the word's own characters only (the
+    spellings of a mistyped word; digits join only a word that holds some)."""
+    return neighbours(word, "abcdefghijklmnopqrstuvwxyz")
+
+
+def neighbours(word: str, alphabet: str = ALPHABET) -> set[str]:
     """Every string one edit from `word` (delete, swap two neighbours, replace, insert)."""
-    letters = sorted(set(ALPHABET) | set(word))
+    letters = sorted(set(alphabet) | set(word))
     cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     found = {a + b[1:] for a, b in cuts if b}
     found |= {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}

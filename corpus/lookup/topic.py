@@ -23,12 +23,13 @@ from corpus.lookup.terms import (
     Matcher,
     Term,
     is_plain,
+    letter_neighbours,
     near,
     settle_short,
     topic_terms,
 )
 from corpus.model import Hit, TopicResult
-from corpus.normalize import WORD_RE, query_terms, words
+from corpus.normalize import WORD_RE, terms_batch, words
 from corpus.store import (
     PASSAGE_SELECT,
     TERMS_FIELD,
@@ -230,9 +231,10 @@ def correct_typo(store: Store, term: Term, langs: Sequence[str | None]) -> Term:
         return term
     known = vocabulary(store)
     found: dict[str, int] = {}
-    for spelling in near(term.word):
-        for stem in query_terms(spelling, langs):
-            if stem in known and len(stem) >= SHORT:
+    spellings = sorted(letter_neighbours(term.word))
+    for lang in langs:
+        for stem in terms_batch(spellings, lang):
+            if len(stem) >= SHORT and stem in known:
                 found[stem] = known[stem]
     if not found:
         return term
