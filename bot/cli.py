@@ -29,7 +29,7 @@ from bot.services import RateLimiter, failure_lines, open_services, refuse_empty
 from bot.terminal import to_terminal
 from corpus.errors import CorpusError
 from corpus.library import BuildProgress, Library, Progress
-from corpus.model import BuildReport, Hit
+from corpus.model import BuildReport, Hit, SourceInfo
 
 ASK_CONTEXT = AskContext(chat_id=1, user_id=1, chat_type="private", bot_username="corpusbot")
 EXIT_FAILURE = 1  # the Bot API could not be reached
@@ -272,6 +272,15 @@ def source_lines(out: TextIO) -> Progress:
     return show
 
 
+def describe_language(info: SourceInfo) -> str:
+    """`uk` (configured), `detected: uk (0.99)`, or why words are only folded."""
+    if info.language_confidence is None:
+        return info.language or "none (words matched as written)"
+    if info.language is None:
+        return f"unsure (confidence {info.language_confidence:.2f}): words matched as written"
+    return f"detected: {info.language} ({info.language_confidence:.2f})"
+
+
 def print_report(report: BuildReport, config: Config, out: TextIO) -> None:
     state = f"rebuilt in {report.seconds:.2f} s" if report.rebuilt else "up to date, reused"
     print(f"index: {config.index.path} ({state})", file=out)
@@ -287,6 +296,7 @@ def print_report(report: BuildReport, config: Config, out: TextIO) -> None:
             file=out,
         )
         print(f"  speakers: {', '.join(info.speakers) or '-'}", file=out)
+        print(f"  language: {describe_language(info)}", file=out)
         if info.first_date and info.last_date:
             print(
                 f"  dates: {format_date(info.first_date)} – {format_date(info.last_date)}", file=out

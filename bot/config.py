@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from corpus.analysis.languages import normalise_code
 from corpus.model import (
     PARAGRAPH_ALIASES,
     PARAGRAPH_MODES,
@@ -323,7 +324,7 @@ SOURCE_KEYS: tuple[str, ...] = (
     "date",
 )
 SOURCE_KEYS += ("embedded", "paragraphs")
-SOURCE_KEYS += ("link", "columns", "table_format", "date_format")  # issue 10
+SOURCE_KEYS += ("link", "columns", "table_format", "date_format", "language")
 
 
 def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str]:
@@ -370,6 +371,7 @@ def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str]:
         embedded=embedded,
         paragraphs=paragraphs or "auto",  # type: ignore[arg-type]
         **_parse_record_keys(r, data, key, fmt),
+        language=_parse_language(r, data.get("language"), f"{key}.language"),
     )
     return spec, medium
 
@@ -415,6 +417,19 @@ def _parse_record_keys(r: _Reader, data: dict[str, Any], key: str, fmt: str) -> 
             )
         out["date_format"] = fmt_text
     return out
+
+
+LANGUAGE_RE = re.compile(r"[a-z]{2}")
+
+
+def _parse_language(r: _Reader, value: Any, key: str) -> str | None:
+    """An ISO 639-1 code (`uk`, `en-GB` -> `en`); None (absent) means: detect it."""
+    if value is None:
+        return None
+    code = normalise_code(r.string(value, key).strip())
+    if code is None or not LANGUAGE_RE.fullmatch(code):
+        raise r.fail(key, f"must be an ISO 639-1 code like en, uk or de, got {value!r}")
+    return code
 
 
 def _optional_text(r: _Reader, value: Any, key: str) -> str | None:

@@ -32,6 +32,7 @@ from typing import Literal
 
 import tantivy
 
+from corpus.analysis.languages import normalise_code
 from corpus.errors import IndexBuildError, SourceError
 from corpus.model import (
     ParsedSource,
@@ -121,6 +122,7 @@ def _code_fingerprint() -> str:
     root = Path(__file__).resolve().parent
     files = [
         root / "normalize.py",
+        *sorted((root / "analysis").glob("*.py")),
         root / "build.py",
         root / "store.py",
         *sorted((root / "parse").glob("*.py")),
@@ -170,8 +172,32 @@ def _date_key(date: PassageDate) -> tuple[int, int, int]:
     return (date.year, date.month or 0, date.day or 0)
 
 
-def summarize(parsed: ParsedSource) -> SourceInfo:
-    """The counts `/sources` shows for one parsed source."""
+def _load_detector() -> None:
+    from corpus.analysis.detect import load_detector
+
+    load_detector()
+
+
+def source_language(
+    spec: SourceSpec, passages: Sequence[Passage]
+) -> tuple[str | None, float | None]:
+    """The language a source is analysed in and, when detected (no `language:` key), the
+    detector's confidence; an unsure detection gives None (words are folded, not stemmed)."""
+    if spec.language:
+        return spec.language, None
+    if not passages:
+        return None, None
+    from corpus.analysis.detect import MIN_CONFIDENCE, detect_source  # py3langid: 0.25 s
+
+    found = detect_source([p.text for p in passages])
+    lang = normalise_code(found.lang) if found.confidence >= MIN_CONFIDENCE else None
+    return lang, round(found.confidence, 2)
+
+
+def summarize(
+    parsed: ParsedSource, language: str | None = None, confidence: float | None = None
+) -> SourceInfo:
+    """The counts `/sources` shows for one parsed source, and its language."""
     passages = parsed.passages
     dates = [p.date for p in passages if p.date is not None]
     speakers = dict.fromkeys(p.speaker for p in passages)
@@ -192,6 +218,8 @@ def summarize(parsed: ParsedSource) -> SourceInfo:
         first_date=min(dates, key=_date_key) if dates else None,
         last_date=max(dates, key=_date_key) if dates else None,
         warnings=tuple(str(w) for w in parsed.warnings),
+        language=language,
+        language_confidence=confidence,
     )
 
 
@@ -253,10 +281,16 @@ def prepare_source(
         stat = spec.path.stat()
     except OSError as err:
         raise SourceError(spec.name, None, f"cannot read {spec.path}: {err.strerror}") from err
-    with _no_gc():  # many small acyclic objects: the collector would only slow this down
+    with _no_gc(), ThreadPoolExecutor(1, thread_name_prefix="detector") as loader:
+        # many small acyclic objects: the collector would only slow this down
+        # the detector (py3langid, numpy, its model) loads while the source parses
+        loading = loader.submit(_load_detector) if spec.language is None else None
         parsed = parse_source(spec, known_speakers=speakers)
         check_verbatim(parsed)
         trusted = time.time_ns() - stat.st_mtime_ns > RACY_NS
+        if loading is not None:
+            loading.result()
+        language, confidence = source_language(spec, parsed.passages)
         rows = [_passage_row(p, 0)[1:] for p in parsed.passages]
         records = list(parsed.records.items())
         rows_file = None
@@ -270,9 +304,9 @@ def prepare_source(
             size=stat.st_size,
             mtime_ns=stat.st_mtime_ns if trusted else -1,
             rows=rows,
-            terms=[index_terms(p.text) for p in parsed.passages],
+            terms=[index_terms(p.text, language) for p in parsed.passages],
             parents=parent_offsets(parsed.passages),
-            info=info_to_json(summarize(parsed)),
+            info=info_to_json(summarize(parsed, language, confidence)),
             rows_file=rows_file,
             records=records,
         )

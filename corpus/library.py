@@ -39,7 +39,7 @@ from corpus.model import (
     TopicResult,
 )
 from corpus.parse import decode_bytes
-from corpus.store import Store, open_store
+from corpus.store import Store, open_store, source_languages
 
 __all__ = ["BuildProgress", "Library", "Progress", "known_speakers", "prepare_store"]
 
@@ -182,7 +182,9 @@ class Library:
 
     def mark_topic(self, text: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
         """The hits of a topic lookup for `text`, each with its matched words marked."""
-        return highlight.mark_hits(text, hits)
+        store = self._live.store
+        terms = topic.query_terms_of(store, text)
+        return highlight.mark_hits(text, hits, source_languages(store.infos), terms)
 
     async def find_quote(self, text: str, *, limit: int = 5) -> QuoteResult:
         """The passage holding the span closest to `text`, with a verdict and a word diff."""

@@ -112,6 +112,7 @@ class SourceSpec:
     columns: TableColumns | None = None  # table: which field is which
     table_format: str | None = None  # table: csv | tsv | jsonl | json (else by extension)
     date_format: str | None = None  # table: strptime format for dates not in a common form
+    language: str | None = None  # ISO 639-1 (`language:`); None: detected when indexing
 
     @property
     def name(self) -> str:
@@ -266,6 +267,9 @@ class SourceInfo:
     first_date: PassageDate | None
     last_date: PassageDate | None
     warnings: tuple[str, ...] = ()
+    language: str | None = None  # ISO 639-1 the source is analysed in; None: words only
+    # the detector's confidence when `language:` was not configured (None when it was)
+    language_confidence: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,68 +1,39 @@
 """The one text normaliser, used at index time and at query time alike.
 
-`tokenize` cuts text into words and folds each one (NFKC, casefold, no diacritics, no
-apostrophes inside words) while keeping the word's exact offsets into the original string,
-so a highlight or a quoted span is always `text[start:end]`. `words` gives just the folded
-words, `written_words` the words as written, `index_terms` the stems the index holds: each
-cuts text with the same tables and has a fast path for ASCII text. `stem` is a light English
-stemmer (plurals and British/American spelling variants), identical on both sides.
+`tokenize` cuts text into words and folds each one (`corpus.analysis.fold_word`: case,
+accents, Arabic vowel marks and letter variants, `ё`, apostrophes) while keeping the word's
+exact offsets into the original string, so a highlight or a quoted span is always
+`text[start:end]`. `words` gives just the folded words, `written_words` the words as
+written; each cuts text with the same tables and has a fast path for ASCII text.
+
+A folded word's *term* (what the index holds) depends on its source's language: `term(word,
+lang)` (Snowball, a lemma, or the folded word; `corpus.analysis`). `index_terms(text, lang)`
+gives a passage's terms, `query_terms(word, langs)` a query word's terms in every language of
+the corpus, and `stem(word)` is the English term (Snowball English after British spellings
+are made American). Index time and query time call the same functions.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from corpus.analysis.english import STOP_WORDS as STOP_WORDS
+from corpus.analysis.english import VARIANT_RE as _VARIANT_RE  # noqa: F401 (older name)
+from corpus.analysis.english import VARIANTS as _VARIANTS  # noqa: F401 (older name)
+from corpus.analysis.fold import fold_word
+from corpus.analysis.stemmers import analyse, default_analyser
+
 # A word: letters/digits (no underscore) with combining marks, joined across apostrophes.
-_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+# Arabic vowel marks (harakat, superscript alef, Quranic marks) are marks inside a word.
+_MARKS = (
+    "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+    "\u064b-\u065f\u0670\u06d6-\u06ed"
+)
 _APOSTROPHES = "'`\u2019\u02bc\u2018\u02bb\u00b4\uff07"
 WORD_RE = re.compile(rf"(?:[^\W_]|[{_MARKS}])+(?:[{_APOSTROPHES}](?:[^\W_]|[{_MARKS}])+)*")
-_APOSTROPHE_TABLE = str.maketrans("", "", _APOSTROPHES)
-
-# British spellings folded to American ones (prefixes of the singular form).
-_VARIANTS: dict[str, str] = {
-    "defence": "defense",
-    "offence": "offense",
-    "licence": "license",
-    "pretence": "pretense",
-    "labour": "labor",
-    "honour": "honor",
-    "favour": "favor",
-    "colour": "color",
-    "behaviour": "behavior",
-    "neighbour": "neighbor",
-    "harbour": "harbor",
-    "rumour": "rumor",
-    "endeavour": "endeavor",
-    "armour": "armor",
-    "vigour": "vigor",
-    "centre": "center",
-    "theatre": "theater",
-    "metre": "meter",
-    "programme": "program",
-    "catalogue": "catalog",
-    "dialogue": "dialog",
-    "organis": "organiz",
-    "recognis": "recogniz",
-    "realis": "realiz",
-    "criticis": "criticiz",
-    "mobilis": "mobiliz",
-    "stabilis": "stabiliz",
-    "prioritis": "prioritiz",
-    "apologis": "apologiz",
-    "emphasis": "emphasiz",
-    "legitimis": "legitimiz",
-    "normalis": "normaliz",
-    "militaris": "militariz",
-    "analys": "analyz",
-    "paralys": "paralyz",
-    "travell": "travel",
-    "cancell": "cancel",
-    "grey": "gray",
-}
-_VARIANT_RE = re.compile("^(" + "|".join(sorted(_VARIANTS, key=len, reverse=True)) + ")")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,21 +45,12 @@ class Token:
     end: int
 
 
-@functools.lru_cache(maxsize=65536)
-def _fold_char(char: str) -> str:
-    if char in _APOSTROPHES:
-        return ""  # U+02BC and U+02BB count as letters; they are apostrophes here
-    folded = unicodedata.normalize("NFKC", char).casefold()
-    decomposed = unicodedata.normalize("NFD", folded)
-    return "".join(c for c in decomposed if c.isalnum())
-
-
 @functools.lru_cache(maxsize=262144)
 def fold(word: str) -> str:
-    """A word folded for matching: NFKC, casefold, no diacritics, no apostrophes."""
-    if word.isascii():
-        return word.translate(_APOSTROPHE_TABLE).lower()
-    return "".join(_fold_char(c) for c in word)
+    """A word folded for matching (`corpus.analysis.fold_word`), letters and digits only
+    (`¼` -> `14`: compatibility forms may bring in other characters)."""
+    folded = fold_word(word)
+    return folded if folded.isalnum() or not folded else "".join(filter(str.isalnum, folded))
 
 
 def tokenize(text: str) -> list[Token]:
@@ -144,20 +106,21 @@ def words(text: str) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=262144)
 def stem(word: str) -> str:
-    """A light stem of a folded word: plurals dropped, British spellings made American."""
-    if len(word) > 3 and not word.isdigit():
-        if word.endswith("ies") and len(word) > 4:
-            word = word[:-3] + "y"
-        elif word.endswith(("sses", "ches", "shes", "xes", "zzes")):
-            word = word[:-2]
-        elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-            word = word[:-1]
-    match = _VARIANT_RE.match(word)
-    if match:
-        word = _VARIANTS[match.group(1)] + word[match.end() :]
-    return word
+    """The English term of a folded word: Snowball English (porter2) after British spellings
+    are made American (`defences` -> `defens`, `labour` -> `labor`)."""
+    return analyse(word, "en")
+
+
+def term(word: str, lang: str | None) -> str:
+    """The term of a folded word in `lang` (None: no morphology, the folded word itself)."""
+    return analyse(word, lang)
+
+
+def query_terms(word: str, langs: Iterable[str | None]) -> tuple[str, ...]:
+    """The distinct terms of a folded query word in each of `langs` (the corpus's languages;
+    a word matches a passage holding any of them)."""
+    return tuple(dict.fromkeys(analyse(word, lang) for lang in langs)) or (word,)
 
 
 def written_words(text: str) -> list[str]:
@@ -174,30 +137,36 @@ def written_words(text: str) -> list[str]:
     return found
 
 
-class _Stems(dict[str, str]):
-    """word -> stem, filled on demand (a plain dict lookup per word, from C)."""
+def terms_batch(words: list[str], lang: str | None) -> list[str]:
+    """`term` of many folded words seen once (uncached; one C call for Snowball)."""
+    return default_analyser().analyse_batch(words, lang)
+
+
+class _Terms(dict[str, str]):
+    """word -> term in one language, filled on demand (a plain dict lookup per word, from C)."""
+
+    def __init__(self, lang: str | None) -> None:
+        super().__init__()
+        self.lang = lang
 
     def __missing__(self, word: str) -> str:
-        self[word] = found = stem(word)
+        self[word] = found = analyse(word, self.lang)
         return found
 
 
-_STEMS = _Stems()
+_TERMS_MAX = 1_000_000  # distinct words remembered per language before starting afresh
+_TERMS: dict[str | None, _Terms] = {}
 
 
-def index_terms(text: str) -> str:
-    """The space-joined stems of `text`: what the search engine indexes for a passage (the
-    stems of `words`, each looked up in a dict: this runs for every passage of a build)."""
-    return " ".join(map(_STEMS.__getitem__, words(text)))
+def _terms(lang: str | None) -> _Terms:
+    found = _TERMS.get(lang)
+    if found is None or len(found) > _TERMS_MAX:
+        found = _TERMS[lang] = _Terms(lang)
+    return found
 
 
-_STOP_WORDS = """a about above after again against all am an and any are as at be because
-    been before being below between both but by can could did do does doing down during each
-    few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself
-    yourselves"""
-STOP_WORDS: frozenset[str] = frozenset(_STOP_WORDS.split())
+def index_terms(text: str, lang: str | None = "en") -> str:
+    """The space-joined terms of `text` in `lang`: what the search engine indexes for a
+    passage (the terms of `words`, each looked up in a dict: this runs for every passage of
+    a build)."""
+    return " ".join(map(_terms(lang).__getitem__, words(text)))

@@ -118,6 +118,17 @@ def info_from_json(text: str) -> SourceInfo:
     return SourceInfo(**data)
 
 
+def source_languages(infos: Iterable[SourceInfo]) -> dict[str, str | None]:
+    """Source name -> the language its passages were analysed in (None: folded words only)."""
+    return {info.name: info.language for info in infos}
+
+
+def corpus_languages(infos: Iterable[SourceInfo]) -> tuple[str | None, ...]:
+    """Every language the corpus's sources were analysed in, in config order: a query word
+    is analysed in each (English when there are no sources)."""
+    return tuple(dict.fromkeys(info.language for info in infos)) or ("en",)
+
+
 @dataclass(slots=True)
 class Store:
     """An open index: the read-only SQLite connection and the tantivy searcher.

@@ -223,3 +223,24 @@ def test_yaml_date_object_is_accepted(tmp_path: Path) -> None:
         )
     )
     assert config.source_specs()[0].date.as_date() == dt.date(2025, 9, 4)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("uk", "uk"), ("en-GB", "en"), ("AR", "ar")])
+def test_source_language_key(tmp_path: Path, value: str, expected: str) -> None:
+    text = BASE.replace(
+        "      speaker: Unknown author\n",
+        f"      speaker: Unknown author\n      language: {value}\n",
+    )
+    config = load_config(write(tmp_path, text))
+    assert config.source_specs()[1].language == expected
+    assert config.source_specs()[0].language is None  # detected when indexing
+
+
+@pytest.mark.parametrize("value", ["english", "'1'", "u"])
+def test_source_language_must_be_a_code(tmp_path: Path, value: str) -> None:
+    text = BASE.replace(
+        "      speaker: Unknown author\n",
+        f"      speaker: Unknown author\n      language: {value}\n",
+    )
+    err = error_of(tmp_path, text)
+    assert err.key == "corpus.sources[1].language"

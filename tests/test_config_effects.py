@@ -31,6 +31,7 @@ corpus:
       title: Notes
       date: 2025-08
       paragraphs: auto
+      language: en
       embedded:
         - lines: "1"
           speaker: Other
@@ -97,6 +98,7 @@ CHANGES: dict[str, tuple[str, str]] = {
     "corpus.sources[].medium": ("medium: X thread", "medium: thread"),
     "corpus.sources[].date": ("date: 2025-08", "date: 2025-09"),
     "corpus.sources[].paragraphs": ("paragraphs: auto", "paragraphs: lines"),
+    "corpus.sources[].language": ("language: en", "language: uk"),
     "corpus.sources[].embedded[].lines": ('- lines: "1"', '- lines: "2"'),
     "corpus.sources[].embedded[].speaker": ("speaker: Other", "speaker: Another"),
     "corpus.sources[].embedded[].note": ("note: a note", "note: another note"),

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from corpus.errors import QueryError
 from corpus.library import Library
 from corpus.model import TopicResult
 from corpus.normalize import tokenize
@@ -59,8 +62,10 @@ async def test_all_words_must_match_and_rank_first(library: Library) -> None:
 
 async def test_stop_words_are_dropped_unless_alone(library: Library) -> None:
     assert (await library.find_topic("the sanctions of")).terms == ("sanctions",)
-    only_stop = await library.find_topic("the")
-    assert only_stop.terms == ("the",) and only_stop.hits
+    with pytest.raises(QueryError, match="too common"):
+        await library.find_topic("the")
+    with pytest.raises(QueryError, match="too common"):
+        await library.find_topic("of the and")
 
 
 async def test_falls_back_to_most_words_ranked_lower(library: Library) -> None:

@@ -7,7 +7,7 @@ them is shown (the library's `mark_topic`, used by paging).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from corpus.lookup.terms import Matcher, Term, topic_terms
 from corpus.model import Hit, Passage
@@ -15,20 +15,20 @@ from corpus.normalize import written_words
 
 
 def mark_text(
-    text: str, base: int, terms: Sequence[Term], matcher: Matcher
+    text: str, base: int, terms: Sequence[Term], matcher: Matcher, lang: str | None = "en"
 ) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
-    """Absolute spans of the words of `text` (at `base`) that match a term, and the terms
-    matched."""
+    """Absolute spans of the words of `text` (at `base`, in `lang`) that match a term, and
+    the terms matched. Each word is analysed in the passage's language, as it was indexed."""
     spans: list[tuple[int, int]] = []
     matched: set[str] = set()
-    memo, surface, find, at = matcher.surfaces, matcher.surface, text.find, 0
+    memo, surface, find, at = matcher.surfaces_in(lang), matcher.surface, text.find, 0
     for raw in written_words(text):  # the words `tokenize` finds, without Token objects
         # Between two words lie no word characters, so the next word is the next occurrence.
         start = find(raw, at)
         at = start + len(raw)
         hit = memo.get(raw)
         if hit is None:
-            hit = surface(raw)
+            hit = surface(raw, lang)
         if hit:
             spans.append((base + start, base + at))
             matched.update(hit)
@@ -36,22 +36,36 @@ def mark_text(
 
 
 def mark(
-    passage: Passage, terms: Sequence[Term], matcher: Matcher | None = None
+    passage: Passage,
+    terms: Sequence[Term],
+    matcher: Matcher | None = None,
+    lang: str | None = "en",
 ) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
-    """Absolute spans of the passage's words that match a term, and the terms matched."""
-    return mark_text(passage.text, passage.start, terms, matcher or Matcher(terms))
+    """Absolute spans of the passage's words (in `lang`) that match a term, and the terms
+    matched."""
+    return mark_text(passage.text, passage.start, terms, matcher or Matcher(terms), lang)
 
 
-def mark_hits(text: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
-    """`hits` of a topic lookup for `text` with every unmarked one marked."""
+def mark_hits(
+    text: str,
+    hits: Sequence[Hit],
+    languages: Mapping[str, str | None] | None = None,
+    terms: Sequence[Term] | None = None,
+) -> tuple[Hit, ...]:
+    """`hits` of a topic lookup for `text` with every unmarked one marked; `languages`:
+    source name -> its language (`corpus.store.source_languages`; English when None);
+    `terms`: the lookup's own (`topic.query_terms_of`), else worked out from `text`."""
     if all(hit.matched_terms for hit in hits):
         return tuple(hits)
-    terms = topic_terms(text)
+    languages = languages if languages is not None else {}
+    if terms is None:
+        terms = topic_terms(text, tuple(dict.fromkeys(languages.values())) or ("en",))
     matcher = Matcher(terms)
     out = []
     for hit in hits:
         if not hit.matched_terms:
-            spans, matched = mark(hit.passage, terms, matcher)
+            lang = languages.get(hit.passage.source, "en")
+            spans, matched = mark(hit.passage, terms, matcher, lang)
             hit = dataclasses.replace(hit, highlights=spans, matched_terms=matched)
         out.append(hit)
     return tuple(out)

@@ -1,10 +1,11 @@
 """Topic lookup: typo-, stem- and variant-tolerant word search ranked by BM25 (tantivy).
 
-Each query word (stop words dropped) becomes a fuzzy term (edit distance 1, a transposition
-costs one; exact for words of 3 letters or fewer and for numbers) that MUST match, plus the
-exact term as a SHOULD so exact spellings rank first. When no passage holds every word, the
-passages holding most of them follow, ranked lower. Scores: all words found 50..100 by BM25
-relative to the best; k of n words found in the band 50(k-1)/n .. 50k/n.
+Each query word (stop words dropped; a query of only stop words is refused as too common) is
+analysed in every language of the corpus; its terms become fuzzy terms (edit distance 1, a
+transposition costs one; exact for terms of 3 letters or fewer and for numbers) one of which
+MUST match, plus the exact terms as SHOULDs so exact spellings rank first. When no passage
+holds every word, the passages holding most of them follow, ranked lower. Scores: all words
+found 50..100 by BM25 relative to the best; k of n words found in the band 50(k-1)/n .. 50k/n.
 """
 
 from __future__ import annotations
@@ -15,17 +16,29 @@ from collections.abc import Sequence
 
 import tantivy
 
+from corpus.errors import QueryError
 from corpus.lookup.highlight import mark_text
-from corpus.lookup.terms import Matcher, Term, is_plain, near, topic_terms
+from corpus.lookup.terms import (
+    SHORT,
+    Matcher,
+    Term,
+    is_plain,
+    letter_neighbours,
+    near,
+    settle_short,
+    topic_terms,
+)
 from corpus.model import Hit, TopicResult
-from corpus.normalize import WORD_RE
+from corpus.normalize import WORD_RE, terms_batch, words
 from corpus.store import (
     PASSAGE_SELECT,
     TERMS_FIELD,
     Store,
+    corpus_languages,
     passage_from_row,
     search_parents,
     search_seqs,
+    source_languages,
 )
 
 FALLBACK_POOL = 100
@@ -33,10 +46,28 @@ FIX_POOL = 30
 FIXES_PER_TERM = 3
 
 
+TOO_COMMON = (
+    "Those words are too common to search for on their own (like “the” or “and”): they would "
+    "match nearly every passage. Add a word that says what the passages are about."
+)
+
+
+def stem_query(schema: tantivy.Schema, stem: str, distance: int, *, fuzzy: bool) -> tantivy.Query:
+    if fuzzy and distance:
+        return tantivy.Query.fuzzy_term_query(schema, TERMS_FIELD, stem, distance, True)
+    return tantivy.Query.term_query(schema, TERMS_FIELD, stem)
+
+
 def term_query(schema: tantivy.Schema, term: Term, *, fuzzy: bool) -> tantivy.Query:
-    if fuzzy and term.distance:
-        return tantivy.Query.fuzzy_term_query(schema, TERMS_FIELD, term.stem, term.distance, True)
-    return tantivy.Query.term_query(schema, TERMS_FIELD, term.stem)
+    """A query word: any of its terms (one per language of the corpus)."""
+    if len(term.stems) == 1:
+        return stem_query(schema, term.stem, term.distance, fuzzy=fuzzy)
+    return tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Should, stem_query(schema, s, term.distance_of(s), fuzzy=fuzzy))
+            for s in term.stems
+        ]
+    )
 
 
 def _clauses(
@@ -69,9 +100,9 @@ def _all_words(store: Store, terms: Sequence[Term], fixes: Sequence[str]) -> tan
             continue
         own = [fix for fix in rest if fix in spellings]
         rest = [fix for fix in rest if fix not in own]
-        # A word's own stem and its fixes rank; a fix that is also the stem ranks twice, as
+        # A word's own terms and its fixes rank; a fix that is also a term ranks twice, as
         # the exact term and the fix do beside a fuzzy query.
-        ranked = [term.stem] * (term.stem in spellings) + own
+        ranked = [s for s in term.stems if s in spellings] + own
         inner = [
             (tantivy.Occur.Should, tantivy.Query.term_query(store.schema, TERMS_FIELD, spelling))
             for spelling in ranked
@@ -96,11 +127,14 @@ def _spellings(store: Store, term: Term) -> set[str] | None:
     """The indexed spellings within the term's edit distance (the term itself included),
     or None when they cannot be listed from the vocabulary (the fuzzy query then decides)."""
     if not term.distance:
-        return {term.stem}
-    if not is_plain(term.stem) or not vocabulary_is_plain(store):
+        return set(term.stems)
+    if not all(map(is_plain, term.stems)) or not vocabulary_is_plain(store):
         return None
     known = vocabulary(store)
-    return {n for n in near(term.stem) if n in known}
+    found: set[str] = set()
+    for stem in term.stems:
+        found |= {n for n in near(stem) if n in known} if term.distance_of(stem) else {stem}
+    return found
 
 
 VOCABULARY_LIMIT = 2_000_000
@@ -134,12 +168,16 @@ async def spelling_fixes(store: Store, terms: Sequence[Term]) -> list[str]:
     for an ASCII word its commonest indexed neighbours (one edit away; a dictionary lookup
     each), otherwise the commonest matching words of the passages the fuzzy query finds."""
     fixes: list[str] = []
+    languages = source_languages(store.infos)
     for term in terms:
-        if not term.distance or store.searcher.doc_freq(TERMS_FIELD, term.stem) > 0:
+        if not term.distance or any(
+            store.searcher.doc_freq(TERMS_FIELD, s) > 0 for s in term.stems
+        ):
             continue
-        if term.stem.isascii():
+        if all(s.isascii() for s in term.stems):
             known = vocabulary(store)
-            freq = {n: known[n] for n in near(term.stem) if n in known}  # not the stem itself
+            near_all = set().union(*(near(s) for s in term.stems if term.distance_of(s)))
+            freq = {n: known[n] for n in near_all if n in known}  # not the stems themselves
             ranked_fixes = sorted(freq, key=lambda n: (-freq[n], n))
             fixes += ranked_fixes[:FIXES_PER_TERM]
             continue
@@ -148,7 +186,8 @@ async def spelling_fixes(store: Store, terms: Sequence[Term]) -> list[str]:
         matcher = Matcher([term])
         seen: Counter[str] = Counter()
         for p in passages.values():
-            found = {matcher.indexed(raw) for raw in set(WORD_RE.findall(p.text))}
+            lang = languages.get(p.source, "en")
+            found = {matcher.indexed(raw, lang) for raw in set(WORD_RE.findall(p.text))}
             found.discard(None)
             seen.update(found)  # type: ignore[arg-type]
         fixes += [fix for fix, _ in seen.most_common(FIXES_PER_TERM)]
@@ -170,14 +209,53 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
     return [h for h in hits if h.passage.id not in dropped]
 
 
+def query_terms_of(store: Store, text: str) -> list[Term]:
+    """The terms of a topic query over this index: analysed in each of its languages, short
+    stems it holds exact (the lookup and the later highlighting of its hits agree)."""
+    langs = corpus_languages(store.infos)
+    terms = settle_short(
+        topic_terms(text, langs), lambda s: store.searcher.doc_freq(TERMS_FIELD, s) > 0
+    )
+    return [correct_typo(store, term, langs) for term in terms]
+
+
+def correct_typo(store: Store, term: Term, langs: Sequence[str | None]) -> Term:
+    """A word the index lacks, spelt plainly (ASCII), as the commonest indexed words one edit
+    from it (`amendmetns` -> `amendments`): each neighbour analysed like any word, kept when
+    the index holds its term. A stemmer leaves a misspelt word's ending on (`amendmetn`), so
+    a typo is mended before analysis, not after. The word unchanged when none is found (its
+    fuzzy terms then decide)."""
+    if not term.distance or not is_plain(term.word) or not vocabulary_is_plain(store):
+        return term
+    if any(store.searcher.doc_freq(TERMS_FIELD, s) > 0 for s in term.stems):
+        return term
+    known = vocabulary(store)
+    found: dict[str, int] = {}
+    spellings = sorted(letter_neighbours(term.word))
+    for lang in langs:
+        for stem in terms_batch(spellings, lang):
+            if len(stem) >= SHORT and stem in known:
+                found[stem] = known[stem]
+    if not found:
+        return term
+    # The commonest reading, and others nearly as common: BM25 would rank a rare look-alike
+    # (`dron` for `dronse`) above the word meant, so rare readings are left out.
+    ranked = sorted(found, key=lambda s: (-found[s], s))
+    best = found[ranked[0]]
+    fixes = tuple(s for s in ranked[:FIXES_PER_TERM] if 2 * found[s] >= best)
+    return Term(term.word, fixes, frozenset(fixes))
+
+
 async def find_topic(
     store: Store, text: str, limit: int, *, marked: int | None = None
 ) -> TopicResult:
     """Passages about the words of `text`, most relevant first. Only the first `marked`
     hits (all when None) get their matched words marked; `mark_hits` marks the others
     when they are shown (the bot shows a page of a few at a time)."""
-    terms = topic_terms(text)
+    terms = query_terms_of(store, text)
     shown = tuple(t.word for t in terms)
+    if not terms and words(text):
+        raise QueryError(TOO_COMMON)
     if not terms or limit <= 0 or store.count == 0:
         return TopicResult(text, shown, ())
     pool = min(store.count, 2 * limit + 20)
@@ -198,7 +276,7 @@ async def find_topic(
 
 # Positions in a passage row (`PASSAGE_SELECT` order) that ranking reads before a `Passage`.
 _COLUMNS = [c.strip() for c in PASSAGE_SELECT.split("SELECT", 1)[1].split(" FROM ")[0].split(",")]
-_START, _TEXT = map(_COLUMNS.index, ("start", "text"))
+_START, _TEXT, _SOURCE = map(_COLUMNS.index, ("start", "text", "source"))
 
 
 async def _rows(store: Store, seqs: Sequence[int]) -> dict[int, tuple[object, ...]]:
@@ -229,6 +307,7 @@ async def _hits(
     rows = await _rows(store, kept)
     best = ranked[0][0]
     matcher = Matcher(terms)
+    languages = source_languages(store.infos)
     hits: list[Hit] = []
     for seq in kept:
         row = rows.get(seq)
@@ -237,7 +316,13 @@ async def _hits(
         spans: tuple[tuple[int, int], ...] = ()
         matched: tuple[str, ...] = ()
         if marked is None or len(hits) < marked:
-            spans, matched = mark_text(str(row[_TEXT]), int(row[_START]), terms, matcher)  # type: ignore[call-overload]
+            spans, matched = mark_text(
+                str(row[_TEXT]),
+                int(row[_START]),  # type: ignore[call-overload]
+                terms,
+                matcher,
+                languages.get(str(row[_SOURCE]), "en"),
+            )
         rel = scores[seq] / best if best > 0 else 1.0
         score = round(base + span * rel, 1)
         hits.append(Hit(passage_from_row(row), score, None, None, spans, matched))
@@ -257,11 +342,18 @@ async def _fallback(
     n = len(terms)
     scored = []
     matcher = Matcher(terms)
+    languages = source_languages(store.infos)
     for score, seq in ranked:
         row = rows.get(seq)
         if row is None:
             continue
-        spans, matched = mark_text(str(row[_TEXT]), int(row[_START]), terms, matcher)  # type: ignore[call-overload]
+        spans, matched = mark_text(
+            str(row[_TEXT]),
+            int(row[_START]),  # type: ignore[call-overload]
+            terms,
+            matcher,
+            languages.get(str(row[_SOURCE]), "en"),
+        )
         if len(matched) >= need:
             scored.append((len(matched), score, seq, spans, matched))
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
