@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from corpus.model import Hit
+from corpus.model import Hit, QuoteResult
 
 ChatType = Literal["private", "group", "supergroup", "channel", "sender"]
 
@@ -52,6 +52,7 @@ class Reply:
     verdict: str | None = None
     hits: tuple[Hit, ...] = ()  # what was found; a not_found quote's hint is not one
     nearest_dates: tuple[dt.date, ...] = ()
+    quote: QuoteResult | None = None  # /quote: the verification (changes, parts, speaker)
 
 
 @dataclass(frozen=True, slots=True)

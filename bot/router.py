@@ -184,12 +184,14 @@ async def cmd_topic(services: Services, args: str, ctx: AskContext) -> Reply:
 async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
     result = await services.library.find_quote(args, limit=QUOTE_LIMIT)
     threshold = services.config.replies.quote_threshold
-    lead = html.render_quote_header(result, threshold)
+    lead = html.render_quote_header(result, threshold, services.labels)
     if not result.hits:
         shown = html.render_quote_empty(args, lead)
-        return Reply("quote", args, message(shown), verdict=result.verdict)
+        return Reply("quote", args, message(shown), verdict=result.verdict, quote=result)
     if result.hint is not None:
         hits: tuple[Hit, ...] = (result.hint,)
+    elif result.parts:  # each part's own place
+        hits = result.hits
     else:  # the best, and any others above the threshold
         hits = result.hits[:1] + tuple(h for h in result.hits[1:] if h.score >= threshold)
     view = ListView("quote", args, "quote", html.render_quote_title(args), hits, lead)
@@ -199,6 +201,7 @@ async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
         await list_messages(services, ctx, view),
         verdict=result.verdict,
         hits=result.matches,
+        quote=result,
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from corpus.normalize import Token
 from corpus.verify.align import Step
@@ -55,7 +55,7 @@ def _spelling_only(a: Sequence[str], s: Sequence[str]) -> bool:
             continue
         if is_number(x) or is_number(y) or min(len(x), len(y)) < SPELLING_MIN_LEN:
             return False
-        if Levenshtein.normalized_similarity(x, y) < SPELLING_SIMILARITY:
+        if OSA.normalized_similarity(x, y) < SPELLING_SIMILARITY:
             return False
     return True
 

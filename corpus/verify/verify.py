@@ -62,9 +62,13 @@ class _Words:
     units: list[Unit]
 
 
-def _words(text: str, lo: int = 0, hi: int | None = None) -> _Words:
-    tokens = [t for t in tokenize(text) if t.start >= lo and (hi is None or t.end <= hi)]
-    return _Words(text, tokens, units_of(text, tokens))
+def _words(
+    text: str, lo: int = 0, hi: int | None = None, tokens: Sequence[Token] | None = None
+) -> _Words:
+    """The tokens and units of `text[lo:hi]`; `tokens`: the text's tokens when known."""
+    every = tokenize(text) if tokens is None else tokens
+    kept = [t for t in every if t.start >= lo and (hi is None or t.end <= hi)]
+    return _Words(text, kept, units_of(text, kept))
 
 
 def _sub(words: _Words, u0: int, u1: int) -> _Words:
@@ -81,14 +85,17 @@ def verify_quote(
     threshold: float = 80.0,
     known_speakers: Sequence[str] = (),
     names: frozenset[str] = frozenset(),
+    tokens: Sequence[Sequence[Token] | None] = (),
 ) -> Verification:
     """The verdict on `query` over `candidates` (retrieved passages and their neighbours,
-    in any order). `names`: folded words known to be names (speakers, places)."""
+    in any order). `names`: folded words known to be names (speakers, places); `tokens`:
+    each candidate's tokens when the caller has them (`tokenize(p.text)`), else None."""
     claim = parse_claim(query, known=known_speakers)
     lo, hi = (claim.start, claim.end) if claim else (0, len(query))
     claimed = (match_speaker(claim.name, known_speakers) or claim.name) if claim else None
     asked = _words(query, lo, hi)
-    texts = [_words(p.text) for p in candidates]
+    known = list(tokens) + [None] * (len(candidates) - len(tokens))
+    texts = [_words(p.text, tokens=t) for p, t in zip(candidates, known, strict=True)]
     if not asked.units or not candidates:
         return Verification("not_found", claimed_speaker=claimed)
 
