@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from conftest import ROOT, write_seed_config
 from test_cli import run
 from test_verify_cases import CASES, GENERATED
@@ -27,9 +26,7 @@ def write_generated_config(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     sources = []
     for speaker in dict.fromkeys(s for s, _, _ in GENERATED):
-        threads = sorted(
-            ((n, tweets) for s, n, tweets in GENERATED if s == speaker), reverse=True
-        )
+        threads = sorted(((n, tweets) for s, n, tweets in GENERATED if s == speaker), reverse=True)
         lines = []
         for number, tweets in threads:
             lines.append(f"Mar {number} • {len(tweets)} tweets • 1 min read")
