@@ -19,6 +19,7 @@ from telegram.constants import MessageLimit
 
 from bot import text as words
 from corpus.model import (
+    MONTH_NAMES,
     BuildReport,
     DateResult,
     DiffOp,
@@ -41,6 +42,7 @@ JOINERS = "\u200d\ufe0e\ufe0f"
 TAG_RE = re.compile(r"<[^>]*>")
 
 Mode = Literal["plain", "topic", "quote"]
+MONTH_NAMES_TITLE = tuple(name.title() for name in MONTH_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,6 +416,60 @@ def render_quote_header(result: QuoteResult, threshold: float, labels: Labels | 
         else:
             line += "."
     return line
+
+
+def _chicago_name(speaker: str) -> str:
+    """`Zelensky, Volodymyr` (a one-word name or an institution stays as it is)."""
+    parts = speaker.split()
+    if len(parts) < 2 or speaker.lower().startswith("unknown"):
+        return speaker
+    return f"{parts[-1]}, {' '.join(parts[:-1])}"
+
+
+def _chicago_date(date: PassageDate | None) -> str:
+    if date is None:
+        return "n.d."
+    if date.month is None:
+        text = str(date.year)
+    elif date.day is None:
+        text = f"{MONTH_NAMES_TITLE[date.month - 1]} {date.year}"
+    else:
+        text = f"{MONTH_NAMES_TITLE[date.month - 1]} {date.day}, {date.year}"
+    return text + (" (year inferred)" if date.year_inferred else "")
+
+
+def render_citation(
+    p: Passage, labels: Labels, start: int | None = None, end: int | None = None
+) -> str:
+    """A ready citation of `p.text[start:end]` (the whole passage by default): a plain form a
+    journalist pastes, and Chicago style. The words are a verbatim slice; a cut is `…`."""
+    label = labels.get(p.source, SourceLabel())
+    lo, hi = (0, len(p.text)) if start is None or end is None else (start, end)
+    lo, hi = max(0, min(lo, len(p.text))), max(0, min(hi, len(p.text)))
+    if hi <= lo:
+        lo, hi = 0, len(p.text)
+    quoted = p.text[lo:hi].strip()
+    before = ELLIPSIS if p.text[:lo].strip() else ""
+    after = ELLIPSIS if p.text[hi:].strip() else ""
+    words_ = f"{before}{quoted}{after}"
+    url = getattr(p, "url", None) or label.url
+    inferred = " (speaker inferred)" if getattr(p, "speaker_inferred", False) else ""
+    where = [label.title or label.medium] if p.kind != "quote" else []
+    if p.kind == "quote":
+        where.append(f"quoted in {label.title or p.source}")
+    if p.note:
+        where.insert(0, p.note)
+    medium = ", ".join(where)
+    plain = f"{p.speaker}{inferred}: “{words_}” ({medium}, {format_date(p.date)}"
+    plain += f", {url})" if url else ")"
+    chicago = f"{_chicago_name(p.speaker)}{inferred}. “{words_}” {medium}, {_chicago_date(p.date)}."
+    if url:
+        chicago += f" {url}."
+    return (
+        "<b>Cite</b> (tap to copy)\n"
+        f"<code>{esc(plain)}</code>\n\n"
+        f"Chicago:\n<code>{esc(chicago)}</code>"
+    )
 
 
 def render_sources(infos: Sequence[SourceInfo], labels: Labels) -> str:

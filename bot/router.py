@@ -301,6 +301,12 @@ async def handle_press(services: Services, pressed: buttons.Press, ctx: AskConte
             return ButtonAnswer(notice=words.PASSAGE_GONE, alert=True)
         await services.state.count_query("context")
         return ButtonAnswer(send=reply.messages)
+    if isinstance(pressed, buttons.CitePassage):
+        passage = await services.library.get(pressed.passage_id)
+        if passage is None:
+            return ButtonAnswer(notice=words.PASSAGE_GONE, alert=True)
+        cited = html.render_citation(passage, services.labels, pressed.start, pressed.end)
+        return ButtonAnswer(send=message(cited))
     if isinstance(pressed, buttons.Another):
         reply = await cmd_random(services, "", ctx)
         await services.state.count_query("random")
