@@ -380,6 +380,20 @@ def render_parts(result: QuoteResult, labels: Labels | None = None) -> str:
     return "\n".join(lines)
 
 
+def render_inline_verdict(result: QuoteResult) -> str:
+    """The verdict a shared inline quote card carries into the chat (one short line)."""
+    query = render_query(result.query[:80])
+    if result.verdict == "altered" and result.changes:
+        asked, source = _with_context(result.diff, result.changes[0])
+        line = f"⚠ <b>Altered</b> “{query}”: the source says <i>{esc(source[:60])}</i>"
+        return line + (f", not <i>{esc(asked[:60])}</i>" if asked else "")
+    if result.verdict == "spliced":
+        return f"✂ <b>Spliced</b> “{query}”: these words were not said together; one part:"
+    if result.verdict == "not_found":
+        return f"❌ <b>Not found</b> “{query}”: no passage says this; the closest, as a hint:"
+    return f"{VERDICT_SHORT[result.verdict]} “{query}”:"
+
+
 def render_quote_header(result: QuoteResult, threshold: float, labels: Labels | None = None) -> str:
     """Verdict, score and the word diff, above the hits. A wrong speaker leads, then an
     altered quote's changes, then a spliced quote's parts, each with its own place."""
@@ -448,9 +462,11 @@ def render_citation(
     lo, hi = max(0, min(lo, len(p.text))), max(0, min(hi, len(p.text)))
     if hi <= lo:
         lo, hi = 0, len(p.text)
+    if not any(c.isalnum() for c in p.text[hi:]):
+        hi = len(p.text)  # only the closing punctuation left: keep it
     quoted = p.text[lo:hi].strip()
-    before = ELLIPSIS if p.text[:lo].strip() else ""
-    after = ELLIPSIS if p.text[hi:].strip() else ""
+    before = ELLIPSIS if any(c.isalnum() for c in p.text[:lo]) else ""
+    after = ELLIPSIS if any(c.isalnum() for c in p.text[hi:]) else ""
     words_ = f"{before}{quoted}{after}"
     url = getattr(p, "url", None) or label.url
     inferred = " (speaker inferred)" if getattr(p, "speaker_inferred", False) else ""

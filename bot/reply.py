@@ -40,6 +40,7 @@ class AskContext:
     chat_type: ChatType = "private"
     bot_username: str = "corpusbot"
     is_admin: bool = False
+    replied_text: str | None = None  # the message this one replies to (`/quote` checks it)
 
 
 @dataclass(frozen=True, slots=True)

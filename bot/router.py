@@ -104,6 +104,8 @@ async def answer(services: Services, text: str, ctx: AskContext) -> Reply:
 async def dispatch(services: Services, command: str, args: str, ctx: AskContext) -> Reply:
     """Run one known command, turning every failure into a polite reply."""
     limit = services.config.replies.max_query_chars
+    if command == "quote" and not args and ctx.replied_text:
+        args = ctx.replied_text.strip()  # `/quote` in reply to a message: check its words
     if len(args) > limit:
         notice = words.TOO_LONG.format(length=len(args), limit=limit)
         return Reply(command, args[:limit], message(html.render_notice(notice)))
