@@ -222,6 +222,9 @@ class Passage:
     # row number); `start`/`end` are then offsets into that record's decoded text and `line`
     # is the line where the record begins. None for the text formats.
     record: str | None = None
+    # an article quote credited to the person its sentence is about (no speech verb next to
+    # it), or a paragraph named for the person it mostly quotes by inference: flagged
+    speaker_inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

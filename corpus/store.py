@@ -23,7 +23,7 @@ import tantivy
 
 from corpus.model import Passage, PassageDate, SourceInfo, ThreadRef
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: passages.speaker_inferred
 TERMS_FIELD = "terms"
 READ_MMAP_BYTES = 1 << 30  # the read connection maps up to 1 GiB of the SQLite file
 SEQ_FIELD = "seq"
@@ -32,7 +32,7 @@ PARENT_FIELD = "parent"  # a quote span: its paragraph's seq minus its own; othe
 PASSAGE_COLUMNS = (
     "seq, id, source, start, end_, text, line, speaker, kind, year, month, day, inferred, "
     "md, ymd, ym, t_number, t_header_line, t_tweet_count, t_read_minutes, t_position, "
-    "t_shown, paragraph, parent_id, note"
+    "t_shown, paragraph, parent_id, note, speaker_inferred"
 )
 
 
@@ -56,7 +56,7 @@ def passage_from_row(row: Sequence[object]) -> Passage:
     """A `Passage` from a row selected with `PASSAGE_SELECT` (positional arguments in the
     field order of `Passage`: this runs for every row a lookup shows)."""
     (seq, pid, source, start, end, text, line, speaker, kind, year, month, day, inferred,
-     tn, th, tc, tr, tp, ts, paragraph, parent_id, note) = row  # fmt: skip
+     tn, th, tc, tr, tp, ts, paragraph, parent_id, note, inferred_speaker) = row  # fmt: skip
     date = None
     if year is not None:
         date = _DATES.get((year, month, day, inferred))
@@ -69,6 +69,7 @@ def passage_from_row(row: Sequence[object]) -> Passage:
     return Passage(
         pid, source, start, end, text, line, speaker, kind,  # type: ignore[arg-type]
         date, thread, paragraph, parent_id, note, seq,  # type: ignore[arg-type]
+        speaker_inferred=bool(inferred_speaker),
     )  # fmt: skip
 
 

@@ -201,7 +201,7 @@ def test_index_prints_per_source_counts_then_reuses(
     assert "passages 22, threads 0, dated 0, undated 22, quote spans 4" in out
     assert "speakers: Unknown author, Volodymyr Zelensky, Mark Rutte" in out
     assert "warnings: none" in out
-    assert "total: 66 passages in 2 sources" in out
+    assert "total: 68 passages in 2 sources" in out
     rc, out, _ = run(["index", "--config", str(config_path)], capsys)
     assert rc == 0 and "up to date, reused" in out
 
