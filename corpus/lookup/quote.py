@@ -41,7 +41,9 @@ QUICK_SCORE = 80.0
 FUZZY_TERMS = 3
 CANDIDATES = 50
 MAX_REFINED = 10
-NEIGHBOURS = 3  # passages either side (by seq) a quote across passages may continue into
+WIDE_CANDIDATES = 5  # candidates (with their neighbours) checked for a quote across passages
+CLAUSE_CANDIDATES = 3  # per clause, by its own rarest words, when no clause search ran
+NEIGHBOURS = 2  # passages either side (by seq) a quote across passages may continue into
 SPEAKERS_MEMO = "verify_speakers"
 # Capitalised at a sentence's start without being names: a swap of these is not a name swap.
 _FUNCTION_TEXT = (
@@ -250,6 +252,30 @@ async def _neighbours(store: Store, found: Sequence[Found]) -> list[Found]:
     return out
 
 
+async def _clause_candidates(store: Store, words: str, have: Sequence[Found]) -> list[Found]:
+    """The best few passages of each clause by its own rarest words (cheap postings only):
+    a spliced quote's second part need not share the first part's rare words. Only on the
+    uncommon path, when no single span holds the query."""
+    seen = {f.passage.seq for f in have}
+    out: list[Found] = []
+    for clause in CLAUSE_MARKS.split(words):
+        norms = [t.norm for t in tokenize(clause)]
+        if len(norms) < 3:
+            continue
+        query, _ = _candidate_query(store, norms, QUICK_POSTINGS)
+        if query is None:
+            continue
+        seqs = [seq for _, seq in search_seqs(store, query, CLAUSE_CANDIDATES) if seq not in seen]
+        passages = await store.by_seqs(seqs)
+        for seq in seqs:
+            p = passages.get(seq)
+            if p is not None and p.kind != "quote":
+                seen.add(seq)
+                tokens = tokenize(p.text)
+                out.append(Found(0.0, False, -1, p, tokens, tokens))
+    return out
+
+
 def _hit(located_passage: Passage, start: int, end: int, score: float) -> Hit:
     base = located_passage.start
     return Hit(located_passage, score, base + start, base + end)
@@ -344,7 +370,9 @@ async def find_quote(store: Store, text: str, limit: int, threshold: float) -> Q
         )  # fmt: skip
     if check.verdict == "not_found" and (gapped or CLAUSE_MARKS.search(words)):
         # across passages or spliced: the candidates at hand and their neighbours, no search
-        pool = [f for f in found if f.passage.kind != "quote"] + await _neighbours(store, found)
+        near = [f for f in found[:WIDE_CANDIDATES] if f.passage.kind != "quote"]
+        near += await _clause_candidates(store, words, near)
+        pool = near + await _neighbours(store, near)
         check = verify_quote(
             text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
             names=names, tokens=[f.tokens for f in pool],
