@@ -369,12 +369,18 @@ async def find_quote(store: Store, text: str, limit: int, threshold: float) -> Q
             names=names | swapped, tokens=[top.tokens],
         )  # fmt: skip
     if check.verdict == "not_found" and (gapped or CLAUSE_MARKS.search(words)):
-        # across passages or spliced: the candidates at hand and their neighbours, no search
+        # across passages or spliced: the candidates at hand and each clause's best few (by
+        # its rarest words); the neighbours by seq only when that places nothing
         near = [f for f in found[:WIDE_CANDIDATES] if f.passage.kind != "quote"]
         near += await _clause_candidates(store, words, near)
-        pool = near + await _neighbours(store, near)
         check = verify_quote(
-            text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
-            names=names, tokens=[f.tokens for f in pool],
+            text, [f.passage for f in near], threshold=threshold, known_speakers=speakers,
+            names=names, tokens=[f.tokens for f in near],
         )  # fmt: skip
+        if check.verdict == "not_found":
+            pool = near + await _neighbours(store, near[:2])
+            check = verify_quote(
+                text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
+                names=names, tokens=[f.tokens for f in pool],
+            )  # fmt: skip
     return _result(text, check, hits, limit)
