@@ -198,7 +198,7 @@ def test_index_prints_per_source_counts_then_reuses(
     assert rc == 0 and "Traceback" not in err
     assert "rebuilt in" in out
     assert "passages 44, threads 20, dated 42, undated 2, quote spans 0" in out
-    assert "passages 22, threads 0, dated 0, undated 22, quote spans 4" in out
+    assert "passages 24, threads 0, dated 0, undated 24, quote spans 6" in out
     assert "speakers: Unknown author, Volodymyr Zelensky, Mark Rutte" in out
     assert "warnings: none" in out
     assert "total: 68 passages in 2 sources" in out
