@@ -18,6 +18,7 @@ passages or a `spliced` one: never a second search.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -45,6 +46,7 @@ WIDE_CANDIDATES = 5  # candidates (with their neighbours) checked for a quote ac
 CLAUSE_CANDIDATES = 3  # per clause, by its own rarest words, when no clause search ran
 NEIGHBOURS = 2  # passages either side (by seq) a quote across passages may continue into
 SPEAKERS_MEMO = "verify_speakers"
+NAMES_MEMO = "verify_names"
 # Capitalised at a sentence's start without being names: a swap of these is not a name swap.
 _FUNCTION_TEXT = (
     "a an the this that these those it its we i he she they you our my his her their there "
@@ -64,6 +66,7 @@ class Found:
     passage: Passage
     window: list[Token]
     tokens: list[Token]
+    first: int = 0  # the window's first token in `tokens`
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,9 +192,7 @@ async def _refine(
             spans[seq] = _span_in(passages[seq], asked, asked_norms) if seq in passages else None
         known = spans[seq]
         if known is not None:
-            found.append(
-                Found(known.score, known.exact, rank, known.passage, known.window, known.tokens)
-            )
+            found.append(dataclasses.replace(known, rank=rank))
     return found
 
 
@@ -203,7 +204,8 @@ def _span_in(passage: Passage, asked: str, asked_norms: Sequence[str]) -> Found 
     span = best_span(asked, [t.norm for t in tokens])
     window = tokens[span.first : span.last + 1]
     exact = [t.norm for t in window] == asked_norms
-    return Found(100.0 if exact else round(span.score, 1), exact, -1, passage, window, tokens)
+    score = 100.0 if exact else round(span.score, 1)
+    return Found(score, exact, -1, passage, window, tokens, span.first)
 
 
 def known_speakers(store: Store) -> tuple[str, ...]:
@@ -216,9 +218,13 @@ def known_speakers(store: Store) -> tuple[str, ...]:
     return speakers  # type: ignore[no-any-return]
 
 
-def _names(speakers: Sequence[str]) -> frozenset[str]:
-    """Folded words of the speakers' names: a swap of one is a name change."""
-    return frozenset(fold(w) for s in speakers for w in s.split() if len(w) > 1)
+def _names(store: Store, speakers: Sequence[str]) -> frozenset[str]:
+    """Folded words of the speakers' names (a swap of one is a name change), once per index."""
+    names = store.memo.get(NAMES_MEMO)
+    if names is None:
+        names = frozenset(fold(w) for s in speakers for w in s.split() if len(w) > 1)
+        store.memo[NAMES_MEMO] = names
+    return names  # type: ignore[no-any-return]
 
 
 def _swapped_capitals(check: Verification) -> frozenset[str]:
@@ -316,7 +322,9 @@ async def find_quote(store: Store, text: str, limit: int, threshold: float) -> Q
     claim = parse_claim(text, known=speakers)
     words = text[claim.start : claim.end] if claim else text
     claimed = (match_speaker(claim.name, speakers) or claim.name) if claim else None
-    asked_tokens = tokenize(words)
+    query_tokens = tokenize(text)
+    lo, hi = (claim.start, claim.end) if claim else (0, len(text))
+    asked_tokens = [t for t in query_tokens if t.start >= lo and t.end <= hi]
     asked_norms = [t.norm for t in asked_tokens]
     if not asked_tokens or limit <= 0:
         return QuoteResult(text, "not_found", (), claimed_speaker=claimed)
@@ -358,15 +366,26 @@ async def find_quote(store: Store, text: str, limit: int, threshold: float) -> Q
         return QuoteResult(
             text, "verbatim", tuple(hits[:limit]), claimed_speaker=claimed, attribution=attribution
         )
-    names = _names(speakers)
+    names = _names(store, speakers)
+    # only the words around the span found (the verifier reads no more of a long passage)
+    pad = 3
+    around = top.tokens[max(0, top.first - pad) : top.first + len(top.window) + pad]
+    if gapped:
+        around = top.tokens
     check = verify_quote(
         text, [top.passage], threshold=threshold, known_speakers=speakers, names=names,
-        tokens=[top.tokens],
+        tokens=[around], claim=claim, query_tokens=query_tokens,
     )  # fmt: skip
+    if check.verdict == "not_found" and len(around) < len(top.tokens):
+        check = verify_quote(
+            text, [top.passage], threshold=threshold, known_speakers=speakers, names=names,
+            tokens=[top.tokens], claim=claim, query_tokens=query_tokens,
+        )  # fmt: skip
+        around = top.tokens
     if check.verdict == "close" and (swapped := _swapped_capitals(check)):
         check = verify_quote(
             text, [top.passage], threshold=threshold, known_speakers=speakers,
-            names=names | swapped, tokens=[top.tokens],
+            names=names | swapped, tokens=[around], claim=claim, query_tokens=query_tokens,
         )  # fmt: skip
     if check.verdict == "not_found" and (gapped or CLAUSE_MARKS.search(words)):
         # across passages or spliced: the candidates at hand and each clause's best few (by
