@@ -24,7 +24,7 @@ import tantivy
 from corpus.model import Passage, PassageDate, SourceFailure, SourceInfo, ThreadRef
 
 FAILED_KEY = "failed_sources"  # meta: the sources left out, [[name, line, message], ...]
-FORMAT_VERSION = 2  # 2: url, record, time, utc_offset columns; the records table
+FORMAT_VERSION = 3  # 2: url, record, time, utc_offset, records table; 3: speaker_inferred
 TERMS_FIELD = "terms"
 READ_MMAP_BYTES = 1 << 30  # the read connection maps up to 1 GiB of the SQLite file
 SEQ_FIELD = "seq"
@@ -33,7 +33,7 @@ PARENT_FIELD = "parent"  # a quote span: its paragraph's seq minus its own; othe
 PASSAGE_COLUMNS = (
     "seq, id, source, start, end_, text, line, speaker, kind, year, month, day, inferred, "
     "md, ymd, ym, t_number, t_header_line, t_tweet_count, t_read_minutes, t_position, "
-    "t_shown, paragraph, parent_id, note, url, record, time, utc_offset"
+    "t_shown, paragraph, parent_id, note, url, record, time, utc_offset, speaker_inferred"
 )
 # structured sources (issue 10): each record's decoded text field, which its passages slice
 RECORDS_TABLE = (
@@ -63,7 +63,7 @@ def passage_from_row(row: Sequence[object]) -> Passage:
     field order of `Passage`: this runs for every row a lookup shows)."""
     (seq, pid, source, start, end, text, line, speaker, kind, year, month, day, inferred,
      tn, th, tc, tr, tp, ts, paragraph, parent_id, note,
-     url, record, clock, offset) = row  # fmt: skip
+     url, record, clock, offset, inferred_speaker) = row  # fmt: skip
     date = None
     if year is not None:
         key = (year, month, day, inferred, clock, offset)
@@ -84,6 +84,7 @@ def passage_from_row(row: Sequence[object]) -> Passage:
     return Passage(
         pid, source, start, end, text, line, speaker, kind,  # type: ignore[arg-type]
         date, thread, paragraph, parent_id, note, seq, url, record,  # type: ignore[arg-type]
+        speaker_inferred=bool(inferred_speaker),
     )  # fmt: skip
 
 
