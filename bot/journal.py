@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS journal (
 CREATE INDEX IF NOT EXISTS journal_open ON journal (owner) WHERE done_at IS NULL;
 CREATE INDEX IF NOT EXISTS journal_done ON journal (done_at) WHERE done_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS journal_owners (
-    owner TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, beat_at REAL NOT NULL
+    owner TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, stamp TEXT,
+    beat_at REAL NOT NULL
 );
 """
 
@@ -54,14 +55,26 @@ class JournalEntry:
     body: str
 
 
-def _pid_alive(pid: int) -> bool:
+def process_stamp(pid: int) -> str | None:
+    """An identity of a running process that a reused pid does not share: its start time
+    in clock ticks since boot (Linux /proc); None when the process is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return _kill_probe(pid)
+    return stat.rsplit(")", 1)[1].split()[19]  # field 22, after the (command name)
+
+
+def _kill_probe(pid: int) -> str | None:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
+        return None
     except PermissionError:
-        return True
-    return True
+        return "alive"
+    return "alive"
 
 
 class UpdateJournal:
@@ -74,6 +87,7 @@ class UpdateJournal:
         self._lease = lease
         self.owner = uuid.uuid4().hex
         self._host = socket.gethostname()
+        self._stamp = process_stamp(os.getpid())
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
         self._queue: list[tuple[tuple[int, int, str], asyncio.Future[bool]]] = []
         self._flusher: asyncio.Future[None] | None = None
@@ -127,9 +141,9 @@ class UpdateJournal:
 
     def _beat(self) -> None:
         self._db.execute(
-            "INSERT INTO journal_owners VALUES (?, ?, ?, ?)"
+            "INSERT INTO journal_owners VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(owner) DO UPDATE SET beat_at = excluded.beat_at",
-            (self.owner, self._host, os.getpid(), self._clock()),
+            (self.owner, self._host, os.getpid(), self._stamp, self._clock()),
         )
 
     async def heartbeat(self) -> None:
@@ -212,12 +226,12 @@ class UpdateJournal:
     def _dead_owners(self, db: sqlite3.Connection) -> list[str]:
         now = self._clock()
         dead = []
-        rows = db.execute("SELECT owner, host, pid, beat_at FROM journal_owners").fetchall()
-        for owner, host, pid, beat_at in rows:
+        rows = db.execute("SELECT owner, host, pid, stamp, beat_at FROM journal_owners").fetchall()
+        for owner, host, pid, stamp, beat_at in rows:
             if owner == self.owner:
                 continue
-            if host == self._host and (pid == os.getpid() or not _pid_alive(pid)):
-                dead.append(owner)  # an earlier run of this process, or a process gone
+            if host == self._host and process_stamp(pid) != stamp:
+                dead.append(owner)  # gone, or its pid reused (a container restart: pid 1)
             elif beat_at < now - self._lease:
                 dead.append(owner)
         known = {row[0] for row in rows}

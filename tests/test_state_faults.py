@@ -106,9 +106,15 @@ async def test_a_full_disk_degrades_bookkeeping_with_one_log_line(
         with caplog.at_level(logging.WARNING, logger="bot.state"):
             tokens = [
                 await store.save_session(
-                    chat_id=1, user_id=2, command="topic", query="q", mode="plain",
-                    title="t", lead="", hits=big,
-                )  # fmt: skip
+                    chat_id=1,
+                    user_id=2,
+                    command="topic",
+                    query="q",
+                    mode="plain",
+                    title="t",
+                    lead="",
+                    hits=big,
+                )
                 for _ in range(20)
             ]
             results = [await store.count_query("topic") for _ in range(5)]
