@@ -86,7 +86,7 @@ def split_windows(text: str, limit: int = WINDOW_CHARS) -> list[Window]:
     it fits). Linear in the text: each window scans only its own characters."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    windows = []
+    windows: list[Window] = []
     start = 0
     while start < len(text) or not windows:
         end = _cut(text, start, limit, start + 1)
