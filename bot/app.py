@@ -39,8 +39,8 @@ from telegram.ext import (
 
 from bot import handlers
 from bot.config import Config
-from bot.i18n import ENGLISH, Translator, languages, translator
 from bot.context import CONTEXT_TYPES, BotApplication, store_services
+from bot.i18n import ENGLISH, Translator, languages, translator
 from bot.services import Services, open_services
 from bot.text import COMMANDS
 
@@ -83,7 +83,9 @@ async def _post_init(application: BotApplication) -> None:
         await bot.set_my_commands(
             commands, scope=BotCommandScopeAllPrivateChats(), language_code=code
         )
-        await bot.set_my_commands(commands, scope=BotCommandScopeAllGroupChats(), language_code=code)
+        await bot.set_my_commands(
+            commands, scope=BotCommandScopeAllGroupChats(), language_code=code
+        )
 
 
 def build_application(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot import buttons
+from bot.i18n import ENGLISH, Translator
 from bot.render import (
     MAX_UNITS,
     Labels,
@@ -18,7 +19,6 @@ from bot.render import (
     utf16_len,
     visible_len,
 )
-from bot.i18n import ENGLISH, Translator
 from bot.reply import AskContext, Button, ButtonAnswer, OutMessage
 from bot.services import Services
 from bot.state import Session, StoredHit
@@ -152,7 +152,9 @@ def context_rows(view: ListView, rows: range, ctx: AskContext) -> list[tuple[But
     row: list[Button] = []
     for i in rows:
         pid = view.hits[i].passage.id
-        label = ctx.tr._("Context {n}").format(n=i + 1) if len(view.hits) > 1 else ctx.tr._("Context")
+        label = (
+            ctx.tr._("Context {n}").format(n=i + 1) if len(view.hits) > 1 else ctx.tr._("Context")
+        )
         if ctx.chat_type == "private":
             row.append(Button(label, callback_data=buttons.context_data(pid)))
         else:

@@ -267,9 +267,7 @@ def render_passage(
     return render_hits([Hit(p, 100.0)], labels, header=header, first_number=None, tr=tr)
 
 
-def render_card(
-    hit: Hit, labels: Labels, *, mode: Mode = "plain", tr: Translator = ENGLISH
-) -> str:
+def render_card(hit: Hit, labels: Labels, *, mode: Mode = "plain", tr: Translator = ENGLISH) -> str:
     """One message for an inline result: a long passage keeps its first piece, cut with `…`
     and a pointer to /context for the rest."""
     chunks = hit_chunks(hit, labels, mode=mode, limit=MAX_UNITS - 80, tr=tr)
@@ -550,9 +548,7 @@ def render_citation(
     )
 
 
-def render_sources(
-    infos: Sequence[SourceInfo], labels: Labels, tr: Translator = ENGLISH
-) -> str:
+def render_sources(infos: Sequence[SourceInfo], labels: Labels, tr: Translator = ENGLISH) -> str:
     """What /sources shows: per source title, speaker, medium, counts and date coverage."""
     blocks = []
     for info in infos:
@@ -632,9 +628,7 @@ def render_date_empty(result: DateResult, tr: Translator = ENGLISH) -> str:
     return "\n".join(lines)
 
 
-def render_date_title(
-    result: DateResult, shown: int, cut: bool, tr: Translator = ENGLISH
-) -> str:
+def render_date_title(result: DateResult, shown: int, cut: bool, tr: Translator = ENGLISH) -> str:
     any_year = "" if result.query.year_given else tr._(" (any year)")
     label = f"<b>{esc(result.query.label)}</b>{any_year}"
     if cut:
@@ -738,7 +732,8 @@ def render_stats(
     passages = sum(s.passages for s in report.sources)
     lines.append(
         tr.ngettext(
-            "passages: {passages} in {n} source", "passages: {passages} in {n} sources",
+            "passages: {passages} in {n} source",
+            "passages: {passages} in {n} sources",
             len(report.sources),
         ).format(passages=passages, n=len(report.sources))
     )

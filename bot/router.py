@@ -86,7 +86,9 @@ async def answer(services: Services, text: str, ctx: AskContext) -> Reply:
         return Reply(parsed.command, parsed.args, ())  # another bot's, or group chatter
     if not allowed(services, ctx):
         first = await services.state.note_refusal(ctx.chat_id)
-        return Reply(parsed.command, parsed.args, message(ctx.tr._(words.ACCESS_REFUSAL)) if first else ())
+        return Reply(
+            parsed.command, parsed.args, message(ctx.tr._(words.ACCESS_REFUSAL)) if first else ()
+        )
     command = parsed.command if parsed.explicit else route_plain(parsed.args)
     known = command in HANDLERS
     if not known and not private:
@@ -113,7 +115,9 @@ async def dispatch(services: Services, command: str, args: str, ctx: AskContext)
         return Reply(command, args, message(ctx.tr._(words.USAGE[command])))
     if command in ADMIN_ONLY and not is_admin(services, ctx):
         return Reply(
-            command, args, message(html.render_notice(ctx.tr._(words.ADMIN_REFUSAL).format(name=command)))
+            command,
+            args,
+            message(html.render_notice(ctx.tr._(words.ADMIN_REFUSAL).format(name=command))),
         )
     try:
         reply = await HANDLERS[command](services, args, ctx)
@@ -129,7 +133,9 @@ async def dispatch(services: Services, command: str, args: str, ctx: AskContext)
 async def cmd_start(services: Services, args: str, ctx: AskContext) -> Reply:
     payload = args.split()[0] if args else ""
     if not payload:
-        return Reply("start", args, message(html.render_welcome(inline_name=ctx.bot_username, tr=ctx.tr)))
+        return Reply(
+            "start", args, message(html.render_welcome(inline_name=ctx.bot_username, tr=ctx.tr))
+        )
     start = buttons.read_start(payload)
     if isinstance(start, buttons.ShowHelp):
         return await cmd_help(services, "", ctx)
@@ -148,7 +154,9 @@ async def cmd_start(services: Services, args: str, ctx: AskContext) -> Reply:
         if messages:
             return Reply("start", args, messages)
         return Reply("start", args, message(ctx.tr._(words.EXPIRED)))
-    return Reply("start", args, message(html.render_bad_payload(inline_name=ctx.bot_username, tr=ctx.tr)))
+    return Reply(
+        "start", args, message(html.render_bad_payload(inline_name=ctx.bot_username, tr=ctx.tr))
+    )
 
 
 def attach_first(pieces: list[str], *rows: tuple[Button, ...]) -> tuple[OutMessage, ...]:
@@ -181,7 +189,9 @@ async def cmd_topic(services: Services, args: str, ctx: AskContext) -> Reply:
     result = await services.library.find_topic(args, limit=replies.max_results, marked=first_page)
     if not result.hits:
         return Reply("topic", args, message(html.render_topic_empty(args, ctx.tr)))
-    view = ListView("topic", args, "topic", html.render_topic_title(args, result, ctx.tr), result.hits)
+    view = ListView(
+        "topic", args, "topic", html.render_topic_title(args, result, ctx.tr), result.hits
+    )
     return Reply("topic", args, await list_messages(services, ctx, view), hits=result.hits)
 
 
@@ -314,9 +324,7 @@ async def handle_press(services: Services, pressed: buttons.Press, ctx: AskConte
         passage = await services.library.get(pressed.passage_id)
         if passage is None:
             return ButtonAnswer(notice=ctx.tr._(words.PASSAGE_GONE), alert=True)
-        cited = html.render_citation(
-            passage, services.labels, pressed.start, pressed.end, ctx.tr
-        )
+        cited = html.render_citation(passage, services.labels, pressed.start, pressed.end, ctx.tr)
         return ButtonAnswer(send=message(cited))
     if isinstance(pressed, buttons.Another):
         reply = await cmd_random(services, "", ctx)

@@ -1,6 +1,7 @@
-"""The bot's fixed words (English msgids, marked with `N_` for `pybabel extract`; shown
-through the asker's translator, `ctx.tr._(...)`): the command list (for /help, set_my_commands and the README),
-the words of the welcome and help texts (bot/render.py builds their HTML), the polite notices."""
+"""The bot's fixed words: the command list (for /help, set_my_commands and the README),
+the words of the welcome and help texts (bot/render.py builds their HTML), the polite notices.
+Each is an English msgid marked `N_` for `pybabel extract`, translated where it is shown
+(`ctx.tr._(words.RATE_NOTICE)`); README "Languages of the bot"."""
 
 from __future__ import annotations
 
@@ -42,8 +43,8 @@ USAGE: dict[str, str] = {
     "topic": N_("Send one or a few words after /topic, for example:\n<code>/topic drones</code>"),
     "date": N_(
         "Send a day, a month or a range after /date, for example:\n"
-        "<code>/date Aug 28</code>, <code>/date 28.08.2025</code>, <code>/date Aug 9 - Aug 17</code>,"
-        " <code>/date August 2025</code>"
+        "<code>/date Aug 28</code>, <code>/date 28.08.2025</code>, "
+        "<code>/date Aug 9 - Aug 17</code>, <code>/date August 2025</code>"
     ),
     "context": N_(
         "Send a passage id after /context; every answer ends with one, for example:\n"
@@ -66,7 +67,9 @@ RATE_NOTICE = N_("You are sending lookups faster than I can answer. Please wait 
 ACCESS_REFUSAL = N_("Sorry, this bot only answers in the chats its owner has allowed.")
 ADMIN_REFUSAL = N_("Sorry, /{name} is only for the bot's admins.")
 UNKNOWN_COMMAND = N_("I don't know /{name}. /help lists what I can do.")
-TOO_LONG = N_("That is {length} characters; I look up at most {limit}. Please send a shorter piece.")
+TOO_LONG = N_(
+    "That is {length} characters; I look up at most {limit}. Please send a shorter piece."
+)
 EXPIRED = N_("This list has expired, send the command again.")
 NOT_YOURS = N_("Only the person who asked can turn these pages.")
 BAD_BUTTON = N_("This button no longer works. Send the command again.")
