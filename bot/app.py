@@ -40,6 +40,7 @@ from telegram.ext import (
 from bot import handlers
 from bot.config import Config
 from bot.context import CONTEXT_TYPES, BotApplication, store_services
+from bot.i18n import ENGLISH, Translator, languages, translator
 from bot.services import Services, open_services
 from bot.text import COMMANDS
 
@@ -62,9 +63,9 @@ class WebhookSettings:
     secret_token: str
 
 
-def bot_commands() -> tuple[BotCommand, ...]:
+def bot_commands(tr: Translator = ENGLISH) -> tuple[BotCommand, ...]:
     """The command menu, from the help texts (bot/text.py), for set_my_commands."""
-    return tuple(BotCommand(cmd.name, cmd.description) for cmd in COMMANDS if not cmd.admin)
+    return tuple(BotCommand(cmd.name, tr._(cmd.description)) for cmd in COMMANDS if not cmd.admin)
 
 
 def router_commands() -> tuple[str, ...]:
@@ -73,10 +74,18 @@ def router_commands() -> tuple[str, ...]:
 
 
 async def _post_init(application: BotApplication) -> None:
-    """Publish the command menu for private chats and groups."""
-    commands = list(bot_commands())
-    await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
-    await application.bot.set_my_commands(commands, scope=BotCommandScopeAllGroupChats())
+    """Publish the command menu for private chats and groups: English for everyone, and each
+    catalog's language for the users whose Telegram speaks it (`language_code`)."""
+    bot = application.bot
+    for lang in languages():
+        code = None if lang == ENGLISH.lang else lang
+        commands = list(bot_commands(translator(lang)))
+        await bot.set_my_commands(
+            commands, scope=BotCommandScopeAllPrivateChats(), language_code=code
+        )
+        await bot.set_my_commands(
+            commands, scope=BotCommandScopeAllGroupChats(), language_code=code
+        )
 
 
 def build_application(

@@ -31,6 +31,7 @@ from corpus.errors import CorpusError
 from corpus.library import BuildProgress, Library, Progress
 from corpus.model import BuildReport, Hit, SourceInfo
 
+LANG_HELP = "the bot's language, as a Telegram language_code (en, uk, uk-UA; default: en)"
 ASK_CONTEXT = AskContext(chat_id=1, user_id=1, chat_type="private", bot_username="corpusbot")
 EXIT_FAILURE = 1  # the Bot API could not be reached
 EXIT_USAGE = 2  # the command line, the config, the corpus or the token needs fixing
@@ -57,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     add("run", "run the bot on Telegram (token from the config or its environment variable)")
-    add("chat", "talk to the bot in this terminal, through a local stand-in for Telegram")
+    chat = add("chat", "talk to the bot in this terminal, through a local stand-in for Telegram")
+    chat.add_argument("--lang", default="en", help=LANG_HELP)
     index = add("index", "(re)build the index; print per-source counts and parse warnings")
     index.add_argument("--force", action="store_true", help="rebuild even when up to date")
     init = add("init", "look at source files and write a config for them (then: index)")
@@ -65,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="overwrite an existing config")
     ask = add("ask", "answer one command as typed in a private chat")
     ask.add_argument("--json", action="store_true", help="print one JSON object per command")
+    ask.add_argument("--lang", default="en", help=LANG_HELP)
     ask.add_argument("text", help='the message, e.g. "/quote ..."; "-" reads one per line')
     return parser
 
@@ -107,10 +110,12 @@ def run_command(args: argparse.Namespace) -> int:
         return asyncio.run(run_index(config, force=args.force, out=sys.stdout))
     if args.command == "ask":
         texts = read_commands(sys.stdin) if args.text == "-" else [args.text]
-        return asyncio.run(run_ask(config, texts, as_json=args.json, out=sys.stdout))
+        return asyncio.run(
+            run_ask(config, texts, as_json=args.json, out=sys.stdout, lang=args.lang)
+        )
     if args.command == "run":
         return run_telegram(config)
-    return run_console(config)
+    return run_console(config, lang=args.lang)
 
 
 def run_init(files: Sequence[Path], target: Path, *, force: bool) -> int:
@@ -185,10 +190,10 @@ def run_telegram(config: Config) -> int:
     return run_bot(config, token)
 
 
-def run_console(config: Config) -> int:
+def run_console(config: Config, *, lang: str = "en") -> int:
     from bot.console import run_chat  # see run_telegram
 
-    return run_chat(config)
+    return run_chat(config, lang=lang)
 
 
 async def run_index(config: Config, *, force: bool, out: TextIO) -> int:
@@ -308,14 +313,17 @@ def print_report(report: BuildReport, config: Config, out: TextIO) -> None:
     print(f"\ntotal: {total} passages in {len(report.sources)} sources", file=out)
 
 
-async def run_ask(config: Config, texts: Sequence[str], *, as_json: bool, out: TextIO) -> int:
+async def run_ask(
+    config: Config, texts: Sequence[str], *, as_json: bool, out: TextIO, lang: str = "en"
+) -> int:
+    asker = dataclasses.replace(ASK_CONTEXT, lang=lang)
     async with open_services(config) as services:
         for line in failure_lines(config, services.library.report.failed):
             print(f"corpusbot: not indexed: {line}", file=sys.stderr)
         # the rate limit guards a chat against floods; a local script asking many is no flood
         services.limiter = RateLimiter(0, 0, services.clock)
         for i, text in enumerate(texts):
-            reply = await answer(services, text, ASK_CONTEXT)
+            reply = await answer(services, text, asker)
             if reply.command == "topic":  # the bot marks a page at a time; a script gets all
                 hits = services.library.mark_topic(reply.query, reply.hits)
                 reply = dataclasses.replace(reply, hits=hits)

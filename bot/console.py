@@ -285,7 +285,7 @@ def fresh_update_id() -> int:
 
 
 async def chat_session(
-    config: Config, read: ReadLine, out: TextIO, *, poll_timeout: int = 10
+    config: Config, read: ReadLine, out: TextIO, *, poll_timeout: int = 10, lang: str = "en"
 ) -> None:
     """Open the corpus, start the fake and the real bot, converse until the user leaves."""
     print("Opening the corpus…", file=out, flush=True)
@@ -296,6 +296,7 @@ async def chat_session(
         # Each session is a new stand-in Telegram: its update ids must not repeat those the
         # state file remembers from an earlier session, or the bot drops them as redeliveries.
         fake.world.next_update_id = fresh_update_id()
+        fake.user_speaks(lang)  # the language_code the stand-in Telegram sends for the user
         application = build_application(services, base_url=fake.base_url, token=fake.token)
         async with serving(application, poll_timeout=poll_timeout):
             chat = ConsoleChat(fake, application, out)
@@ -307,14 +308,20 @@ async def chat_session(
             print("Bye.", file=out, flush=True)
 
 
-def run_chat(config: Config, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+def run_chat(
+    config: Config,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    lang: str = "en",
+) -> int:
     """`corpusbot chat`: the console chat; 0 when the user leaves. Errors reach the CLI."""
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
-        asyncio.run(chat_session(config, reader(stdin, out), out))
+        asyncio.run(chat_session(config, reader(stdin, out), out, lang=lang))
     except KeyboardInterrupt:
         print("\nBye.", file=out, flush=True)
     return 0

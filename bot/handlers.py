@@ -39,6 +39,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.config import NetworkConfig
 from bot.context import BotContext
+from bot.i18n import N_, translator
 from bot.inline import answer_inline
 from bot.reply import AskContext, Button, OutMessage
 from bot.router import answer, press
@@ -48,8 +49,8 @@ log = logging.getLogger(__name__)
 
 INLINE_CACHE_SECONDS = 60
 LAST_EDITS_KEPT = 5000
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
-SORRY_BUTTON = "Sorry, that button did not work. Please try again."
+SORRY = N_("Sorry, something went wrong on my side. Please try again in a moment.")
+SORRY_BUTTON = N_("Sorry, that button did not work. Please try again.")
 
 
 def scrub(text: str) -> str:
@@ -77,6 +78,7 @@ def ask_context(
         chat_type=(chat_type or (chat.type if chat else "private")),  # type: ignore[arg-type]
         bot_username=context.bot.username,
         is_admin=user_id in services.config.access.admins,
+        lang=user.language_code if user else None,  # the asker's, in groups too
     )
 
 
@@ -258,7 +260,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     finally:
         if not answered:
             try:
-                await query.answer(text=SORRY_BUTTON)
+                await query.answer(text=ctx.tr._(SORRY_BUTTON))
             except TelegramError as exc:
                 log.warning("could not answer callback query: %s", exc)
 
@@ -358,7 +360,7 @@ async def _say_sorry(update: object, context: BotContext) -> None:
     try:
         await context.bot.send_message(
             chat.id,
-            SORRY,
+            translator(user.language_code if (user := update.effective_user) else None)._(SORRY),
             reply_parameters=ReplyParameters(
                 message_id=message.message_id, allow_sending_without_reply=True
             )

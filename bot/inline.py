@@ -6,6 +6,7 @@ import logging
 
 from telegram.constants import InlineQueryResultLimit
 
+from bot.i18n import ENGLISH, N_
 from bot.render import format_date, render_card, render_inline_verdict
 from bot.reply import AskContext, InlineAnswer, InlineCard
 from bot.router import allowed, route_plain
@@ -19,15 +20,15 @@ PREFIXES = ("quote", "topic", "date")
 MAX_TOTAL = 200  # results reachable by scrolling
 QUOTE_LIMIT = 20
 VERDICT_TITLES = {
-    "verbatim": "✅ verbatim",
-    "close": "≈ close",
-    "altered": "⚠ altered",
-    "spliced": "✂ spliced",
-    "not_found": "❌ not found, closest",
+    "verbatim": N_("✅ verbatim"),
+    "close": N_("≈ close"),
+    "altered": N_("⚠ altered"),
+    "spliced": N_("✂ spliced"),
+    "not_found": N_("❌ not found, closest"),
 }
 HINT_FLOOR = 60.0  # a not_found quote's closest passage below this is unrelated: not offered
-HELP_BUTTON = "How to use"
-SLOW_DOWN_BUTTON = "Too many searches: wait a minute"
+HELP_BUTTON = N_("How to use")
+SLOW_DOWN_BUTTON = N_("Too many searches: wait a minute")
 
 
 def read_query(query: str) -> tuple[str, str]:
@@ -50,9 +51,9 @@ async def answer_inline(
     """Up to `inline_max_results` cards from `offset`; an empty query shows random passages."""
     size = services.config.replies.inline_max_results
     if not allowed(services, ctx):
-        return InlineAnswer((), "", HELP_BUTTON, "help")
+        return InlineAnswer((), "", ctx.tr._(HELP_BUTTON), "help")
     if services.limiter.check_inline(ctx.user_id) != "ok":
-        return InlineAnswer((), "", SLOW_DOWN_BUTTON, "help")
+        return InlineAnswer((), "", ctx.tr._(SLOW_DOWN_BUTTON), "help")
     start = read_offset(offset)
     lead: str | None = None
     kind, words = read_query(query[: services.config.replies.max_query_chars])
@@ -62,7 +63,7 @@ async def answer_inline(
             hits, verdict = tuple(Hit(p, 100.0) for p in passages), None
             start = 0
         else:
-            hits, verdict, lead = await lookup(services, kind, words, start + size + 1)
+            hits, verdict, lead = await lookup(services, kind, words, start + size + 1, ctx)
     except CorpusError:
         hits, verdict = (), None
     except Exception:
@@ -74,14 +75,14 @@ async def answer_inline(
     more = bool(words) and len(hits) > start + size and start + size < MAX_TOTAL
     mode = "quote" if kind == "quote" else "topic" if kind == "topic" else "plain"
     cards = tuple(
-        card(services, hit, start + i, mode, verdict if start + i == 0 else None, lead)
+        card(services, hit, start + i, mode, verdict if start + i == 0 else None, lead, ctx)
         for i, hit in enumerate(page)
     )
-    return InlineAnswer(cards, str(start + size) if more else "", HELP_BUTTON, "help")
+    return InlineAnswer(cards, str(start + size) if more else "", ctx.tr._(HELP_BUTTON), "help")
 
 
 async def lookup(
-    services: Services, kind: str, words: str, limit: int
+    services: Services, kind: str, words: str, limit: int, ctx: AskContext | None = None
 ) -> tuple[tuple[Hit, ...], str | None, str | None]:
     """The hits, and for a quote its verdict and the verdict line every card carries into
     the chat. Unrelated low-score passages are not offered: a not_found quote's closest only
@@ -99,7 +100,8 @@ async def lookup(
             hits = result.matches
         else:
             hits = result.matches[:1] + tuple(h for h in result.matches[1:] if h.score >= threshold)
-        return hits, result.verdict, render_inline_verdict(result)
+        tr = ctx.tr if ctx is not None else ENGLISH
+        return hits, result.verdict, render_inline_verdict(result, tr)
     return (await library.find_topic(words, limit=limit)).hits, None, None
 
 
@@ -110,15 +112,18 @@ def card(
     mode: str,
     verdict: str | None,
     lead: str | None = None,
+    ctx: AskContext | None = None,
 ) -> InlineCard:
     p = hit.passage
-    title = f"{p.speaker} · {format_date(p.date)}"
+    tr = ctx.tr if ctx is not None else ENGLISH
+    title = f"{p.speaker} · {format_date(p.date, tr)}"
     if verdict:
-        title = f"{VERDICT_TITLES.get(verdict, verdict)} ({round(hit.score)}) · {title}"
+        named = tr._(VERDICT_TITLES[verdict]) if verdict in VERDICT_TITLES else verdict
+        title = f"{named} ({round(hit.score)}) · {title}"
     description = " ".join(p.text.split())
     if len(description) > 120:
         description = description[:119] + "…"
-    html = render_card(hit, services.labels, mode=mode)  # type: ignore[arg-type]
+    html = render_card(hit, services.labels, mode=mode, tr=tr)  # type: ignore[arg-type]
     if lead:  # the verdict travels with the message into the chat
         html = f"{lead}\n{html}"
     card_id = f"{number}_{p.id}"[: InlineQueryResultLimit.MAX_ID_LENGTH]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot import buttons
+from bot.i18n import ENGLISH, Translator
 from bot.render import (
     MAX_UNITS,
     Labels,
@@ -120,7 +121,9 @@ def heads(view: ListView) -> list[tuple[Hit, str]]:
     ]
 
 
-def render_page_html(view: ListView, labels: Labels, rows: range, page: int) -> list[str]:
+def render_page_html(
+    view: ListView, labels: Labels, rows: range, page: int, tr: Translator = ENGLISH
+) -> list[str]:
     scores = view.mode != "plain"
     return render_hits(
         [view.hits[i] for i in rows],
@@ -129,6 +132,7 @@ def render_page_html(view: ListView, labels: Labels, rows: range, page: int) -> 
         header=view.header(page),
         first_number=rows.start + 1,
         scores=scores,
+        tr=tr,
     )
 
 
@@ -148,7 +152,9 @@ def context_rows(view: ListView, rows: range, ctx: AskContext) -> list[tuple[But
     row: list[Button] = []
     for i in rows:
         pid = view.hits[i].passage.id
-        label = f"Context {i + 1}" if len(view.hits) > 1 else "Context"
+        label = (
+            ctx.tr._("Context {n}").format(n=i + 1) if len(view.hits) > 1 else ctx.tr._("Context")
+        )
         if ctx.chat_type == "private":
             row.append(Button(label, callback_data=buttons.context_data(pid)))
         else:
@@ -159,7 +165,7 @@ def context_rows(view: ListView, rows: range, ctx: AskContext) -> list[tuple[But
     ]
 
 
-def cite_rows(view: ListView, rows: range) -> list[tuple[Button, ...]]:
+def cite_rows(view: ListView, rows: range, ctx: AskContext) -> list[tuple[Button, ...]]:
     """A `Cite n` button per quote hit: a ready citation of the matched words."""
     if view.mode != "quote":
         return []
@@ -170,7 +176,7 @@ def cite_rows(view: ListView, rows: range) -> list[tuple[Button, ...]]:
         start = end = None
         if hit.match_start is not None and hit.match_end is not None:
             start, end = hit.match_start - p.start, hit.match_end - p.start
-        label = f"Cite {i + 1}" if len(view.hits) > 1 else "Cite"
+        label = ctx.tr._("Cite {n}").format(n=i + 1) if len(view.hits) > 1 else ctx.tr._("Cite")
         row.append(Button(label, callback_data=buttons.cite_data(p.id, start, end)))
     return [
         tuple(row[k : k + CONTEXT_BUTTONS_PER_ROW])
@@ -193,10 +199,10 @@ def page_messages(
     token: str | None,
 ) -> tuple[OutMessage, ...]:
     rows = pages[page]
-    button_rows = context_rows(view, rows, ctx) + cite_rows(view, rows)
+    button_rows = context_rows(view, rows, ctx) + cite_rows(view, rows, ctx)
     if token and len(pages) > 1:
         button_rows.insert(0, nav_row(token, page, len(pages)))
-    return attach(render_page_html(view, labels, rows, page), button_rows)
+    return attach(render_page_html(view, labels, rows, page, ctx.tr), button_rows)
 
 
 async def list_messages(
@@ -220,14 +226,15 @@ async def list_messages(
             mode=view.mode,
             header=view.header(0),
             scores=view.mode != "plain",
+            tr=ctx.tr,
         )
         rows = context_rows(shown, range(len(shown.hits)), ctx)
-        rows += cite_rows(shown, range(len(shown.hits)))
+        rows += cite_rows(shown, range(len(shown.hits)), ctx)
         if len(view.hits) > len(shown.hits):
             token = await save(services, ctx, view)
             more = len(view.hits) - len(shown.hits)
             link = buttons.list_link(ctx.bot_username, token)
-            rows.append((Button(f"{more} more in private", url=link),))
+            rows.append((Button(ctx.tr._("{n} more in private").format(n=more), url=link),))
         return attach(html, rows)
     pages = plan_pages(view, labels, replies.hits_per_page)
     first_token = await save(services, ctx, view) if len(pages) > 1 else None
@@ -275,12 +282,12 @@ async def turn_page(services: Services, ctx: AskContext, token: str, page: int) 
     """A `◀`/`▶` press: the pressed message becomes the asked page."""
     session = await services.state.load_session(token)
     if session is None:
-        return ButtonAnswer(notice=EXPIRED, alert=True)
+        return ButtonAnswer(notice=ctx.tr._(EXPIRED), alert=True)
     if ctx.chat_type != "private" and session.user_id != ctx.user_id:
-        return ButtonAnswer(notice=NOT_YOURS, alert=True)
+        return ButtonAnswer(notice=ctx.tr._(NOT_YOURS), alert=True)
     view = await open_session(services, token)
     if view is None:
-        return ButtonAnswer(notice=EXPIRED, alert=True)
+        return ButtonAnswer(notice=ctx.tr._(EXPIRED), alert=True)
     pages = plan_pages(view, services.labels, services.config.replies.hits_per_page)
     page = min(max(page, 0), len(pages) - 1)
     messages = page_messages(view, services.labels, ctx, pages, page, token)

@@ -18,6 +18,7 @@ from typing import Literal
 from telegram.constants import MessageLimit
 
 from bot import text as words
+from bot.i18n import ENGLISH, N_, Translator
 from corpus.model import (
     MONTH_NAMES,
     BuildReport,
@@ -76,11 +77,12 @@ def visible_len(markup: str) -> int:
     return utf16_len(visible_text(markup))
 
 
-def format_date(date: PassageDate | None) -> str:
-    """`4 Sep 2025`, `Sep 2025`, `4 Sep 2024 (year inferred)` or `date unknown`."""
+def format_date(date: PassageDate | None, tr: Translator = ENGLISH) -> str:
+    """`4 Sep 2025`, `Sep 2025`, `4 Sep 2024 (year inferred)` or `date unknown` (in `tr`'s
+    language: `4 вересня 2025`)."""
     if date is None:
-        return "date unknown"
-    return date.human() + (" (year inferred)" if date.year_inferred else "")
+        return tr._("date unknown")
+    return tr.date(date) + (tr._(" (year inferred)") if date.year_inferred else "")
 
 
 def mark_spans(text: str, spans: Iterable[tuple[int, int]], tag: str = "b") -> str:
@@ -114,7 +116,9 @@ def hit_spans(hit: Hit, mode: Mode) -> list[tuple[int, int]]:
     return []
 
 
-def attribution(p: Passage, labels: Labels, *, compact: bool = False) -> str:
+def attribution(
+    p: Passage, labels: Labels, *, compact: bool = False, tr: Translator = ENGLISH
+) -> str:
     """One line: speaker (and a note: forwarded by, retweeted by, posted in), medium, date
     (with the time when the source gives it), thread position, a link to the post when
     known (else file and line), the source's link, passage id."""
@@ -126,15 +130,18 @@ def attribution(p: Passage, labels: Labels, *, compact: bool = False) -> str:
     if not compact:
         parts.append(esc(label.medium))
     clock = p.date.human_time() if p.date is not None else None
-    parts.append(esc(format_date(p.date) + (f", {clock}" if clock else "")))
+    parts.append(esc(format_date(p.date, tr) + (f", {clock}" if clock else "")))
     if p.thread is not None:
-        parts.append(f"tweet {p.thread.position} of {p.thread.tweet_count}")
+        tweet = tr._("tweet {position} of {count}")
+        parts.append(tweet.format(position=p.thread.position, count=p.thread.tweet_count))
     if p.url and p.url.startswith(("https://", "http://")):
-        parts.append(f'<a href="{html.escape(p.url, quote=True)}">post</a>')
+        parts.append(f'<a href="{html.escape(p.url, quote=True)}">{esc(tr._("post"))}</a>')
+    elif compact:
+        parts.append(tr._("line {line}").format(line=p.line))
     else:
-        parts.append(f"line {p.line}" if compact else f"{esc(p.source)}, line {p.line}")
+        parts.append(tr._("{source}, line {line}").format(source=esc(p.source), line=p.line))
     if label.url and not compact:
-        parts.append(f'<a href="{html.escape(label.url, quote=True)}">link</a>')
+        parts.append(f'<a href="{html.escape(label.url, quote=True)}">{esc(tr._("link"))}</a>')
     parts.append(f"<code>/context {esc(p.id)}</code>")
     return "— " + " · ".join(parts)
 
@@ -184,12 +191,13 @@ def hit_chunks(
     head: str = "",
     compact: bool = False,
     limit: int = MAX_UNITS,
+    tr: Translator = ENGLISH,
 ) -> list[str]:
     """One hit as message chunks: normally one (head, quote, attribution); a passage too long
     for one message becomes consecutive verbatim pieces, `…` outside the quotes at each cut."""
     p = hit.passage
     spans = hit_spans(hit, mode)
-    attr = attribution(p, labels, compact=compact)
+    attr = attribution(p, labels, compact=compact, tr=tr)
     lead = f"{head}\n" if head else ""
     expandable = len(p.text) > EXPANDABLE_CHARS
     whole = lead + quote_block(p.text, spans, expandable=expandable) + "\n" + attr
@@ -224,12 +232,12 @@ def pack(chunks: Iterable[str], *, header: str = "", limit: int = MAX_UNITS) -> 
     return messages
 
 
-def hit_head(number: int | None, score: float | None) -> str:
+def hit_head(number: int | None, score: float | None, tr: Translator = ENGLISH) -> str:
     parts = []
     if number is not None:
         parts.append(f"<b>{number}.</b>")
     if score is not None:
-        parts.append(f"score {round(score)}")
+        parts.append(tr._("score {score}").format(score=round(score)))
     return " ".join(parts)
 
 
@@ -241,31 +249,35 @@ def render_hits(
     header: str = "",
     first_number: int | None = 1,
     scores: bool = False,
+    tr: Translator = ENGLISH,
 ) -> list[str]:
     """A list of hits as messages, each within the limit, split only at passage boundaries
     (or inside a passage too long for one message)."""
     chunks: list[str] = []
     for i, hit in enumerate(hits):
         number = None if first_number is None else first_number + i
-        head = hit_head(number, hit.score if scores else None)
-        chunks.extend(hit_chunks(hit, labels, mode=mode, head=head))
+        head = hit_head(number, hit.score if scores else None, tr)
+        chunks.extend(hit_chunks(hit, labels, mode=mode, head=head, tr=tr))
     return pack(chunks, header=header)
 
 
-def render_passage(p: Passage, labels: Labels, *, header: str = "") -> list[str]:
-    return render_hits([Hit(p, 100.0)], labels, header=header, first_number=None)
+def render_passage(
+    p: Passage, labels: Labels, *, header: str = "", tr: Translator = ENGLISH
+) -> list[str]:
+    return render_hits([Hit(p, 100.0)], labels, header=header, first_number=None, tr=tr)
 
 
-def render_card(hit: Hit, labels: Labels, *, mode: Mode = "plain") -> str:
+def render_card(hit: Hit, labels: Labels, *, mode: Mode = "plain", tr: Translator = ENGLISH) -> str:
     """One message for an inline result: a long passage keeps its first piece, cut with `…`
     and a pointer to /context for the rest."""
-    chunks = hit_chunks(hit, labels, mode=mode, limit=MAX_UNITS - 80)
+    chunks = hit_chunks(hit, labels, mode=mode, limit=MAX_UNITS - 80, tr=tr)
     if len(chunks) == 1:
         return chunks[0]
     p = hit.passage
-    tail = f"\n{attribution(p, labels)}"
+    tail = f"\n{attribution(p, labels, tr=tr)}"
     first = chunks[0].rsplit("\n", 1)[0]
-    return first + "\n" + ELLIPSIS + f" (cut; send <code>/context {esc(p.id)}</code>)" + tail
+    cut = tr._("(cut; send {command})").format(command=f"<code>/context {esc(p.id)}</code>")
+    return first + "\n" + ELLIPSIS + " " + cut + tail
 
 
 def render_diff(diff: Sequence[DiffOp], *, keep: int = 4) -> str:
@@ -289,19 +301,25 @@ def render_diff(diff: Sequence[DiffOp], *, keep: int = 4) -> str:
     return " ".join(part for part in parts if part.strip())
 
 
-VERDICT_LINES = {
-    "verbatim": "✅ <b>Verbatim</b>: the source says exactly this",
-    "close": "≈ <b>Close</b>: the source says nearly this; the differences are below",
-    "altered": "⚠ <b>Altered</b>: the source says something different",
-    "spliced": "✂ <b>Spliced</b>: these words were not said together",
-    "not_found": "❌ <b>Not found</b>: no passage says this",
+VERDICT_LINES = {  # English; shown through `tr._`
+    "verbatim": N_("✅ <b>Verbatim</b>: the source says exactly this"),
+    "close": N_("≈ <b>Close</b>: the source says nearly this; the differences are below"),
+    "altered": N_("⚠ <b>Altered</b>: the source says something different"),
+    "spliced": N_("✂ <b>Spliced</b>: these words were not said together"),
+    "not_found": N_("❌ <b>Not found</b>: no passage says this"),
 }
 VERDICT_SHORT = {
-    "verbatim": "✅ Verbatim",
-    "close": "≈ Close",
-    "altered": "⚠ Altered",
-    "spliced": "✂ Spliced",
-    "not_found": "❌ Not found",
+    "verbatim": N_("✅ Verbatim"),
+    "close": N_("≈ Close"),
+    "altered": N_("⚠ Altered"),
+    "spliced": N_("✂ Spliced"),
+    "not_found": N_("❌ Not found"),
+}
+CHANGE_KINDS = {  # how a change is named after it: `(negation)`
+    "negation": N_("negation"),
+    "number": N_("number"),
+    "name": N_("name"),
+    "quantifier": N_("quantifier"),
 }
 
 
@@ -325,53 +343,62 @@ def _with_context(diff: Sequence[DiffOp], change: QuoteChange) -> tuple[str, str
     return asked, source
 
 
-def render_changes(result: QuoteResult) -> str:
+def render_changes(result: QuoteResult, tr: Translator = ENGLISH) -> str:
     """`⚠ Altered: the source says <i>working</i>, not <i>not working</i>` (each change)."""
     said = []
     for change in result.changes[:3]:
         asked, source = _with_context(result.diff, change)
-        kind = "" if change.kind == "other" else f" ({change.kind})"
+        named = CHANGE_KINDS.get(change.kind, change.kind)
+        kind = "" if change.kind == "other" else f" ({tr._(named)})"
+        source_html, asked_html = f"<i>{esc(source)}</i>", f"<i>{esc(asked)}</i>"
         if source and asked:
-            said.append(f"the source says <i>{esc(source)}</i>, not <i>{esc(asked)}</i>{kind}")
+            line = tr._("the source says {source}, not {asked}")
         elif source:
-            said.append(f"the source also says <i>{esc(source)}</i>{kind}")
+            line = tr._("the source also says {source}")
         else:
-            said.append(f"the source does not say <i>{esc(asked)}</i>{kind}")
+            line = tr._("the source does not say {asked}")
+        said.append(line.format(source=source_html, asked=asked_html) + kind)
     if not said:
-        return VERDICT_LINES["altered"]
-    return "⚠ <b>Altered</b>: " + "; ".join(said)
+        return tr._(VERDICT_LINES["altered"])
+    return tr._("⚠ <b>Altered</b>: {changes}").format(changes="; ".join(said))
 
 
-def speaker_details(p: Passage, labels: Labels | None = None) -> str:
+def speaker_details(p: Passage, labels: Labels | None = None, tr: Translator = ENGLISH) -> str:
     """Where a speaker's words stand: note (`speech in Berlin`), medium or the article that
     quotes them, and the date: `speech in Berlin, as quoted in ft.txt, 3 Sep 2025`."""
     label = (labels or {}).get(p.source, SourceLabel())
     bits = [p.note] if p.note else []
     if p.kind == "quote":
-        bits.append(f"as quoted in {label.title or p.source}")
+        bits.append(tr._("as quoted in {title}").format(title=label.title or p.source))
     else:
         bits.append(label.medium)
-    bits.append(format_date(p.date))
+    bits.append(format_date(p.date, tr))
     return ", ".join(b for b in bits if b)
 
 
-def render_attribution_check(result: QuoteResult, labels: Labels | None = None) -> str:
+def render_attribution_check(
+    result: QuoteResult, labels: Labels | None = None, tr: Translator = ENGLISH
+) -> str:
     """`These are Mark Rutte's words (…), not Volodymyr Zelensky's.` when the claimed speaker
     differs; a short confirmation when it matches; empty when no speaker was named."""
     if result.attribution is None or not result.hits or result.claimed_speaker is None:
         return ""
     p = result.hits[0].passage
     claimed = esc(result.claimed_speaker)
-    inferred = " (speaker inferred)" if getattr(p, "speaker_inferred", False) else ""
+    inferred = tr._(" (speaker inferred)") if getattr(p, "speaker_inferred", False) else ""
     if result.attribution == "differs":
-        details = esc(speaker_details(p, labels))
-        return (
-            f"👤 These are <b>{esc(p.speaker)}</b>'s words{inferred} ({details}), not {claimed}'s."
-        )
-    return f"👤 Said by {claimed}, as claimed{inferred}."
+        details = esc(speaker_details(p, labels, tr))
+        line = tr._("👤 These are {speaker}'s words{inferred} ({details}), not {claimed}'s.")
+        speaker = f"<b>{esc(p.speaker)}</b>"
+        return line.format(speaker=speaker, inferred=inferred, details=details, claimed=claimed)
+    return tr._("👤 Said by {claimed}, as claimed{inferred}.").format(
+        claimed=claimed, inferred=inferred
+    )
 
 
-def render_parts(result: QuoteResult, labels: Labels | None = None) -> str:
+def render_parts(
+    result: QuoteResult, labels: Labels | None = None, tr: Translator = ENGLISH
+) -> str:
     """Each part of a spliced (or cross-passage) quote with its own place and date."""
     lines = []
     for number, part in enumerate(result.parts, 1):
@@ -379,60 +406,80 @@ def render_parts(result: QuoteResult, labels: Labels | None = None) -> str:
             continue
         p = result.hits[part.result].passage
         words = render_query(result.query[part.query_start : part.query_end])
+        where = tr._("(result {number})").format(number=part.result + 1)
         lines.append(
-            f"{number}. “{words}” — <b>{esc(p.speaker)}</b>, {esc(speaker_details(p, labels))}"
-            f" (result {part.result + 1})"
+            f"{number}. “{words}” — <b>{esc(p.speaker)}</b>, "
+            f"{esc(speaker_details(p, labels, tr))} {where}"
         )
     return "\n".join(lines)
 
 
-def render_inline_verdict(result: QuoteResult) -> str:
+def render_inline_verdict(result: QuoteResult, tr: Translator = ENGLISH) -> str:
     """The verdict a shared inline quote card carries into the chat (one short line)."""
     query = render_query(result.query[:80])
     if result.verdict == "altered" and result.changes:
         asked, source = _with_context(result.diff, result.changes[0])
-        line = f"⚠ <b>Altered</b> “{query}”: the source says <i>{esc(source[:60])}</i>"
-        return line + (f", not <i>{esc(asked[:60])}</i>" if asked else "")
+        source_html, asked_html = f"<i>{esc(source[:60])}</i>", f"<i>{esc(asked[:60])}</i>"
+        if asked:
+            line = tr._("⚠ <b>Altered</b> “{query}”: the source says {source}, not {asked}")
+        else:
+            line = tr._("⚠ <b>Altered</b> “{query}”: the source says {source}")
+        return line.format(query=query, source=source_html, asked=asked_html)
     if result.verdict == "spliced":
-        return f"✂ <b>Spliced</b> “{query}”: these words were not said together; one part:"
+        line = tr._("✂ <b>Spliced</b> “{query}”: these words were not said together; one part:")
+        return line.format(query=query)
     if result.verdict == "not_found":
-        return f"❌ <b>Not found</b> “{query}”: no passage says this; the closest, as a hint:"
-    return f"{VERDICT_SHORT[result.verdict]} “{query}”:"
+        line = tr._("❌ <b>Not found</b> “{query}”: no passage says this; the closest, as a hint:")
+        return line.format(query=query)
+    return f"{tr._(VERDICT_SHORT[result.verdict])} “{query}”:"
 
 
-def render_quote_header(result: QuoteResult, threshold: float, labels: Labels | None = None) -> str:
+def render_quote_header(
+    result: QuoteResult,
+    threshold: float,
+    labels: Labels | None = None,
+    tr: Translator = ENGLISH,
+) -> str:
     """Verdict, score and the word diff, above the hits. A wrong speaker leads, then an
     altered quote's changes, then a spliced quote's parts, each with its own place."""
     best = result.hits[0].score if result.hits else 0.0
     lines = []
-    who = render_attribution_check(result, labels)
+    who = render_attribution_check(result, labels, tr)
+    score = " " + tr._("(score {score})").format(score=round(best))
     if who and result.attribution == "differs":
         lines.append(who)
     if result.verdict == "altered":
-        lines.append(render_changes(result) + f" (score {round(best)})")
+        lines.append(render_changes(result, tr) + score)
     elif result.verdict == "spliced":
         lines.append(
-            VERDICT_LINES["spliced"]
-            + ": each part stands in another place, said apart from the others:"
+            tr._(VERDICT_LINES["spliced"])
+            + tr._(": each part stands in another place, said apart from the others:")
         )
-        lines.append(render_parts(result, labels))
+        lines.append(render_parts(result, labels, tr))
     else:
-        lines.append(VERDICT_LINES[result.verdict] + f" (score {round(best)})")
+        lines.append(tr._(VERDICT_LINES[result.verdict]) + score)
     if who and result.attribution == "matches":
         lines.append(who)
     if result.verdict == "verbatim" and len(result.parts) > 1:
-        lines.append(f"Across {len(result.hits)} consecutive passages of one thread or run.")
+        lines.append(
+            tr.count(
+                "Across {n} consecutive passage of one thread or run.",
+                "Across {n} consecutive passages of one thread or run.",
+                len(result.hits),
+            )
+        )
     if result.skipped:
         left = "; ".join(f"“{render_query(s)}”" for s in result.skipped[:3])
-        lines.append(f"{ELLIPSIS} stands for: {left}")
+        lines.append(f"{ELLIPSIS} " + tr._("stands for: {words}").format(words=left))
     if result.verdict in ("close", "altered") and result.diff:
-        lines.append("Your words → the source's: " + render_diff(result.diff))
+        lines.append(tr._("Your words → the source's: ") + render_diff(result.diff))
     if result.hits and getattr(result.hits[0].passage, "speaker_inferred", False):
-        lines.append("ℹ The speaker is inferred from the article's wording (no speech verb).")
+        lines.append(tr._("ℹ The speaker is inferred from the article's wording (no speech verb)."))
     line = "\n".join(lines)
     if result.verdict == "not_found":
         if result.hits:
-            line += f".\nThe closest passage scores below {round(threshold)}; it is only a hint:"
+            below = tr._("The closest passage scores below {threshold}; it is only a hint:")
+            line += ".\n" + below.format(threshold=round(threshold))
         else:
             line += "."
     return line
@@ -459,7 +506,11 @@ def _chicago_date(date: PassageDate | None) -> str:
 
 
 def render_citation(
-    p: Passage, labels: Labels, start: int | None = None, end: int | None = None
+    p: Passage,
+    labels: Labels,
+    start: int | None = None,
+    end: int | None = None,
+    tr: Translator = ENGLISH,
 ) -> str:
     """A ready citation of `p.text[start:end]` (the whole passage by default): a plain form a
     journalist pastes, and Chicago style. The words are a verbatim slice; a cut is `…`."""
@@ -475,26 +526,29 @@ def render_citation(
     after = ELLIPSIS if any(c.isalnum() for c in p.text[hi:]) else ""
     words_ = f"{before}{quoted}{after}"
     url = getattr(p, "url", None) or label.url
-    inferred = " (speaker inferred)" if getattr(p, "speaker_inferred", False) else ""
+    is_inferred = getattr(p, "speaker_inferred", False)
+    inferred = " (speaker inferred)" if is_inferred else ""  # Chicago style stays English
     where = [label.title or label.medium] if p.kind != "quote" else []
     if p.kind == "quote":
         where.append(f"quoted in {label.title or p.source}")
     if p.note:
         where.insert(0, p.note)
     medium = ", ".join(where)
-    plain = f"{p.speaker}{inferred}: “{words_}” ({medium}, {format_date(p.date)}"
+    said = tr._(" (speaker inferred)") if is_inferred else ""
+    plain = f"{p.speaker}{said}: “{words_}” ({medium}, {format_date(p.date, tr)}"
     plain += f", {url})" if url else ")"
     chicago = f"{_chicago_name(p.speaker)}{inferred}. “{words_}” {medium}, {_chicago_date(p.date)}."
     if url:
         chicago += f" {url}."
     return (
-        "<b>Cite</b> (tap to copy)\n"
-        f"<code>{esc(plain)}</code>\n\n"
-        f"Chicago:\n<code>{esc(chicago)}</code>"
+        tr._("<b>Cite</b> (tap to copy)")
+        + f"\n<code>{esc(plain)}</code>\n\n"
+        + tr._("Chicago:")
+        + f"\n<code>{esc(chicago)}</code>"
     )
 
 
-def render_sources(infos: Sequence[SourceInfo], labels: Labels) -> str:
+def render_sources(infos: Sequence[SourceInfo], labels: Labels, tr: Translator = ENGLISH) -> str:
     """What /sources shows: per source title, speaker, medium, counts and date coverage."""
     blocks = []
     for info in infos:
@@ -503,37 +557,46 @@ def render_sources(infos: Sequence[SourceInfo], labels: Labels) -> str:
         if info.url:
             title = f'<a href="{html.escape(info.url, quote=True)}">{title}</a>'
         if info.first_date and info.last_date:
-            cover = f"{format_date(info.first_date)} – {format_date(info.last_date)}"
+            cover = f"{format_date(info.first_date, tr)} – {format_date(info.last_date, tr)}"
         else:
-            cover = "no dated passages"
+            cover = tr._("no dated passages")
+        counts = tr.count("{n} passage", "{n} passages", info.passages)
+        if info.threads:
+            counts += " " + tr.count("in {n} thread", "in {n} threads", info.threads)
+        counts += tr._("; dated {dated}, undated {undated}").format(
+            dated=info.dated, undated=info.undated
+        )
+        if info.quote_spans:
+            counts += "; " + tr.count("{n} quote", "{n} quotes", info.quote_spans)
         lines = [
             f"<b>{title}</b>",
             f"{esc(info.speaker)} · {esc(label.medium)} · {esc(info.name)}",
-            f"{info.passages} passages"
-            + (f" in {info.threads} threads" if info.threads else "")
-            + f"; dated {info.dated}, undated {info.undated}"
-            + (f"; {info.quote_spans} quotes" if info.quote_spans else ""),
-            f"dates: {esc(cover)}",
+            counts,
+            tr._("dates: {cover}").format(cover=esc(cover)),
         ]
         others = [s for s in info.speakers if s != info.speaker]
         if others:
-            lines.append("also speaking: " + esc(", ".join(others)))
+            lines.append(tr._("also speaking: {names}").format(names=esc(", ".join(others))))
         blocks.append("\n".join(lines))
-    return "\n\n".join(blocks) or "No sources are configured."
+    return "\n\n".join(blocks) or tr._("No sources are configured.")
 
 
-def render_context(ctx: PassageContext, labels: Labels) -> list[str]:
+def render_context(ctx: PassageContext, labels: Labels, tr: Translator = ENGLISH) -> list[str]:
     """The passage with its neighbours (or its whole thread), the asked one marked."""
     p = ctx.passage
     around = ctx.thread or (*ctx.before, p, *ctx.after)
     if p not in around:
         around = (*ctx.before, p, *ctx.after)
-    what = "the whole thread" if ctx.thread and p.thread else "the passages around it"
-    header = f"Context of <code>{esc(p.id)}</code>, {what}:"
+    if ctx.thread and p.thread:
+        header = tr._("Context of {id}, the whole thread:")
+    else:
+        header = tr._("Context of {id}, the passages around it:")
+    header = header.format(id=f"<code>{esc(p.id)}</code>")
     chunks: list[str] = []
     for other in around:
-        head = "▶ <b>the passage asked for</b>" if other.id == p.id else ""
-        chunks.extend(hit_chunks(Hit(other, 100.0), labels, head=head, compact=other.id != p.id))
+        head = tr._("▶ <b>the passage asked for</b>") if other.id == p.id else ""
+        compact = other.id != p.id
+        chunks.extend(hit_chunks(Hit(other, 100.0), labels, head=head, compact=compact, tr=tr))
     return pack(chunks, header=header)
 
 
@@ -553,138 +616,178 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
-def render_date_empty(result: DateResult) -> str:
+def render_date_empty(result: DateResult, tr: Translator = ENGLISH) -> str:
     """No passage dated so: say so, name the nearest dates, and that undated ones never show."""
-    any_year = "" if result.query.year_given else " (any year)"
-    lines = [f"Nothing is dated <b>{esc(result.query.label)}</b>{any_year} in the corpus."]
+    any_year = "" if result.query.year_given else tr._(" (any year)")
+    label = f"<b>{esc(result.query.label)}</b>{any_year}"
+    lines = [tr._("Nothing is dated {label} in the corpus.").format(label=label)]
     if result.nearest:
-        near = ", ".join(PassageDate(d.year, d.month, d.day).human() for d in result.nearest)
-        lines.append(f"Nearest dates with passages: {near}.")
-    lines.append("Passages whose date is unknown are never listed by date.")
+        near = ", ".join(tr.day(d) for d in result.nearest)
+        lines.append(tr._("Nearest dates with passages: {dates}.").format(dates=esc(near)))
+    lines.append(tr._("Passages whose date is unknown are never listed by date."))
     return "\n".join(lines)
 
 
-def render_date_title(result: DateResult, shown: int, cut: bool) -> str:
-    any_year = "" if result.query.year_given else " (any year)"
-    more = f" (the first {shown})" if cut else ""
-    label = esc(result.query.label)
-    return f"<b>{label}</b>{any_year}: {plural(shown, 'passage')}{more}, in corpus order"
+def render_date_title(result: DateResult, shown: int, cut: bool, tr: Translator = ENGLISH) -> str:
+    any_year = "" if result.query.year_given else tr._(" (any year)")
+    label = f"<b>{esc(result.query.label)}</b>{any_year}"
+    if cut:
+        title = tr.ngettext(
+            "{label}: {n} passage (the first {n}), in corpus order",
+            "{label}: {n} passages (the first {n}), in corpus order",
+            shown,
+        )
+    else:
+        title = tr.ngettext(
+            "{label}: {n} passage, in corpus order", "{label}: {n} passages, in corpus order", shown
+        )
+    return title.format(label=label, n=shown)
 
 
-def render_topic_empty(args: str) -> str:
-    return (
-        f"Nothing about “{render_query(args)}” in the corpus. Try other or fewer words, "
+def render_topic_empty(args: str, tr: Translator = ENGLISH) -> str:
+    return tr._(
+        "Nothing about “{query}” in the corpus. Try other or fewer words, "
         "or /quote for a sentence you remember."
+    ).format(query=render_query(args))
+
+
+def render_topic_title(args: str, result: TopicResult, tr: Translator = ENGLISH) -> str:
+    title = tr.ngettext(
+        "<b>Topic</b> “{query}”: {n} passage, most relevant first",
+        "<b>Topic</b> “{query}”: {n} passages, most relevant first",
+        len(result.hits),
     )
+    return title.format(query=render_query(args), n=len(result.hits))
 
 
-def render_topic_title(args: str, result: TopicResult) -> str:
-    count = plural(len(result.hits), "passage")
-    return f"<b>Topic</b> “{render_query(args)}”: {count}, most relevant first"
+def render_quote_empty(args: str, lead: str, tr: Translator = ENGLISH) -> str:
+    nothing = tr._("Nothing in the corpus comes close to “{query}”.")
+    return f"{lead}\n" + nothing.format(query=render_query(args))
 
 
-def render_quote_empty(args: str, lead: str) -> str:
-    return f"{lead}\nNothing in the corpus comes close to “{render_query(args)}”."
+def render_quote_title(args: str, tr: Translator = ENGLISH) -> str:
+    return tr._("<b>Quote</b> “{query}”").format(query=render_query(args))
 
 
-def render_quote_title(args: str) -> str:
-    return f"<b>Quote</b> “{render_query(args)}”"
-
-
-def render_no_such_passage(args: str) -> str:
-    return (
-        f"No passage has the id “{esc(args[:40])}”. Every answer ends with an id, "
+def render_no_such_passage(args: str, tr: Translator = ENGLISH) -> str:
+    return tr._(
+        "No passage has the id “{id}”. Every answer ends with an id, "
         "e.g. <code>/context abc123def0</code>."
-    )
+    ).format(id=esc(args[:40]))
 
 
-def render_sources_reply(infos: Sequence[SourceInfo], labels: Labels) -> str:
-    return "<b>Sources</b>\n\n" + render_sources(infos, labels)
+def render_sources_reply(
+    infos: Sequence[SourceInfo], labels: Labels, tr: Translator = ENGLISH
+) -> str:
+    return tr._("<b>Sources</b>") + "\n\n" + render_sources(infos, labels, tr)
 
 
-def render_failed_sources(lines: Sequence[str]) -> str:
+def render_failed_sources(lines: Sequence[str], tr: Translator = ENGLISH) -> str:
     """For admins under /sources: the configured sources the index could not read."""
     if not lines:
         return ""
     shown = "\n".join(f"• {esc(line)}" for line in lines)
-    return f"<b>Not indexed</b> (fix and /reload):\n{shown}"
+    return tr._("<b>Not indexed</b> (fix and /reload):") + f"\n{shown}"
 
 
-def render_reload_failed(error: str) -> str:
-    return f"Reload failed: {esc(error)}\nThe old index keeps serving."
+def render_reload_failed(error: str, tr: Translator = ENGLISH) -> str:
+    return tr._("Reload failed: {error}\nThe old index keeps serving.").format(error=esc(error))
 
 
-def render_reloaded(report: BuildReport) -> str:
+def render_reloaded(report: BuildReport, tr: Translator = ENGLISH) -> str:
     passages = sum(s.passages for s in report.sources)
     warnings = sum(len(s.warnings) for s in report.sources)
     text = (
-        f"Reloaded in {report.seconds:.1f} s: {len(report.sources)} sources, "
-        f"{passages} passages, {warnings} parse warnings"
-        + ("" if report.rebuilt else " (nothing changed; index reused)")
+        tr._("Reloaded in {seconds} s").format(seconds=f"{report.seconds:.1f}")
+        + ": "
+        + tr.count("{n} source", "{n} sources", len(report.sources))
+        + ", "
+        + tr.count("{n} passage", "{n} passages", passages)
+        + ", "
+        + tr.count("{n} parse warning", "{n} parse warnings", warnings)
+        + ("" if report.rebuilt else tr._(" (nothing changed; index reused)"))
         + "."
     )
     return esc(text)
 
 
-STAT_LABELS = {"page": "page turns", "inline": "inline queries"}
+STAT_LABELS = {"page": N_("page turns"), "inline": N_("inline queries")}
 
 
-def stat_label(name: str) -> str:
+def stat_label(name: str, tr: Translator = ENGLISH) -> str:
     """A stats row's name: `/topic` for a command, words for what is not one (page turns)."""
     if name in words.COMMAND_NAMES:
         return f"/{esc(name)}"
-    return esc(STAT_LABELS.get(name, name))
+    return esc(tr._(STAT_LABELS[name]) if name in STAT_LABELS else name)
 
 
-def render_stats(served: Mapping[str, int], sessions: int, report: BuildReport) -> str:
-    lines = ["<b>Queries served</b>"]
-    lines += [f"{stat_label(name)}: {count}" for name, count in served.items()] or ["none yet"]
-    lines.append(f"total: {sum(served.values())}")
-    lines.append(f"pageable lists kept: {sessions}")
+def render_stats(
+    served: Mapping[str, int], sessions: int, report: BuildReport, tr: Translator = ENGLISH
+) -> str:
+    lines = [tr._("<b>Queries served</b>")]
+    rows = [f"{stat_label(name, tr)}: {count}" for name, count in served.items()]
+    lines += rows or [tr._("none yet")]
+    lines.append(tr._("total: {count}").format(count=sum(served.values())))
+    lines.append(tr._("pageable lists kept: {count}").format(count=sessions))
+    passages = sum(s.passages for s in report.sources)
     lines.append(
-        f"passages: {sum(s.passages for s in report.sources)} in {len(report.sources)} sources"
+        tr.ngettext(
+            "passages: {passages} in {n} source",
+            "passages: {passages} in {n} sources",
+            len(report.sources),
+        ).format(passages=passages, n=len(report.sources))
     )
     return "\n".join(lines)
 
 
-def render_welcome(*, inline_name: str) -> str:
-    return (
+def render_welcome(*, inline_name: str, tr: Translator = ENGLISH) -> str:
+    return tr._(
         "<b>Hello!</b> I find the exact words of the texts I hold.\n"
-        f"{words.PROMISE}\n\n"
+        "{promise}\n\n"
         "Try:\n"
         "<code>/quote so long as he kills, he lives</code>\n"
         "<code>/topic drones</code>\n"
         "<code>/date Aug 28</code>\n"
         "<code>/random</code>\n\n"
-        f"{words.PLAIN_TEXT_RULE}\n"
-        f"In any chat, type <code>@{esc(inline_name)} drones</code> to share a quote.\n"
+        "{plain_text_rule}\n"
+        "In any chat, type <code>@{inline_name} drones</code> to share a quote.\n"
         "/help lists every command."
+    ).format(
+        promise=tr._(words.PROMISE),
+        plain_text_rule=tr._(words.PLAIN_TEXT_RULE),
+        inline_name=esc(inline_name),
     )
 
 
-def render_bad_payload(*, inline_name: str) -> str:
-    return f"{esc(words.BAD_PAYLOAD)}\n\n{render_welcome(inline_name=inline_name)}"
+def render_bad_payload(*, inline_name: str, tr: Translator = ENGLISH) -> str:
+    welcome = render_welcome(inline_name=inline_name, tr=tr)
+    return f"{esc(tr._(words.BAD_PAYLOAD))}\n\n{welcome}"
 
 
-def render_help(*, inline_name: str, is_admin: bool = False) -> str:
-    lines = ["<b>Commands</b>"]
+def render_help(*, inline_name: str, is_admin: bool = False, tr: Translator = ENGLISH) -> str:
+    lines = [tr._("<b>Commands</b>")]
     for command in words.COMMANDS:
         if command.admin and not is_admin:
             continue
         lines.append(
-            f"/{command.name}: {esc(command.description)}\n  <code>{esc(command.example)}</code>"
+            f"/{command.name}: {esc(tr._(command.description))}\n"
+            f"  <code>{esc(command.example)}</code>"
         )
     if not is_admin:
-        lines.append("/reload and /stats are for the bot's admins.")
+        lines.append(tr._("/reload and /stats are for the bot's admins."))
     lines.append("")
-    lines.append(words.PLAIN_TEXT_RULE)
+    lines.append(tr._(words.PLAIN_TEXT_RULE))
     lines.append(
-        f"Inline: type <code>@{esc(inline_name)} words</code> in any chat; start with "
-        "<code>quote:</code>, <code>topic:</code> or <code>date:</code> to choose the lookup."
+        tr._(
+            "Inline: type <code>@{inline_name} words</code> in any chat; start with "
+            "<code>quote:</code>, <code>topic:</code> or <code>date:</code> to choose the lookup."
+        ).format(inline_name=esc(inline_name))
     )
     lines.append(
-        "Answers show the verbatim passage, then one line: speaker, medium, date (as precise "
-        "as known), source file and line, and the id for /context."
+        tr._(
+            "Answers show the verbatim passage, then one line: speaker, medium, date (as precise "
+            "as known), source file and line, and the id for /context."
+        )
     )
-    lines.append("In groups I show the top results; the button opens the rest in private.")
+    lines.append(tr._("In groups I show the top results; the button opens the rest in private."))
     return "\n".join(lines)

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.i18n import Translator, translator
 from corpus.model import Hit, QuoteResult
 
 ChatType = Literal["private", "group", "supergroup", "channel", "sender"]
@@ -41,6 +42,12 @@ class AskContext:
     bot_username: str = "corpusbot"
     is_admin: bool = False
     replied_text: str | None = None  # the message this one replies to (`/quote` checks it)
+    lang: str | None = None  # the asker's Telegram `language_code` (`uk`, `en-GB`); None: English
+
+    @property
+    def tr(self) -> Translator:
+        """The asker's language for the bot's own words (English when it has no catalog)."""
+        return translator(self.lang)
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,17 +86,19 @@ async def answer(services: Services, text: str, ctx: AskContext) -> Reply:
         return Reply(parsed.command, parsed.args, ())  # another bot's, or group chatter
     if not allowed(services, ctx):
         first = await services.state.note_refusal(ctx.chat_id)
-        return Reply(parsed.command, parsed.args, message(words.ACCESS_REFUSAL) if first else ())
+        return Reply(
+            parsed.command, parsed.args, message(ctx.tr._(words.ACCESS_REFUSAL)) if first else ()
+        )
     command = parsed.command if parsed.explicit else route_plain(parsed.args)
     known = command in HANDLERS
     if not known and not private:
         return Reply(command, parsed.args, ())
     verdict = services.limiter.check(ctx.user_id, ctx.chat_id)
     if verdict != "ok":
-        notice = message(words.RATE_NOTICE) if verdict == "notice" else ()
+        notice = message(ctx.tr._(words.RATE_NOTICE)) if verdict == "notice" else ()
         return Reply(command, parsed.args, notice)
     if not known:
-        unknown = words.UNKNOWN_COMMAND.format(name=command)
+        unknown = ctx.tr._(words.UNKNOWN_COMMAND).format(name=command)
         return Reply(command, parsed.args, message(html.render_notice(unknown)))
     return await dispatch(services, command, parsed.args, ctx)
 
@@ -107,13 +109,15 @@ async def dispatch(services: Services, command: str, args: str, ctx: AskContext)
     if command == "quote" and not args and ctx.replied_text:
         args = ctx.replied_text.strip()  # `/quote` in reply to a message: check its words
     if len(args) > limit:
-        notice = words.TOO_LONG.format(length=len(args), limit=limit)
+        notice = ctx.tr._(words.TOO_LONG).format(length=len(args), limit=limit)
         return Reply(command, args[:limit], message(html.render_notice(notice)))
     if command in words.USAGE and not args:
-        return Reply(command, args, message(words.USAGE[command]))
+        return Reply(command, args, message(ctx.tr._(words.USAGE[command])))
     if command in ADMIN_ONLY and not is_admin(services, ctx):
         return Reply(
-            command, args, message(html.render_notice(words.ADMIN_REFUSAL.format(name=command)))
+            command,
+            args,
+            message(html.render_notice(ctx.tr._(words.ADMIN_REFUSAL).format(name=command))),
         )
     try:
         reply = await HANDLERS[command](services, args, ctx)
@@ -121,7 +125,7 @@ async def dispatch(services: Services, command: str, args: str, ctx: AskContext)
         reply = Reply(command, args, message(html.render_notice(str(err))))
     except Exception:
         log.exception("lookup failed: /%s %r", command, args[:100])
-        return Reply(command, args, message(words.SOMETHING_WRONG))
+        return Reply(command, args, message(ctx.tr._(words.SOMETHING_WRONG)))
     await services.state.count_query(command)
     return reply
 
@@ -129,15 +133,17 @@ async def dispatch(services: Services, command: str, args: str, ctx: AskContext)
 async def cmd_start(services: Services, args: str, ctx: AskContext) -> Reply:
     payload = args.split()[0] if args else ""
     if not payload:
-        return Reply("start", args, message(html.render_welcome(inline_name=ctx.bot_username)))
+        return Reply(
+            "start", args, message(html.render_welcome(inline_name=ctx.bot_username, tr=ctx.tr))
+        )
     start = buttons.read_start(payload)
     if isinstance(start, buttons.ShowHelp):
         return await cmd_help(services, "", ctx)
     if isinstance(start, buttons.ShowPassage):
         passage = await services.library.get(start.passage_id)
         if passage is not None:
-            shown = html.render_passage(passage, services.labels)
-            row = (Button("Context", callback_data=buttons.context_data(passage.id)),)
+            shown = html.render_passage(passage, services.labels, tr=ctx.tr)
+            row = (Button(ctx.tr._("Context"), callback_data=buttons.context_data(passage.id)),)
             return Reply("start", args, attach_first(shown, row), hits=(Hit(passage, 100.0),))
     if isinstance(start, buttons.ShowContext):
         reply = await cmd_context(services, start.passage_id, ctx)
@@ -147,8 +153,10 @@ async def cmd_start(services: Services, args: str, ctx: AskContext) -> Reply:
         messages = await reopen(services, ctx, start.token)
         if messages:
             return Reply("start", args, messages)
-        return Reply("start", args, message(words.EXPIRED))
-    return Reply("start", args, message(html.render_bad_payload(inline_name=ctx.bot_username)))
+        return Reply("start", args, message(ctx.tr._(words.EXPIRED)))
+    return Reply(
+        "start", args, message(html.render_bad_payload(inline_name=ctx.bot_username, tr=ctx.tr))
+    )
 
 
 def attach_first(pieces: list[str], *rows: tuple[Button, ...]) -> tuple[OutMessage, ...]:
@@ -156,7 +164,9 @@ def attach_first(pieces: list[str], *rows: tuple[Button, ...]) -> tuple[OutMessa
 
 
 async def cmd_help(services: Services, args: str, ctx: AskContext) -> Reply:
-    shown = html.render_help(inline_name=ctx.bot_username, is_admin=is_admin(services, ctx))
+    shown = html.render_help(
+        inline_name=ctx.bot_username, is_admin=is_admin(services, ctx), tr=ctx.tr
+    )
     return Reply("help", args, message(shown))
 
 
@@ -164,10 +174,10 @@ async def cmd_date(services: Services, args: str, ctx: AskContext) -> Reply:
     limit = services.config.replies.max_results
     result = await services.library.find_date(args, limit=limit + 1)
     if not result.hits:
-        shown = html.render_date_empty(result)
+        shown = html.render_date_empty(result, ctx.tr)
         return Reply("date", args, message(shown), nearest_dates=result.nearest)
     hits = result.hits[:limit]
-    title = html.render_date_title(result, len(hits), cut=len(result.hits) > limit)
+    title = html.render_date_title(result, len(hits), cut=len(result.hits) > limit, tr=ctx.tr)
     view = ListView("date", args, "plain", title, hits)
     return Reply("date", args, await list_messages(services, ctx, view), hits=hits)
 
@@ -178,17 +188,19 @@ async def cmd_topic(services: Services, args: str, ctx: AskContext) -> Reply:
     # Only the first page's hits are marked now; a page turn marks the ones it shows.
     result = await services.library.find_topic(args, limit=replies.max_results, marked=first_page)
     if not result.hits:
-        return Reply("topic", args, message(html.render_topic_empty(args)))
-    view = ListView("topic", args, "topic", html.render_topic_title(args, result), result.hits)
+        return Reply("topic", args, message(html.render_topic_empty(args, ctx.tr)))
+    view = ListView(
+        "topic", args, "topic", html.render_topic_title(args, result, ctx.tr), result.hits
+    )
     return Reply("topic", args, await list_messages(services, ctx, view), hits=result.hits)
 
 
 async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
     result = await services.library.find_quote(args, limit=QUOTE_LIMIT)
     threshold = services.config.replies.quote_threshold
-    lead = html.render_quote_header(result, threshold, services.labels)
+    lead = html.render_quote_header(result, threshold, services.labels, ctx.tr)
     if not result.hits:
-        shown = html.render_quote_empty(args, lead)
+        shown = html.render_quote_empty(args, lead, ctx.tr)
         return Reply("quote", args, message(shown), verdict=result.verdict, quote=result)
     if result.hint is not None:
         hits: tuple[Hit, ...] = (result.hint,)
@@ -196,7 +208,7 @@ async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
         hits = result.hits
     else:  # the best, and any others above the threshold
         hits = result.hits[:1] + tuple(h for h in result.hits[1:] if h.score >= threshold)
-    view = ListView("quote", args, "quote", html.render_quote_title(args), hits, lead)
+    view = ListView("quote", args, "quote", html.render_quote_title(args, ctx.tr), hits, lead)
     return Reply(
         "quote",
         args,
@@ -210,27 +222,27 @@ async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
 async def cmd_random(services: Services, args: str, ctx: AskContext) -> Reply:
     passages = await services.library.random(1)
     if not passages:
-        return Reply("random", args, message(html.render_notice(words.EMPTY_CORPUS)))
+        return Reply("random", args, message(html.render_notice(ctx.tr._(words.EMPTY_CORPUS))))
     passage = passages[0]
-    shown = html.render_passage(passage, services.labels)
+    shown = html.render_passage(passage, services.labels, tr=ctx.tr)
     row: tuple[Button, ...]
     if ctx.chat_type == "private":
         row = (
-            Button("Context", callback_data=buttons.context_data(passage.id)),
-            Button("Another", callback_data=buttons.ANOTHER),
+            Button(ctx.tr._("Context"), callback_data=buttons.context_data(passage.id)),
+            Button(ctx.tr._("Another"), callback_data=buttons.ANOTHER),
         )
     else:
-        row = (Button("Context", url=buttons.context_link(ctx.bot_username, passage.id)),)
+        row = (Button(ctx.tr._("Context"), url=buttons.context_link(ctx.bot_username, passage.id)),)
     return Reply("random", args, attach_first(shown, row), hits=(Hit(passage, 100.0),))
 
 
 async def cmd_sources(services: Services, args: str, ctx: AskContext) -> Reply:
     infos = await services.library.sources()
-    shown = html.render_sources_reply(infos, services.labels)
+    shown = html.render_sources_reply(infos, services.labels, ctx.tr)
     if is_admin(services, ctx):  # only admins can fix the config: they see the sources left out
         failed = failure_lines(services.config, services.library.report.failed)
         if failed:
-            shown += "\n\n" + html.render_failed_sources(failed)
+            shown += "\n\n" + html.render_failed_sources(failed, ctx.tr)
     return Reply("sources", args, message(shown))
 
 
@@ -239,8 +251,8 @@ async def cmd_context(services: Services, args: str, ctx: AskContext) -> Reply:
     valid = buttons.PASSAGE_ID_RE.fullmatch(pid)
     found = await services.library.context(pid) if valid else None
     if found is None:
-        return Reply("context", args, message(html.render_no_such_passage(args)))
-    shown = html.render_context(found, services.labels)
+        return Reply("context", args, message(html.render_no_such_passage(args, ctx.tr)))
+    shown = html.render_context(found, services.labels, ctx.tr)
     return Reply("context", args, attach_first(shown), hits=(Hit(found.passage, 100.0),))
 
 
@@ -248,14 +260,14 @@ async def cmd_reload(services: Services, args: str, ctx: AskContext) -> Reply:
     try:
         report = await services.library.reload()
     except CorpusError as err:
-        return Reply("reload", args, message(html.render_reload_failed(str(err))))
-    return Reply("reload", args, message(html.render_reloaded(report)))
+        return Reply("reload", args, message(html.render_reload_failed(str(err), ctx.tr)))
+    return Reply("reload", args, message(html.render_reloaded(report, ctx.tr)))
 
 
 async def cmd_stats(services: Services, args: str, ctx: AskContext) -> Reply:
     served = await services.state.stats()
     sessions = await services.state.session_count()
-    shown = html.render_stats(served, sessions, services.library.report)
+    shown = html.render_stats(served, sessions, services.library.report, ctx.tr)
     return Reply("stats", args, message(shown))
 
 
@@ -279,21 +291,21 @@ async def press(services: Services, data: str, ctx: AskContext) -> ButtonAnswer:
     """The answer to a button press; forged or stale data gets a polite notice. Every
     failure becomes a notice here (the one place a press's errors are translated)."""
     if not allowed(services, ctx):
-        return ButtonAnswer(notice=words.ACCESS_REFUSAL, alert=True)
+        return ButtonAnswer(notice=ctx.tr._(words.ACCESS_REFUSAL), alert=True)
     pressed = buttons.read_press(data)
     if isinstance(pressed, buttons.Nothing):
         return ButtonAnswer()
     if services.limiter.check(ctx.user_id, ctx.chat_id) != "ok":
-        return ButtonAnswer(notice=words.RATE_NOTICE)
+        return ButtonAnswer(notice=ctx.tr._(words.RATE_NOTICE))
     if pressed is None:
-        return ButtonAnswer(notice=words.BAD_BUTTON, alert=True)
+        return ButtonAnswer(notice=ctx.tr._(words.BAD_BUTTON), alert=True)
     try:
         return await handle_press(services, pressed, ctx)
     except CorpusError as err:
         return ButtonAnswer(notice=str(err)[: buttons.MAX_NOTICE_CHARS])
     except Exception:
         log.exception("button failed: %r", data[:64])
-        return ButtonAnswer(notice=words.SOMETHING_WRONG)
+        return ButtonAnswer(notice=ctx.tr._(words.SOMETHING_WRONG))
 
 
 async def handle_press(services: Services, pressed: buttons.Press, ctx: AskContext) -> ButtonAnswer:
@@ -305,14 +317,14 @@ async def handle_press(services: Services, pressed: buttons.Press, ctx: AskConte
     if isinstance(pressed, buttons.ShowContext):
         reply = await cmd_context(services, pressed.passage_id, ctx)
         if not reply.hits:
-            return ButtonAnswer(notice=words.PASSAGE_GONE, alert=True)
+            return ButtonAnswer(notice=ctx.tr._(words.PASSAGE_GONE), alert=True)
         await services.state.count_query("context")
         return ButtonAnswer(send=reply.messages)
     if isinstance(pressed, buttons.CitePassage):
         passage = await services.library.get(pressed.passage_id)
         if passage is None:
-            return ButtonAnswer(notice=words.PASSAGE_GONE, alert=True)
-        cited = html.render_citation(passage, services.labels, pressed.start, pressed.end)
+            return ButtonAnswer(notice=ctx.tr._(words.PASSAGE_GONE), alert=True)
+        cited = html.render_citation(passage, services.labels, pressed.start, pressed.end, ctx.tr)
         return ButtonAnswer(send=message(cited))
     if isinstance(pressed, buttons.Another):
         reply = await cmd_random(services, "", ctx)

@@ -1,9 +1,13 @@
 """The bot's fixed words: the command list (for /help, set_my_commands and the README),
-the words of the welcome and help texts (bot/render.py builds their HTML), the polite notices."""
+the words of the welcome and help texts (bot/render.py builds their HTML), the polite notices.
+Each is an English msgid marked `N_` for `pybabel extract`, translated where it is shown
+(`ctx.tr._(words.RATE_NOTICE)`); README "Languages of the bot"."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from bot.i18n import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,53 +19,61 @@ class CommandInfo:
 
 
 COMMANDS: tuple[CommandInfo, ...] = (
-    CommandInfo("start", "welcome and examples", "/start"),
-    CommandInfo("help", "every command with an example", "/help"),
+    CommandInfo("start", N_("welcome and examples"), "/start"),
+    CommandInfo("help", N_("every command with an example"), "/help"),
     CommandInfo(
         "quote",
-        "find the passage closest to your wording: verdict, score, diff",
+        N_("find the passage closest to your wording: verdict, score, diff"),
         "/quote Russia is stronger than any of us",
     ),
-    CommandInfo("topic", "passages about these words, most relevant first", "/topic sanctions"),
-    CommandInfo("date", "passages of a day, a month or a range", "/date Aug 28"),
-    CommandInfo("random", "a random passage", "/random"),
-    CommandInfo("sources", "the sources with passage counts and date coverage", "/sources"),
-    CommandInfo("context", "the passages around one, and its whole thread", "/context <id>"),
-    CommandInfo("reload", "admins: re-read the sources and swap the index", "/reload", True),
-    CommandInfo("stats", "admins: queries served by command", "/stats", True),
+    CommandInfo("topic", N_("passages about these words, most relevant first"), "/topic sanctions"),
+    CommandInfo("date", N_("passages of a day, a month or a range"), "/date Aug 28"),
+    CommandInfo("random", N_("a random passage"), "/random"),
+    CommandInfo("sources", N_("the sources with passage counts and date coverage"), "/sources"),
+    CommandInfo("context", N_("the passages around one, and its whole thread"), "/context <id>"),
+    CommandInfo("reload", N_("admins: re-read the sources and swap the index"), "/reload", True),
+    CommandInfo("stats", N_("admins: queries served by command"), "/stats", True),
 )
 COMMAND_NAMES: frozenset[str] = frozenset(c.name for c in COMMANDS)
 USAGE: dict[str, str] = {
-    "quote": "Send the words you remember after /quote, for example:\n"
-    "<code>/quote so long as he kills, he lives</code>",
-    "topic": "Send one or a few words after /topic, for example:\n<code>/topic drones</code>",
-    "date": "Send a day, a month or a range after /date, for example:\n"
-    "<code>/date Aug 28</code>, <code>/date 28.08.2025</code>, <code>/date Aug 9 - Aug 17</code>,"
-    " <code>/date August 2025</code>",
-    "context": "Send a passage id after /context; every answer ends with one, for example:\n"
-    "<code>/context abc123def0</code>",
+    "quote": N_(
+        "Send the words you remember after /quote, for example:\n"
+        "<code>/quote so long as he kills, he lives</code>"
+    ),
+    "topic": N_("Send one or a few words after /topic, for example:\n<code>/topic drones</code>"),
+    "date": N_(
+        "Send a day, a month or a range after /date, for example:\n"
+        "<code>/date Aug 28</code>, <code>/date 28.08.2025</code>, "
+        "<code>/date Aug 9 - Aug 17</code>, <code>/date August 2025</code>"
+    ),
+    "context": N_(
+        "Send a passage id after /context; every answer ends with one, for example:\n"
+        "<code>/context abc123def0</code>"
+    ),
 }
 
-PROMISE = (
+PROMISE = N_(
     "Every answer quotes the source word for word and says who said it, where and when; "
     "when nothing matches well enough, I say so."
 )
 
-PLAIN_TEXT_RULE = (
+PLAIN_TEXT_RULE = N_(
     "In a private chat you can also just send text: a date (<code>Aug 28</code>) is looked up "
     "with /date, four words or more with /quote, fewer with /topic."
 )
 
 
-RATE_NOTICE = "You are sending lookups faster than I can answer. Please wait a minute."
-ACCESS_REFUSAL = "Sorry, this bot only answers in the chats its owner has allowed."
-ADMIN_REFUSAL = "Sorry, /{name} is only for the bot's admins."
-UNKNOWN_COMMAND = "I don't know /{name}. /help lists what I can do."
-TOO_LONG = "That is {length} characters; I look up at most {limit}. Please send a shorter piece."
-EXPIRED = "This list has expired, send the command again."
-NOT_YOURS = "Only the person who asked can turn these pages."
-BAD_BUTTON = "This button no longer works. Send the command again."
-SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again later."
-EMPTY_CORPUS = "The corpus is empty."
-PASSAGE_GONE = "That passage is no longer in the corpus."
-BAD_PAYLOAD = "That link did not carry anything I know; here is the welcome instead."
+RATE_NOTICE = N_("You are sending lookups faster than I can answer. Please wait a minute.")
+ACCESS_REFUSAL = N_("Sorry, this bot only answers in the chats its owner has allowed.")
+ADMIN_REFUSAL = N_("Sorry, /{name} is only for the bot's admins.")
+UNKNOWN_COMMAND = N_("I don't know /{name}. /help lists what I can do.")
+TOO_LONG = N_(
+    "That is {length} characters; I look up at most {limit}. Please send a shorter piece."
+)
+EXPIRED = N_("This list has expired, send the command again.")
+NOT_YOURS = N_("Only the person who asked can turn these pages.")
+BAD_BUTTON = N_("This button no longer works. Send the command again.")
+SOMETHING_WRONG = N_("Sorry, something went wrong on my side. Please try again later.")
+EMPTY_CORPUS = N_("The corpus is empty.")
+PASSAGE_GONE = N_("That passage is no longer in the corpus.")
+BAD_PAYLOAD = N_("That link did not carry anything I know; here is the welcome instead.")

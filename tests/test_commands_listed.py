@@ -11,6 +11,7 @@ import pytest
 from bot_helpers import checked_bot
 from conftest import ROOT
 
+from bot.i18n import languages, translator
 from bot.text import COMMANDS
 
 USER_COMMANDS = [c for c in COMMANDS if not c.admin]
@@ -43,9 +44,11 @@ async def test_every_command_is_in_help_and_user_commands_in_the_menu(tg: Any) -
     scopes = {scope for scope, _language in menus}
     assert any("all_private_chats" in s for s in scopes)
     assert any("all_group_chats" in s for s in scopes)
-    for menu in menus.values():
+    assert {language for _scope, language in menus} == {"", *languages()} - {"en"}
+    for (_scope, language), menu in menus.items():
+        tr = translator(language or "en")  # "" is the default menu: English
         assert [c["command"] for c in menu] == [c.name for c in USER_COMMANDS]
-        assert [c["description"] for c in menu] == [c.description for c in USER_COMMANDS]
+        assert [c["description"] for c in menu] == [tr._(c.description) for c in USER_COMMANDS]
 
 
 def test_every_command_is_in_the_readme_table() -> None:

@@ -157,6 +157,10 @@ class FakeBotApi:
         """See `bot.fakeapi.users.user_sends`; returns the queued Update."""
         return users.user_sends(self.world, text, **kwargs)
 
+    def user_speaks(self, language_code: str, *, user_id: int = users.USER_ID) -> None:
+        """Set the `language_code` Telegram sends in this user's updates (`uk`, `en-GB`)."""
+        users.user(self.world, user_id, None, None)["language_code"] = language_code
+
     def user_edits(self, message: users.MessageRef, new_text: str) -> dict[str, Any]:
         return users.user_edits(self.world, message, new_text)
 

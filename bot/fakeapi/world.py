@@ -61,7 +61,7 @@ class World:
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if username:
             user["username"] = username
-        user["language_code"] = "en"
+        user["language_code"] = self.users.get(user_id, {}).get("language_code", "en")
         self.users[user_id] = user
         return user
 
