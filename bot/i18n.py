@@ -21,7 +21,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 
 from corpus.analysis.languages import normalise_code
-from corpus.model import PassageDate
+from corpus.model import DateQuery, PassageDate
 
 DOMAIN = "corpusbot"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -65,6 +65,24 @@ class Translator:
         day = dt.date(date.year, date.month, date.day or 1)
         pattern = "d MMMM y" if date.day is not None else "LLL y"
         return babel_format_date(day, pattern, locale=self.lang)
+
+    def date_label(self, query: DateQuery) -> str:
+        """How the bot restates a /date query: the core's English label (`28 Aug`,
+        `9-17 Aug 2025`), or the same days through Babel (`28 серпня`, `9 серпня – 17 серпня
+        2025`). Open ranges keep the core's words, which name their bound in English."""
+        if self.lang == SOURCE_LANGUAGE or query.open_start or query.open_end:
+            return query.label
+        year = " y" if query.year_given else ""
+        if query.precision == "year":
+            return str(query.first.year)
+        if query.precision == "month" and query.first.month == query.last.month:
+            return babel_format_date(query.first, f"LLLL{year}", locale=self.lang)
+        day = f"d MMMM{year}"
+        first = babel_format_date(query.first, day, locale=self.lang)
+        if query.first == query.last:
+            return first
+        last = babel_format_date(query.last, day, locale=self.lang)
+        return f"{first} – {last}"
 
 
 ENGLISH = Translator(SOURCE_LANGUAGE, gettext.NullTranslations())

@@ -619,7 +619,7 @@ def plural(count: int, noun: str) -> str:
 def render_date_empty(result: DateResult, tr: Translator = ENGLISH) -> str:
     """No passage dated so: say so, name the nearest dates, and that undated ones never show."""
     any_year = "" if result.query.year_given else tr._(" (any year)")
-    label = f"<b>{esc(result.query.label)}</b>{any_year}"
+    label = f"<b>{esc(tr.date_label(result.query))}</b>{any_year}"
     lines = [tr._("Nothing is dated {label} in the corpus.").format(label=label)]
     if result.nearest:
         near = ", ".join(tr.day(d) for d in result.nearest)
@@ -630,7 +630,7 @@ def render_date_empty(result: DateResult, tr: Translator = ENGLISH) -> str:
 
 def render_date_title(result: DateResult, shown: int, cut: bool, tr: Translator = ENGLISH) -> str:
     any_year = "" if result.query.year_given else tr._(" (any year)")
-    label = f"<b>{esc(result.query.label)}</b>{any_year}"
+    label = f"<b>{esc(tr.date_label(result.query))}</b>{any_year}"
     if cut:
         title = tr.ngettext(
             "{label}: {n} passage (the first {n}), in corpus order",

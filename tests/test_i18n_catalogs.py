@@ -136,3 +136,25 @@ def test_translator_choice_dates_and_plurals() -> None:
         "1 passage",
         "2 passages",
     ]
+
+
+def test_date_restatements_follow_the_users_language() -> None:
+    """/date restates what it understood in the asker's language; English stays the core's."""
+    import datetime as dt
+
+    from bot.i18n import ENGLISH, translator
+    from corpus.lookup.date_query import parse_date_query
+
+    today = dt.date(2026, 12, 2)
+    uk = translator("uk")
+    cases = {
+        "Aug 28": ("28 Aug", "28 серпня"),
+        "28.08.2025": ("28 Aug 2025", "28 серпня 2025"),
+        "August 2025": ("Aug 2025", "серпень 2025"),
+        "Aug 9 - Aug 17": ("9–17 Aug", "9 серпня – 17 серпня"),
+        "28 серпня": ("28 Aug", "28 серпня"),
+    }
+    for text, (english, ukrainian) in cases.items():
+        query = parse_date_query(text, today=today)
+        assert ENGLISH.date_label(query) == english
+        assert uk.date_label(query) == ukrainian
