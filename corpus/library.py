@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import hashlib
 import random as random_module
 import sqlite3
@@ -25,8 +26,10 @@ from corpus.build import (
     remove_leftovers,
     stored_file_stats,
 )
-from corpus.errors import CorpusError, IndexBuildError, SourceError
+from corpus.errors import CorpusError, IndexBuildError, QueryError, SourceError
 from corpus.lookup import date, highlight, quote, topic
+from corpus.lookup.date_query import DateOrder
+from corpus.lookup.topic_query import plan_topic
 from corpus.model import (
     BuildReport,
     DateResult,
@@ -102,6 +105,9 @@ class Library:
         self._live = _Live(store)
         self._report = report
         self._reload_lock = asyncio.Lock()
+        # search settings (issue 13): the owner's synonym groups; dates read with this order
+        self.synonyms: tuple[tuple[str, ...], ...] = ()
+        self.date_order: DateOrder = "dmy"
 
     @classmethod
     async def open(
@@ -167,23 +173,41 @@ class Library:
             if live.retired and live.users == 0:
                 await live.store.close()
 
-    async def find_date(self, text: str, *, limit: int = 100) -> DateResult:
+    async def find_date(
+        self, text: str, *, limit: int = 100, today: dt.date | None = None
+    ) -> DateResult:
         """Passages on a day, month or range, in corpus order. `QueryError` if `text` is no date."""
         async with self._use() as store:
-            return await date.find_date(store, text, limit)
+            return await date.find_date(store, text, limit, today=today, date_order=self.date_order)
 
     async def find_topic(
-        self, text: str, *, limit: int = 30, marked: int | None = None
+        self,
+        text: str,
+        *,
+        limit: int = 30,
+        marked: int | None = None,
+        today: dt.date | None = None,
     ) -> TopicResult:
         """Passages about the words of `text`, typo/stem/variant tolerant, most relevant first;
         the matched words marked in the first `marked` hits (all when None)."""
         async with self._use() as store:
-            return await topic.find_topic(store, text, limit, marked=marked)
+            return await topic.find_topic(
+                store,
+                text,
+                limit,
+                marked=marked,
+                synonyms=self.synonyms,
+                today=today,
+                date_order=self.date_order,
+            )
 
     def mark_topic(self, text: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
         """The hits of a topic lookup for `text`, each with its matched words marked."""
         store = self._live.store
-        terms = topic.query_terms_of(store, text)
+        try:
+            terms = plan_topic(store, text, topic.query_terms_of, synonyms=self.synonyms).marks
+        except QueryError:
+            terms = []
         return highlight.mark_hits(text, hits, source_languages(store.infos), terms)
 
     async def find_quote(self, text: str, *, limit: int = 5) -> QuoteResult:
