@@ -25,6 +25,8 @@ ANOTHER = "r"
 HELP = "help"
 PAGE_DATA_RE = re.compile(rf"p:({TOKEN_RE.pattern}):(\d{{1,4}})")
 CONTEXT_DATA_RE = re.compile(rf"c:({PASSAGE_ID_RE.pattern})")
+SPEAKER_DATA_RE = re.compile(r"sp:(\d{1,9})")
+DATE_DATA_RE = re.compile(r"d:([0-9a-z -]{1,60})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,21 @@ class ShowHelp:
     """The `help` deep link (the inline mode's `How to use` button)."""
 
 
-Press = TurnPage | ShowContext | Another | Nothing
+@dataclass(frozen=True, slots=True)
+class ShowSpeaker:
+    """A name under /speakers: that speaker's passages (`speaker_id`: the index's id)."""
+
+    speaker_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShowDate:
+    """The other reading of an ambiguous date (`text`: its unambiguous form)."""
+
+    text: str
+
+
+Press = TurnPage | ShowContext | Another | Nothing | ShowSpeaker | ShowDate
 Start = ShowPassage | ShowContext | ReopenList | ShowHelp
 
 
@@ -85,6 +101,18 @@ def context_data(passage_id: str) -> str:
     return f"c:{passage_id}"
 
 
+def speaker_data(speaker_id: int) -> str:
+    """The callback data of a speaker's button under /speakers."""
+    return f"sp:{speaker_id}"
+
+
+def date_data(text: str) -> str | None:
+    """The callback data of a date's button (None when the text does not fit the protocol)."""
+    data = f"d:{text}"
+    ok = DATE_DATA_RE.fullmatch(data) and len(data.encode()) <= MAX_CALLBACK_BYTES
+    return data if ok else None
+
+
 def read_press(data: str) -> Press | None:
     """What a button's callback data asks for; None for forged or unknown data."""
     if data == NOOP:
@@ -95,6 +123,10 @@ def read_press(data: str) -> Press | None:
         return TurnPage(m.group(1), int(m.group(2)))
     if m := CONTEXT_DATA_RE.fullmatch(data):
         return ShowContext(m.group(1))
+    if m := SPEAKER_DATA_RE.fullmatch(data):
+        return ShowSpeaker(int(m.group(1)))
+    if m := DATE_DATA_RE.fullmatch(data):
+        return ShowDate(m.group(1))
     return None
 
 

@@ -367,4 +367,5 @@ def reply_json(reply: Reply) -> dict[str, Any]:
         "results": [hit_json(hit) for hit in reply.hits],
         "nearest_dates": [d.isoformat() for d in reply.nearest_dates],
         "messages": [m.html for m in reply.messages],
+        "total": reply.total if reply.total is not None else len(reply.hits),
     }

@@ -500,4 +500,37 @@ def render_help(*, inline_name: str, is_admin: bool = False) -> str:
         "as known), source file and line, and the id for /context."
     )
     lines.append("In groups I show the top results; the button opens the rest in private.")
+    lines.append(words.SEARCH_SYNTAX)
+    return "\n".join(lines)
+
+
+def render_total_title(title: str, total: int, shown: int) -> str:
+    """A list's title with the honest count: how many match in all, and how many the pages
+    hold when that is fewer."""
+    if total > shown:
+        return f"{title}\n{total} match in all; the pages hold the first {shown}."
+    return title
+
+
+def render_said(said: Sequence[str]) -> str:
+    """The filters as understood: ` (by Mark Rutte, since 20 Aug 2025)`."""
+    return f" ({esc(', '.join(said))})" if said else ""
+
+
+def render_suggestions(suggestions: Sequence[str]) -> str:
+    if not suggestions:
+        return ""
+    return "\nThe corpus has: " + ", ".join(f"<code>{esc(s)}</code>" for s in suggestions) + "."
+
+
+def render_reading(note: str | None) -> str:
+    return f"\n<i>{esc(note)}</i>" if note else ""
+
+
+def render_speakers(speakers: Sequence[tuple[str, int, int, str]]) -> str:
+    """/speakers: each speaker with passage counts and the dates their passages cover."""
+    lines = [f"<b>Speakers</b>: {len(speakers)}"]
+    for name, passages, dated, span in speakers:
+        cover = f", dated {span}" if dated else ", no dates"
+        lines.append(f"• {esc(name)}: {plural(passages, 'passage')}{cover}")
     return "\n".join(lines)

@@ -52,6 +52,7 @@ class Reply:
     verdict: str | None = None
     hits: tuple[Hit, ...] = ()  # what was found; a not_found quote's hint is not one
     nearest_dates: tuple[dt.date, ...] = ()
+    total: int | None = None  # a list: how many match in all (JSON `total`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,10 +17,10 @@ from bot import render as html
 from bot import text as words
 from bot.paging import ListView, list_messages, reopen, turn_page
 from bot.reply import AskContext, Button, ButtonAnswer, OutMessage, Reply
-from bot.services import Services, failure_lines
+from bot.services import Services, failure_lines, today_of
 from corpus.errors import CorpusError, QueryError
-from corpus.lookup.date_query import parse_date_query
-from corpus.model import Hit
+from corpus.lookup.date_query import describe_reading, parse_date_query
+from corpus.model import Hit, PassageDate
 
 log = logging.getLogger(__name__)
 
@@ -160,25 +160,73 @@ async def cmd_help(services: Services, args: str, ctx: AskContext) -> Reply:
 
 async def cmd_date(services: Services, args: str, ctx: AskContext) -> Reply:
     limit = services.config.replies.max_results
-    result = await services.library.find_date(args, limit=limit + 1)
+    today = today_of(services)
+    result = await services.library.find_date(args, limit=limit, today=today)
+    reading = html.render_reading(describe_reading(result.query))
+    other: tuple[Button, ...] = ()
+    if result.query.ambiguous and result.query.other_reading:
+        data = buttons.date_data(result.query.other_reading)
+        if data is not None:
+            other = (Button(f"Read as {result.query.other_reading}", callback_data=data),)
     if not result.hits:
-        shown = html.render_date_empty(result)
-        return Reply("date", args, message(shown), nearest_dates=result.nearest)
+        shown = html.render_date_empty(result) + html.render_said(result.said) + reading
+        return Reply(
+            "date", args, message(shown, *(other,) if other else ()),
+            nearest_dates=result.nearest, total=0,
+        )  # fmt: skip
     hits = result.hits[:limit]
-    title = html.render_date_title(result, len(hits), cut=len(result.hits) > limit)
+    title = html.render_date_title(result, len(hits), cut=False) + html.render_said(result.said)
+    title = html.render_total_title(title, result.total, len(hits)) + reading
     view = ListView("date", args, "plain", title, hits)
-    return Reply("date", args, await list_messages(services, ctx, view), hits=hits)
+    messages = await list_messages(services, ctx, view)
+    if other:
+        first = messages[0]
+        messages = (OutMessage(first.html, (*first.buttons, other)), *messages[1:])
+    return Reply("date", args, messages, hits=hits, total=result.total)
 
 
 async def cmd_topic(services: Services, args: str, ctx: AskContext) -> Reply:
     replies = services.config.replies
     first_page = replies.hits_per_page if ctx.chat_type == "private" else replies.group_max_hits
     # Only the first page's hits are marked now; a page turn marks the ones it shows.
-    result = await services.library.find_topic(args, limit=replies.max_results, marked=first_page)
+    result = await services.library.find_topic(
+        args, limit=replies.max_results, marked=first_page, today=today_of(services)
+    )
     if not result.hits:
-        return Reply("topic", args, message(html.render_topic_empty(args)))
-    view = ListView("topic", args, "topic", html.render_topic_title(args, result), result.hits)
-    return Reply("topic", args, await list_messages(services, ctx, view), hits=result.hits)
+        shown = html.render_topic_empty(args) + html.render_suggestions(result.suggestions)
+        return Reply("topic", args, message(shown), total=0)
+    title = html.render_topic_title(args, result) + html.render_said(result.said)
+    title = html.render_total_title(title, result.total, len(result.hits))
+    view = ListView("topic", args, "topic", title, result.hits)
+    return Reply(
+        "topic", args, await list_messages(services, ctx, view), hits=result.hits,
+        total=max(result.total, len(result.hits)),
+    )  # fmt: skip
+
+
+async def cmd_speakers(services: Services, args: str, ctx: AskContext) -> Reply:
+    """Every speaker with passage counts and date coverage; each name a button listing
+    their passages (in groups, the names only)."""
+    speakers = await services.library.speakers()
+    order = sorted(range(len(speakers)), key=lambda i: (-speakers[i].passages, speakers[i].name))
+    rows_shown = []
+    for i in order:
+        s = speakers[i]
+        span = ""
+        if s.dated:
+            span = f"{_ymd_text(s.first)} – {_ymd_text(s.last)}"
+        rows_shown.append((s.name, s.passages, s.dated, span))
+    shown = html.render_speakers(rows_shown)
+    rows: list[tuple[Button, ...]] = []
+    if ctx.chat_type == "private":
+        keys = [Button(speakers[i].name[:40], callback_data=buttons.speaker_data(i)) for i in order]
+        rows = [tuple(keys[k : k + 2]) for k in range(0, min(len(keys), 100), 2)]
+    return Reply("speakers", args, message(shown, *rows), total=len(speakers))
+
+
+def _ymd_text(value: int) -> str:
+    y, m, d = value // 10000, value // 100 % 100, value % 100
+    return PassageDate(y, m or None, d or None).human()
 
 
 async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
@@ -266,6 +314,7 @@ HANDLERS: dict[str, Handler] = {
     "context": cmd_context,
     "reload": cmd_reload,
     "stats": cmd_stats,
+    "speakers": cmd_speakers,
 }
 ADMIN_ONLY = frozenset({"reload", "stats"})
 
@@ -302,6 +351,18 @@ async def handle_press(services: Services, pressed: buttons.Press, ctx: AskConte
         if not reply.hits:
             return ButtonAnswer(notice=words.PASSAGE_GONE, alert=True)
         await services.state.count_query("context")
+        return ButtonAnswer(send=reply.messages)
+    if isinstance(pressed, buttons.ShowSpeaker):
+        speakers = await services.library.speakers()
+        if not 0 <= pressed.speaker_id < len(speakers):
+            return ButtonAnswer(notice=words.BAD_BUTTON, alert=True)
+        name = speakers[pressed.speaker_id].name.replace('"', "")
+        reply = await cmd_topic(services, f'by:"{name}"', ctx)
+        await services.state.count_query("speakers")
+        return ButtonAnswer(send=reply.messages)
+    if isinstance(pressed, buttons.ShowDate):
+        reply = await cmd_date(services, pressed.text, ctx)
+        await services.state.count_query("date")
         return ButtonAnswer(send=reply.messages)
     if isinstance(pressed, buttons.Another):
         reply = await cmd_random(services, "", ctx)

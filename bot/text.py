@@ -29,6 +29,7 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("context", "the passages around one, and its whole thread", "/context <id>"),
     CommandInfo("reload", "admins: re-read the sources and swap the index", "/reload", True),
     CommandInfo("stats", "admins: queries served by command", "/stats", True),
+    CommandInfo("speakers", "every speaker with passage counts and dates", "/speakers"),
 )
 COMMAND_NAMES: frozenset[str] = frozenset(c.name for c in COMMANDS)
 USAGE: dict[str, str] = {
@@ -65,3 +66,12 @@ SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again late
 EMPTY_CORPUS = "The corpus is empty."
 PASSAGE_GONE = "That passage is no longer in the corpus."
 BAD_PAYLOAD = "That link did not carry anything I know; here is the welcome instead."
+
+SEARCH_SYNTAX = (
+    "Narrow /topic, /quote and /date: <code>by:Rutte</code> (speaker), "
+    "<code>in:rutte.txt</code> (source title or file), <code>since:\"Aug 20\"</code>, "
+    "<code>until:2025-09-01</code>; <code>\"exact phrase\"</code>, <code>-word</code> to leave "
+    "out, <code>drones OR missiles</code>. For example: <code>/topic drones by:Zelensky "
+    "since:2025-08-20</code>, <code>/date last week</code>, <code>/date since Aug 20</code>, "
+    "<code>/date between 1 Aug and 15 Aug</code>."
+)

@@ -42,7 +42,7 @@ from corpus.model import (
     TopicResult,
 )
 from corpus.parse import decode_bytes
-from corpus.store import Store, open_store, source_languages
+from corpus.store import SpeakerInfo, Store, open_store, source_languages
 
 __all__ = ["BuildProgress", "Library", "Progress", "known_speakers", "prepare_store"]
 
@@ -275,6 +275,10 @@ class Library:
             else:
                 thread = await store.fetch("parent_id = ? ORDER BY seq", (anchor.id,))
         return PassageContext(passage, tuple(before), tuple(after), tuple(thread))
+
+    async def speakers(self) -> tuple[SpeakerInfo, ...]:
+        """Every speaker with passage counts and date coverage (worked out at build time)."""
+        return self._live.store.speakers
 
     async def sources(self) -> tuple[SourceInfo, ...]:
         return self._live.store.infos

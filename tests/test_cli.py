@@ -26,7 +26,7 @@ THREADS = "000_0e2a154100ffc278.txt"
 ARTICLE = "004_587f944356045ec1.txt"
 VENV_BIN = ROOT / ".venv" / "bin"
 
-TOP_KEYS = ["command", "query", "verdict", "results", "nearest_dates", "messages"]
+TOP_KEYS = ["command", "query", "verdict", "results", "nearest_dates", "messages", "total"]
 RESULT_TYPES: dict[str, tuple[type, ...]] = {
     "id": (str,),
     "source": (str,),

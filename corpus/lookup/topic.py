@@ -33,10 +33,13 @@ from corpus.lookup.terms import (
     topic_terms,
 )
 from corpus.lookup.topic_query import (
+    TOO_COMMON,
+    VOCABULARY_LIMIT,
     Synonyms,
     is_dictionary_word,
     plan_topic,
     proper_names,
+    vocabulary,
 )
 from corpus.model import Hit, TopicResult
 from corpus.normalize import WORD_RE, terms_batch, words
@@ -55,12 +58,6 @@ from corpus.store import (
 FALLBACK_POOL = 100
 FIX_POOL = 30
 FIXES_PER_TERM = 3
-
-
-TOO_COMMON = (
-    "Those words are too common to search for on their own (like “the” or “and”): they would "
-    "match nearly every passage. Add a word that says what the passages are about."
-)
 
 
 def stem_query(schema: tantivy.Schema, stem: str, distance: int, *, fuzzy: bool) -> tantivy.Query:
@@ -145,20 +142,6 @@ def _spellings(store: Store, term: Term) -> set[str] | None:
     found: set[str] = set()
     for stem in term.stems:
         found |= {n for n in near(stem) if n in known} if term.distance_of(stem) else {stem}
-    return found
-
-
-VOCABULARY_LIMIT = 2_000_000
-
-
-def vocabulary(store: Store) -> dict[str, int]:
-    """The index's commonest terms with their document counts, read once per index (one
-    walk of the term dictionary; 20 ms for 13k terms at 1M passages), so checking the
-    hundreds of one-edit neighbours of a misspelt word costs a dict lookup each."""
-    found: dict[str, int] | None = store.memo.get("vocabulary")
-    if found is None:
-        terms = store.searcher.terms_with_prefix(TERMS_FIELD, "", limit=VOCABULARY_LIMIT)
-        found = store.memo["vocabulary"] = dict(terms)
     return found
 
 
