@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import json
 import random
+import re
 import sys
 import time
 from array import array
@@ -32,7 +33,7 @@ TWEET_SHARE = 0.85  # the rest are article paragraphs and their quotes
 TWEETS_PER_DUMP = 20_000
 PASSAGES_PER_ARTICLE = 1_500
 YEARS_PER_DUMP = 6
-GENERATOR_VERSION = 2  # 2: one structured source of each kind (issue 10)
+GENERATOR_VERSION = 3  # 2: structured sources (issue 10); 3: verification queries (issue 11)
 STRUCTURED_SHARE = 0.02  # of the passages: a Telegram export, an X archive, a CSV, a transcript
 STRUCTURED_KINDS = (
     ("channel.json", "telegram"),
@@ -91,6 +92,7 @@ class Units:
     quote_end: array = field(default_factory=lambda: array("I"))
     postings: dict[str, array] = field(default_factory=dict)  # topical word -> unit numbers
     per_day: Counter = field(default_factory=Counter)  # date -> passages (quotes included)
+    thread: array = field(default_factory=lambda: array("Q"))  # tweets: their thread; 0 else
 
     def add(
         self,
@@ -100,8 +102,10 @@ class Units:
         present: set[str],
         day: dt.date,
         quote: tuple[int, int] | None = None,
+        thread: int = 0,
     ) -> None:
         unit = len(self.start)
+        self.thread.append(thread)
         self.source.append(source)
         self.start.append(start)
         self.end.append(end)
@@ -208,11 +212,12 @@ def write_dump(
         shown = min(tweets - written, rng.choices((1, 2, 3), (25, 50, 25))[0])
         line = header(day, max(shown, rng.randint(2, 25)))
         lines.append(line)
+        thread = (source << 32) + offset + 1
         offset += len(line) + 1
         for _ in range(shown):
             words, present = maker.words(rng, 100, 380)
             text = maker.sentences(rng, words)
-            units.add(source, offset, offset + len(text), present, day)
+            units.add(source, offset, offset + len(text), present, day, thread=thread)
             lines.append(text)
             offset += len(text) + 1
         written += shown
@@ -583,6 +588,10 @@ def generate(passages: int, out: Path, seed: int = 42, queries: int = 200) -> di
         "topic": make_topic_queries(rng, maker, units, texts, queries),
         "quote": make_quote_queries(rng, maker, units, texts, names, queries),
     }
+    speakers = [p.speaker if p.format == "thread_dump" else None for p in plans]
+    found["verify"] = make_verify_queries(
+        random.Random(f"verify:{seed}"), maker, units, texts, speakers, queries
+    )
     (out / "queries.json").write_text(
         json.dumps(found, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
@@ -621,3 +630,132 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+VERIFY_KINDS = ("negation", "number", "name", "harmless", "cross", "spliced", "named", "wrong")
+NUMBER_RE = re.compile(r"\d+")
+
+
+def _tweet_words(
+    rng: random.Random, units: Units, texts: list[str], low: int, high: int
+) -> tuple[int, list[str]]:
+    """A tweet and `low`..`high` of its words from the start of a sentence."""
+    while True:
+        unit = rng.randrange(len(units.start))
+        if not units.thread[unit]:
+            continue
+        text = texts[units.source[unit]][units.start[unit] : units.end[unit]]
+        words = text.split(" ")
+        starts = [0] + [i + 1 for i, w in enumerate(words[:-1]) if w.endswith(".")]
+        first = rng.choice(starts)
+        length = rng.randint(low, high)
+        if first + length <= len(words):
+            return unit, words[first : first + length]
+
+
+def _strip(word: str) -> str:
+    return word.strip(",.“”")
+
+
+def make_verify_queries(
+    rng: random.Random,
+    maker: TextMaker,
+    units: Units,
+    texts: list[str],
+    speakers: list[str | None],
+    count: int,
+) -> list[dict]:
+    """Quote verification queries of every kind with the verdicts they must get: a negation
+    added, a number or a name changed (altered); harmless variants (verbatim or close); the
+    end of a tweet and the start of the next (verbatim); two tweets of different sources
+    (spliced); a speaker named rightly (matches) or wrongly (differs)."""
+    capitals = [w for w in maker.vocabulary if w[:1].isupper()]
+    per_kind = max(1, count // 4)
+    queries: list[dict] = []
+    for kind in VERIFY_KINDS:
+        made = 0
+        while made < per_kind:
+            query = _verify_query(rng, kind, units, texts, speakers, capitals)
+            if query is not None:
+                queries.append(query)
+                made += 1
+    return queries
+
+
+def _verify_query(
+    rng: random.Random,
+    kind: str,
+    units: Units,
+    texts: list[str],
+    speakers: list[str | None],
+    capitals: list[str],
+) -> dict | None:
+    unit, words = _tweet_words(rng, units, texts, 8, 14)
+    expect = ["altered"]
+    speaker = None
+    if kind == "negation":
+        at = rng.randrange(1, len(words) - 1)
+        words = [*words[:at], "not", *words[at:]]
+    elif kind == "number":
+        numbers = [i for i, w in enumerate(words) if NUMBER_RE.fullmatch(_strip(w))]
+        at = rng.choice(numbers) if numbers else rng.randrange(1, len(words) - 1)
+        core = _strip(words[at])
+        new = str(int(core) * 10 + rng.randint(1, 9)) if numbers else str(rng.randint(2, 999))
+        words[at] = words[at].replace(core, new, 1) if numbers else new
+    elif kind == "name":
+        proper = set(capitals)  # a capital at a sentence's start is no name
+        names = [
+            i
+            for i, w in enumerate(words[1:], 1)
+            if _strip(w) in proper and not words[i - 1].endswith(".")
+        ]
+        if not names:
+            return None
+        at = rng.choice(names)
+        core = _strip(words[at])
+        other = rng.choice([c for c in capitals if c.lower() != core.lower()])
+        words[at] = words[at].replace(core, other, 1)
+    elif kind == "harmless":
+        expect = ["verbatim", "close"]
+        how = rng.randrange(3)
+        if how == 0:
+            words = [w.lower() for w in words]
+        elif how == 1:
+            words = [_strip(w) for w in words]
+        else:
+            at = rng.randrange(1, len(words))
+            words = [*words[:at], rng.choice(("the", "a")), *words[at:]]
+    elif kind == "cross":
+        after = unit + 1
+        if after >= len(units.start) or units.thread[after] != units.thread[unit]:
+            return None
+        text = texts[units.source[unit]]
+        tail = text[units.start[unit] : units.end[unit]].split(" ")
+        head = text[units.start[after] : units.end[after]].split(" ")
+        if not tail[-1].endswith("."):
+            return None
+        words = tail[-rng.randint(5, 8) :] + head[: rng.randint(5, 8)]
+        expect = ["verbatim"]
+    elif kind == "spliced":
+        other, more = _tweet_words(rng, units, texts, 6, 9)
+        if units.source[other] == units.source[unit]:
+            return None
+        words = words[:8]
+        words[-1] = _strip(words[-1]) + "."
+        words += more
+        expect = ["spliced"]
+    else:  # named / wrong: `<Surname> said <words>`
+        own = speakers[units.source[unit]]
+        others = [s for s in speakers if s and s.split()[-1] != own.split()[-1]] if own else []
+        if own is None or not others:
+            return None
+        speaker = own if kind == "named" else rng.choice(others)
+        words = [f"{speaker.split()[-1]} said", *words]
+        expect = ["verbatim"]
+    return {
+        "kind": kind,
+        "query": " ".join(words),
+        "expect": expect,
+        "attribution": {"named": "matches", "wrong": "differs"}.get(kind),
+        "source": units.source[unit],
+    }

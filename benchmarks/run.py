@@ -31,6 +31,8 @@ TARGETS = {  # at 1M on a 2-core machine
     "topic_precision": 0.92,
     "quote_p99_ms": 5.0,
     "quote_first": 0.99,
+    "altered_recall": 0.95,
+    "harmless_altered": 0.02,
     "date_p99_ms": 2.0,
     "build_s": 30.0,
     "startup_s": 1.0,
@@ -51,6 +53,7 @@ def ensure_corpus(passages: int, queries: int) -> Path:
             known.get("generator_version") == GENERATOR_VERSION
             and known.get("seed") == SEED
             and len(found["quote"]) >= queries
+            and "verify" in found
         ):
             return folder
     began = time.perf_counter()
@@ -168,6 +171,8 @@ def check_targets(r: dict) -> dict:
         "topic_precision": serve["topic"]["accuracy"],
         "quote_p99_ms": serve["quote"]["p99"],
         "quote_first": serve["quote"]["accuracy"],
+        "altered_recall": serve.get("verify", {}).get("altered_recall") or 0.0,
+        "harmless_altered": serve.get("verify", {}).get("harmless_altered") or 0.0,
         "date_p99_ms": serve["date"]["p99"],
         "build_s": r["build"]["seconds"],
         "startup_s": serve["startup_s"],
@@ -176,7 +181,7 @@ def check_targets(r: dict) -> dict:
     if "bot" in r:
         found["bot_per_s"] = r["bot"]["bot"]["per_s"]
         found["bot_ratio"] = r["bot"]["ratio"]
-    higher = {"topic_precision", "quote_first", "bot_per_s", "bot_ratio"}
+    higher = {"topic_precision", "quote_first", "altered_recall", "bot_per_s", "bot_ratio"}
     return {
         name: {
             "target": round(TARGETS[name], 3),
@@ -211,6 +216,23 @@ def table(r: dict) -> str:
         ("/topic p50 / p99", fmt_latency(s["topic"]) + f", P@10 {s['topic']['accuracy']:.1%}"),
         ("/quote p50 / p99", fmt_latency(s["quote"]) + f", #1 {s['quote']['accuracy']:.1%}"),
     ]
+    verify = s.get("verify", {})
+    for kind, figures in verify.items():
+        if isinstance(figures, dict):
+            verdicts = ", ".join(f"{v} {n}" for v, n in sorted(figures["verdicts"].items()))
+            rows.append(
+                (
+                    f"/quote verify: {kind}",
+                    fmt_latency(figures) + f", right {figures['accuracy']:.1%} ({verdicts})",
+                )
+            )
+    if verify:
+        rows.append(
+            (
+                "altered recall / harmless called altered",
+                f"{verify.get('altered_recall', 0):.1%} / {verify.get('harmless_altered', 0):.1%}",
+            )
+        )
     for alt, label in (("fts5", "FTS5 bm25"), ("rapidfuzz", "rapidfuzz brute")):
         if alt not in r:
             continue

@@ -97,6 +97,8 @@ async def serve(corpus: Path, limit: int, profile: bool) -> dict:
             result["quote"] = await time_quotes(library, queries["quote"][:limit])
         if sampler:
             result["quote_profile"] = sampler.report()
+        if "verify" in queries:
+            result["verify"] = await time_verify(library, queries["verify"])
     finally:
         await library.close()
     result["rss_mib"] = {"before_open": baseline, "after_open": after_open, "peak": peak_rss_mib()}
@@ -157,6 +159,41 @@ async def time_quotes(library, queries: list[dict]) -> dict:
             p = found.hits[0].passage
             right += quote_is_right(p.source, p.start, p.end, query)
     return {**latency_summary(ms), "accuracy": round(right / len(queries), 4), "verdicts": verdicts}
+
+
+async def time_verify(library, queries: list[dict]) -> dict:
+    """Per verification query kind: latency, the share given an expected verdict (and the
+    right attribution for a named speaker) and the verdicts given; plus `altered_recall`
+    over negation/number/name changes and `harmless_altered`, the share of harmless
+    variants called altered."""
+    by_kind: dict[str, dict] = {}
+    for query in queries:
+        began = time.perf_counter()
+        found = await library.find_quote(query["query"])
+        elapsed = (time.perf_counter() - began) * 1000
+        kind = by_kind.setdefault(query["kind"], {"ms": [], "right": 0, "verdicts": {}})
+        kind["ms"].append(elapsed)
+        kind["verdicts"][found.verdict] = kind["verdicts"].get(found.verdict, 0) + 1
+        right = found.verdict in query["expect"]
+        if query.get("attribution"):
+            right = right and found.attribution == query["attribution"]
+        kind["right"] += right
+    out: dict = {}
+    for name, kind in by_kind.items():
+        n = len(kind["ms"])
+        out[name] = {
+            **latency_summary(kind["ms"]),
+            "accuracy": round(kind["right"] / n, 4),
+            "verdicts": kind["verdicts"],
+        }
+    changed = [out[k] for k in ("negation", "number", "name") if k in out]
+    total = sum(k["n"] for k in changed)
+    altered = sum(k["verdicts"].get("altered", 0) for k in changed)
+    out["altered_recall"] = round(altered / total, 4) if total else None
+    if "harmless" in out:
+        harmless = out["harmless"]
+        out["harmless_altered"] = round(harmless["verdicts"].get("altered", 0) / harmless["n"], 4)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

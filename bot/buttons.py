@@ -1,9 +1,11 @@
 """The button and deep-link protocol: what a button's callback data and a `/start` payload say.
 
 Built and read only here. Callback data: `p:<token>:<page>` turns a page, `c:<id>` shows a
-passage's context, `r` another random passage, `n` nothing (the page counter, the arrows at
-the ends). Deep links (`https://t.me/<bot>?start=<payload>`): `q_<id>` a passage, `c_<id>`
-its context, `s_<token>` a saved list, `help`. Telegram's limits come from `telegram.constants`.
+passage's context, `k:<id>[:<start>:<end>]` a ready citation of a passage (or of the
+characters `start:end` of its text, a quote's matched words), `r` another random passage,
+`n` nothing (the page counter, the arrows at the ends). Deep links
+(`https://t.me/<bot>?start=<payload>`): `q_<id>` a passage, `c_<id>` its context,
+`s_<token>` a saved list, `help`. Telegram's limits come from `telegram.constants`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ PAGE_DATA_RE = re.compile(rf"p:({TOKEN_RE.pattern}):(\d{{1,4}})")
 CONTEXT_DATA_RE = re.compile(rf"c:({PASSAGE_ID_RE.pattern})")
 SPEAKER_DATA_RE = re.compile(r"sp:(\d{1,9})")
 DATE_DATA_RE = re.compile(r"d:([0-9a-z -]{1,60})")
+CITE_DATA_RE = re.compile(rf"k:({PASSAGE_ID_RE.pattern})(?::(\d{{1,7}}):(\d{{1,7}}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,15 @@ class ShowContext:
     """`Context`: the passages around `passage_id` (a button, or the `c_` deep link)."""
 
     passage_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CitePassage:
+    """`Cite`: a ready citation of `passage_id`, of its text's `[start:end]` when given."""
+
+    passage_id: str
+    start: int | None = None
+    end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +99,7 @@ class ShowDate:
     text: str
 
 
-Press = TurnPage | ShowContext | Another | Nothing | ShowSpeaker | ShowDate
+Press = TurnPage | ShowContext | CitePassage | Another | Nothing | ShowSpeaker | ShowDate
 Start = ShowPassage | ShowContext | ReopenList | ShowHelp
 
 
@@ -113,6 +125,13 @@ def date_data(text: str) -> str | None:
     return data if ok else None
 
 
+def cite_data(passage_id: str, start: int | None = None, end: int | None = None) -> str:
+    """The callback data of a `Cite` button (at most 28 bytes)."""
+    if start is None or end is None:
+        return f"k:{passage_id}"
+    return f"k:{passage_id}:{start}:{end}"
+
+
 def read_press(data: str) -> Press | None:
     """What a button's callback data asks for; None for forged or unknown data."""
     if data == NOOP:
@@ -123,6 +142,11 @@ def read_press(data: str) -> Press | None:
         return TurnPage(m.group(1), int(m.group(2)))
     if m := CONTEXT_DATA_RE.fullmatch(data):
         return ShowContext(m.group(1))
+    if m := CITE_DATA_RE.fullmatch(data):
+        if m.group(2) is None:
+            return CitePassage(m.group(1))
+        start, end = int(m.group(2)), int(m.group(3))
+        return CitePassage(m.group(1), start, end) if start < end else None
     if m := SPEAKER_DATA_RE.fullmatch(data):
         return ShowSpeaker(int(m.group(1)))
     if m := DATE_DATA_RE.fullmatch(data):

@@ -354,12 +354,16 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "match_start": hit.match_start,
         "match_end": hit.match_end,
         "highlights": [list(span) for span in hit.highlights],
+        "speaker_inferred": bool(getattr(p, "speaker_inferred", False)),
     }
 
 
 def reply_json(reply: Reply) -> dict[str, Any]:
     """The JSON form of one reply (the schema `ask --json` promises). A `not_found` quote has
-    no results (`QuoteResult.matches`): its closest passage is a hint in the message only."""
+    no results (`QuoteResult.matches`): its closest passage is a hint in the message only.
+    A quote also gives `changes`, `parts` (`result` indexes `results`), `claimed_speaker`
+    and `attribution` (issue 11)."""
+    quote = reply.quote
     return {
         "command": reply.command,
         "query": reply.query,
@@ -367,5 +371,15 @@ def reply_json(reply: Reply) -> dict[str, Any]:
         "results": [hit_json(hit) for hit in reply.hits],
         "nearest_dates": [d.isoformat() for d in reply.nearest_dates],
         "messages": [m.html for m in reply.messages],
+        "changes": [
+            {"kind": c.kind, "query": c.query, "source": c.source}
+            for c in (quote.changes if quote else ())
+        ],
+        "parts": [
+            {"query_start": p.query_start, "query_end": p.query_end, "result": p.result}
+            for p in (quote.parts if quote else ())
+        ],
+        "claimed_speaker": quote.claimed_speaker if quote else None,
+        "attribution": quote.attribution if quote else None,
         "total": reply.total if reply.total is not None else len(reply.hits),
     }

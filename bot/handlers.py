@@ -8,6 +8,7 @@ place it is translated.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Sequence
 
@@ -164,6 +165,9 @@ async def _answer(update: Update, context: BotContext, text: str) -> None:
         return
     services = context.services
     ctx = ask_context(services, context, chat, update.effective_user)
+    replied = message.reply_to_message
+    if replied is not None and (replied.text or replied.caption):  # `/quote` on a claim
+        ctx = dataclasses.replace(ctx, replied_text=scrub(replied.text or replied.caption or ""))
     reply = await answer(services, scrub(text), ctx)
     if not reply.messages:
         return

@@ -6,7 +6,7 @@ import logging
 
 from telegram.constants import InlineQueryResultLimit
 
-from bot.render import format_date, render_card
+from bot.render import format_date, render_card, render_inline_verdict
 from bot.reply import AskContext, InlineAnswer, InlineCard
 from bot.router import allowed, route_plain
 from bot.services import Services
@@ -21,8 +21,11 @@ QUOTE_LIMIT = 20
 VERDICT_TITLES = {
     "verbatim": "✅ verbatim",
     "close": "≈ close",
+    "altered": "⚠ altered",
+    "spliced": "✂ spliced",
     "not_found": "❌ not found, closest",
 }
+HINT_FLOOR = 60.0  # a not_found quote's closest passage below this is unrelated: not offered
 HELP_BUTTON = "How to use"
 SLOW_DOWN_BUTTON = "Too many searches: wait a minute"
 
@@ -51,6 +54,7 @@ async def answer_inline(
     if services.limiter.check_inline(ctx.user_id) != "ok":
         return InlineAnswer((), "", SLOW_DOWN_BUTTON, "help")
     start = read_offset(offset)
+    lead: str | None = None
     kind, words = read_query(query[: services.config.replies.max_query_chars])
     try:
         if not words:
@@ -58,7 +62,7 @@ async def answer_inline(
             hits, verdict = tuple(Hit(p, 100.0) for p in passages), None
             start = 0
         else:
-            hits, verdict = await lookup(services, kind, words, start + size + 1)
+            hits, verdict, lead = await lookup(services, kind, words, start + size + 1)
     except CorpusError:
         hits, verdict = (), None
     except Exception:
@@ -70,7 +74,7 @@ async def answer_inline(
     more = bool(words) and len(hits) > start + size and start + size < MAX_TOTAL
     mode = "quote" if kind == "quote" else "topic" if kind == "topic" else "plain"
     cards = tuple(
-        card(services, hit, start + i, mode, verdict if start + i == 0 else None)
+        card(services, hit, start + i, mode, verdict if start + i == 0 else None, lead)
         for i, hit in enumerate(page)
     )
     return InlineAnswer(cards, str(start + size) if more else "", HELP_BUTTON, "help")
@@ -78,19 +82,35 @@ async def answer_inline(
 
 async def lookup(
     services: Services, kind: str, words: str, limit: int
-) -> tuple[tuple[Hit, ...], str | None]:
+) -> tuple[tuple[Hit, ...], str | None, str | None]:
+    """The hits, and for a quote its verdict and the verdict line every card carries into
+    the chat. Unrelated low-score passages are not offered: a not_found quote's closest only
+    from `HINT_FLOOR`, and besides the best only matches at or above the threshold."""
     library = services.library
     limit = min(limit, MAX_TOTAL + 1)
     if kind == "date":
-        return (await library.find_date(words, limit=limit)).hits, None
+        return (await library.find_date(words, limit=limit)).hits, None, None
     if kind == "quote":
         result = await library.find_quote(words, limit=min(limit, QUOTE_LIMIT))
-        hits = (result.hint,) if result.hint is not None else result.matches
-        return hits, result.verdict
-    return (await library.find_topic(words, limit=limit)).hits, None
+        threshold = services.config.replies.quote_threshold
+        if result.hint is not None:
+            hits: tuple[Hit, ...] = (result.hint,) if result.hint.score >= HINT_FLOOR else ()
+        elif result.parts:
+            hits = result.matches
+        else:
+            hits = result.matches[:1] + tuple(h for h in result.matches[1:] if h.score >= threshold)
+        return hits, result.verdict, render_inline_verdict(result)
+    return (await library.find_topic(words, limit=limit)).hits, None, None
 
 
-def card(services: Services, hit: Hit, number: int, mode: str, verdict: str | None) -> InlineCard:
+def card(
+    services: Services,
+    hit: Hit,
+    number: int,
+    mode: str,
+    verdict: str | None,
+    lead: str | None = None,
+) -> InlineCard:
     p = hit.passage
     title = f"{p.speaker} · {format_date(p.date)}"
     if verdict:
@@ -99,5 +119,7 @@ def card(services: Services, hit: Hit, number: int, mode: str, verdict: str | No
     if len(description) > 120:
         description = description[:119] + "…"
     html = render_card(hit, services.labels, mode=mode)  # type: ignore[arg-type]
+    if lead:  # the verdict travels with the message into the chat
+        html = f"{lead}\n{html}"
     card_id = f"{number}_{p.id}"[: InlineQueryResultLimit.MAX_ID_LENGTH]
     return InlineCard(id=card_id, title=title[:200], description=description, html=html)

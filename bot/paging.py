@@ -159,6 +159,25 @@ def context_rows(view: ListView, rows: range, ctx: AskContext) -> list[tuple[But
     ]
 
 
+def cite_rows(view: ListView, rows: range) -> list[tuple[Button, ...]]:
+    """A `Cite n` button per quote hit: a ready citation of the matched words."""
+    if view.mode != "quote":
+        return []
+    row: list[Button] = []
+    for i in rows:
+        hit = view.hits[i]
+        p = hit.passage
+        start = end = None
+        if hit.match_start is not None and hit.match_end is not None:
+            start, end = hit.match_start - p.start, hit.match_end - p.start
+        label = f"Cite {i + 1}" if len(view.hits) > 1 else "Cite"
+        row.append(Button(label, callback_data=buttons.cite_data(p.id, start, end)))
+    return [
+        tuple(row[k : k + CONTEXT_BUTTONS_PER_ROW])
+        for k in range(0, len(row), CONTEXT_BUTTONS_PER_ROW)
+    ]
+
+
 def attach(html: Sequence[str], rows: list[tuple[Button, ...]]) -> tuple[OutMessage, ...]:
     """Messages of one page; the buttons go under the first, the one a press edits."""
     rows = [row for row in rows if row]
@@ -174,7 +193,7 @@ def page_messages(
     token: str | None,
 ) -> tuple[OutMessage, ...]:
     rows = pages[page]
-    button_rows = context_rows(view, rows, ctx)
+    button_rows = context_rows(view, rows, ctx) + cite_rows(view, rows)
     if token and len(pages) > 1:
         button_rows.insert(0, nav_row(token, page, len(pages)))
     return attach(render_page_html(view, labels, rows, page), button_rows)
@@ -203,6 +222,7 @@ async def list_messages(
             scores=view.mode != "plain",
         )
         rows = context_rows(shown, range(len(shown.hits)), ctx)
+        rows += cite_rows(shown, range(len(shown.hits)))
         if len(view.hits) > len(shown.hits):
             token = await save(services, ctx, view)
             more = len(view.hits) - len(shown.hits)

@@ -19,6 +19,7 @@ from telegram.constants import MessageLimit
 
 from bot import text as words
 from corpus.model import (
+    MONTH_NAMES,
     BuildReport,
     DateResult,
     DiffOp,
@@ -26,6 +27,7 @@ from corpus.model import (
     Passage,
     PassageContext,
     PassageDate,
+    QuoteChange,
     QuoteResult,
     SourceInfo,
     TopicResult,
@@ -40,6 +42,7 @@ JOINERS = "\u200d\ufe0e\ufe0f"
 TAG_RE = re.compile(r"<[^>]*>")
 
 Mode = Literal["plain", "topic", "quote"]
+MONTH_NAMES_TITLE = tuple(name.title() for name in MONTH_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,22 +292,206 @@ def render_diff(diff: Sequence[DiffOp], *, keep: int = 4) -> str:
 VERDICT_LINES = {
     "verbatim": "✅ <b>Verbatim</b>: the source says exactly this",
     "close": "≈ <b>Close</b>: the source says nearly this; the differences are below",
+    "altered": "⚠ <b>Altered</b>: the source says something different",
+    "spliced": "✂ <b>Spliced</b>: these words were not said together",
     "not_found": "❌ <b>Not found</b>: no passage says this",
+}
+VERDICT_SHORT = {
+    "verbatim": "✅ Verbatim",
+    "close": "≈ Close",
+    "altered": "⚠ Altered",
+    "spliced": "✂ Spliced",
+    "not_found": "❌ Not found",
 }
 
 
-def render_quote_header(result: QuoteResult, threshold: float) -> str:
-    """Verdict, score and (for `close`) the word diff, above the hits."""
+def _with_context(diff: Sequence[DiffOp], change: QuoteChange) -> tuple[str, str]:
+    """A change's two sides, with the next (or previous) shared word when one side is empty:
+    `not` dropped before `working` reads `working`, not `not working`."""
+    asked, source = change.query, change.source
+    if asked and source:
+        return asked, source
+    for i, op in enumerate(diff):
+        if op.op == "equal" or (op.asked, op.source) != (asked, source):
+            continue
+        after = next((d for d in diff[i + 1 :] if d.op == "equal"), None)
+        before = next((d for d in reversed(diff[:i]) if d.op == "equal"), None)
+        if after is not None and after.source.split():
+            word = after.source.split()[0]
+            return f"{asked} {word}".strip(), f"{source} {word}".strip()
+        if before is not None and before.source.split():
+            word = before.source.split()[-1]
+            return f"{word} {asked}".strip(), f"{word} {source}".strip()
+    return asked, source
+
+
+def render_changes(result: QuoteResult) -> str:
+    """`⚠ Altered: the source says <i>working</i>, not <i>not working</i>` (each change)."""
+    said = []
+    for change in result.changes[:3]:
+        asked, source = _with_context(result.diff, change)
+        kind = "" if change.kind == "other" else f" ({change.kind})"
+        if source and asked:
+            said.append(f"the source says <i>{esc(source)}</i>, not <i>{esc(asked)}</i>{kind}")
+        elif source:
+            said.append(f"the source also says <i>{esc(source)}</i>{kind}")
+        else:
+            said.append(f"the source does not say <i>{esc(asked)}</i>{kind}")
+    if not said:
+        return VERDICT_LINES["altered"]
+    return "⚠ <b>Altered</b>: " + "; ".join(said)
+
+
+def speaker_details(p: Passage, labels: Labels | None = None) -> str:
+    """Where a speaker's words stand: note (`speech in Berlin`), medium or the article that
+    quotes them, and the date: `speech in Berlin, as quoted in ft.txt, 3 Sep 2025`."""
+    label = (labels or {}).get(p.source, SourceLabel())
+    bits = [p.note] if p.note else []
+    if p.kind == "quote":
+        bits.append(f"as quoted in {label.title or p.source}")
+    else:
+        bits.append(label.medium)
+    bits.append(format_date(p.date))
+    return ", ".join(b for b in bits if b)
+
+
+def render_attribution_check(result: QuoteResult, labels: Labels | None = None) -> str:
+    """`These are Mark Rutte's words (…), not Volodymyr Zelensky's.` when the claimed speaker
+    differs; a short confirmation when it matches; empty when no speaker was named."""
+    if result.attribution is None or not result.hits or result.claimed_speaker is None:
+        return ""
+    p = result.hits[0].passage
+    claimed = esc(result.claimed_speaker)
+    inferred = " (speaker inferred)" if getattr(p, "speaker_inferred", False) else ""
+    if result.attribution == "differs":
+        details = esc(speaker_details(p, labels))
+        return (
+            f"👤 These are <b>{esc(p.speaker)}</b>'s words{inferred} ({details}), not {claimed}'s."
+        )
+    return f"👤 Said by {claimed}, as claimed{inferred}."
+
+
+def render_parts(result: QuoteResult, labels: Labels | None = None) -> str:
+    """Each part of a spliced (or cross-passage) quote with its own place and date."""
+    lines = []
+    for number, part in enumerate(result.parts, 1):
+        if part.result >= len(result.hits):
+            continue
+        p = result.hits[part.result].passage
+        words = render_query(result.query[part.query_start : part.query_end])
+        lines.append(
+            f"{number}. “{words}” — <b>{esc(p.speaker)}</b>, {esc(speaker_details(p, labels))}"
+            f" (result {part.result + 1})"
+        )
+    return "\n".join(lines)
+
+
+def render_inline_verdict(result: QuoteResult) -> str:
+    """The verdict a shared inline quote card carries into the chat (one short line)."""
+    query = render_query(result.query[:80])
+    if result.verdict == "altered" and result.changes:
+        asked, source = _with_context(result.diff, result.changes[0])
+        line = f"⚠ <b>Altered</b> “{query}”: the source says <i>{esc(source[:60])}</i>"
+        return line + (f", not <i>{esc(asked[:60])}</i>" if asked else "")
+    if result.verdict == "spliced":
+        return f"✂ <b>Spliced</b> “{query}”: these words were not said together; one part:"
+    if result.verdict == "not_found":
+        return f"❌ <b>Not found</b> “{query}”: no passage says this; the closest, as a hint:"
+    return f"{VERDICT_SHORT[result.verdict]} “{query}”:"
+
+
+def render_quote_header(result: QuoteResult, threshold: float, labels: Labels | None = None) -> str:
+    """Verdict, score and the word diff, above the hits. A wrong speaker leads, then an
+    altered quote's changes, then a spliced quote's parts, each with its own place."""
     best = result.hits[0].score if result.hits else 0.0
-    line = VERDICT_LINES[result.verdict] + f" (score {round(best)})"
-    if result.verdict == "close" and result.diff:
-        line += "\nYour words → the source's: " + render_diff(result.diff)
+    lines = []
+    who = render_attribution_check(result, labels)
+    if who and result.attribution == "differs":
+        lines.append(who)
+    if result.verdict == "altered":
+        lines.append(render_changes(result) + f" (score {round(best)})")
+    elif result.verdict == "spliced":
+        lines.append(
+            VERDICT_LINES["spliced"]
+            + ": each part stands in another place, said apart from the others:"
+        )
+        lines.append(render_parts(result, labels))
+    else:
+        lines.append(VERDICT_LINES[result.verdict] + f" (score {round(best)})")
+    if who and result.attribution == "matches":
+        lines.append(who)
+    if result.verdict == "verbatim" and len(result.parts) > 1:
+        lines.append(f"Across {len(result.hits)} consecutive passages of one thread or run.")
+    if result.skipped:
+        left = "; ".join(f"“{render_query(s)}”" for s in result.skipped[:3])
+        lines.append(f"{ELLIPSIS} stands for: {left}")
+    if result.verdict in ("close", "altered") and result.diff:
+        lines.append("Your words → the source's: " + render_diff(result.diff))
+    if result.hits and getattr(result.hits[0].passage, "speaker_inferred", False):
+        lines.append("ℹ The speaker is inferred from the article's wording (no speech verb).")
+    line = "\n".join(lines)
     if result.verdict == "not_found":
         if result.hits:
             line += f".\nThe closest passage scores below {round(threshold)}; it is only a hint:"
         else:
             line += "."
     return line
+
+
+def _chicago_name(speaker: str) -> str:
+    """`Zelensky, Volodymyr` (a one-word name or an institution stays as it is)."""
+    parts = speaker.split()
+    if len(parts) < 2 or speaker.lower().startswith("unknown"):
+        return speaker
+    return f"{parts[-1]}, {' '.join(parts[:-1])}"
+
+
+def _chicago_date(date: PassageDate | None) -> str:
+    if date is None:
+        return "n.d."
+    if date.month is None:
+        text = str(date.year)
+    elif date.day is None:
+        text = f"{MONTH_NAMES_TITLE[date.month - 1]} {date.year}"
+    else:
+        text = f"{MONTH_NAMES_TITLE[date.month - 1]} {date.day}, {date.year}"
+    return text + (" (year inferred)" if date.year_inferred else "")
+
+
+def render_citation(
+    p: Passage, labels: Labels, start: int | None = None, end: int | None = None
+) -> str:
+    """A ready citation of `p.text[start:end]` (the whole passage by default): a plain form a
+    journalist pastes, and Chicago style. The words are a verbatim slice; a cut is `…`."""
+    label = labels.get(p.source, SourceLabel())
+    lo, hi = (0, len(p.text)) if start is None or end is None else (start, end)
+    lo, hi = max(0, min(lo, len(p.text))), max(0, min(hi, len(p.text)))
+    if hi <= lo:
+        lo, hi = 0, len(p.text)
+    if not any(c.isalnum() for c in p.text[hi:]):
+        hi = len(p.text)  # only the closing punctuation left: keep it
+    quoted = p.text[lo:hi].strip()
+    before = ELLIPSIS if any(c.isalnum() for c in p.text[:lo]) else ""
+    after = ELLIPSIS if any(c.isalnum() for c in p.text[hi:]) else ""
+    words_ = f"{before}{quoted}{after}"
+    url = getattr(p, "url", None) or label.url
+    inferred = " (speaker inferred)" if getattr(p, "speaker_inferred", False) else ""
+    where = [label.title or label.medium] if p.kind != "quote" else []
+    if p.kind == "quote":
+        where.append(f"quoted in {label.title or p.source}")
+    if p.note:
+        where.insert(0, p.note)
+    medium = ", ".join(where)
+    plain = f"{p.speaker}{inferred}: “{words_}” ({medium}, {format_date(p.date)}"
+    plain += f", {url})" if url else ")"
+    chicago = f"{_chicago_name(p.speaker)}{inferred}. “{words_}” {medium}, {_chicago_date(p.date)}."
+    if url:
+        chicago += f" {url}."
+    return (
+        "<b>Cite</b> (tap to copy)\n"
+        f"<code>{esc(plain)}</code>\n\n"
+        f"Chicago:\n<code>{esc(chicago)}</code>"
+    )
 
 
 def render_sources(infos: Sequence[SourceInfo], labels: Labels) -> str:

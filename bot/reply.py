@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from corpus.model import Hit
+from corpus.model import Hit, QuoteResult
 
 ChatType = Literal["private", "group", "supergroup", "channel", "sender"]
 
@@ -40,6 +40,7 @@ class AskContext:
     chat_type: ChatType = "private"
     bot_username: str = "corpusbot"
     is_admin: bool = False
+    replied_text: str | None = None  # the message this one replies to (`/quote` checks it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,7 @@ class Reply:
     hits: tuple[Hit, ...] = ()  # what was found; a not_found quote's hint is not one
     nearest_dates: tuple[dt.date, ...] = ()
     total: int | None = None  # a list: how many match in all (JSON `total`)
+    quote: QuoteResult | None = None  # /quote: the verification (changes, parts, speaker)
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,6 +104,8 @@ async def answer(services: Services, text: str, ctx: AskContext) -> Reply:
 async def dispatch(services: Services, command: str, args: str, ctx: AskContext) -> Reply:
     """Run one known command, turning every failure into a polite reply."""
     limit = services.config.replies.max_query_chars
+    if command == "quote" and not args and ctx.replied_text:
+        args = ctx.replied_text.strip()  # `/quote` in reply to a message: check its words
     if len(args) > limit:
         notice = words.TOO_LONG.format(length=len(args), limit=limit)
         return Reply(command, args[:limit], message(html.render_notice(notice)))
@@ -232,12 +234,14 @@ def _ymd_text(value: int) -> str:
 async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
     result = await services.library.find_quote(args, limit=QUOTE_LIMIT)
     threshold = services.config.replies.quote_threshold
-    lead = html.render_quote_header(result, threshold)
+    lead = html.render_quote_header(result, threshold, services.labels)
     if not result.hits:
         shown = html.render_quote_empty(args, lead)
-        return Reply("quote", args, message(shown), verdict=result.verdict)
+        return Reply("quote", args, message(shown), verdict=result.verdict, quote=result)
     if result.hint is not None:
         hits: tuple[Hit, ...] = (result.hint,)
+    elif result.parts:  # each part's own place
+        hits = result.hits
     else:  # the best, and any others above the threshold
         hits = result.hits[:1] + tuple(h for h in result.hits[1:] if h.score >= threshold)
     view = ListView("quote", args, "quote", html.render_quote_title(args), hits, lead)
@@ -247,6 +251,7 @@ async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
         await list_messages(services, ctx, view),
         verdict=result.verdict,
         hits=result.matches,
+        quote=result,
     )
 
 
@@ -352,6 +357,12 @@ async def handle_press(services: Services, pressed: buttons.Press, ctx: AskConte
             return ButtonAnswer(notice=words.PASSAGE_GONE, alert=True)
         await services.state.count_query("context")
         return ButtonAnswer(send=reply.messages)
+    if isinstance(pressed, buttons.CitePassage):
+        passage = await services.library.get(pressed.passage_id)
+        if passage is None:
+            return ButtonAnswer(notice=words.PASSAGE_GONE, alert=True)
+        cited = html.render_citation(passage, services.labels, pressed.start, pressed.end)
+        return ButtonAnswer(send=message(cited))
     if isinstance(pressed, buttons.ShowSpeaker):
         speakers = await services.library.speakers()
         if not 0 <= pressed.speaker_id < len(speakers):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections import deque
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -22,6 +22,8 @@ from corpus.model import BuildReport, SourceFailure
 log = logging.getLogger(__name__)
 
 WINDOW = 60.0  # seconds: the rate limits are per minute
+MAX_KEYS = 200_000  # users and chats remembered by the rate limiter at most (~0.3 KB each)
+FORGET_PER_CALL = 2  # idle keys forgotten per call: the map shrinks faster than it grows
 Verdict = Literal["ok", "notice", "silent"]
 LimitKind = Literal["user", "chat", "inline"]
 
@@ -33,11 +35,32 @@ class LimitKey(NamedTuple):
     id: int
 
 
+class _Window:
+    """One key's request times within the last WINDOW seconds, and whether it was told."""
+
+    __slots__ = ("noticed", "times")
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.noticed = False
+
+
 class RateLimiter:
-    """Per-user and per-chat sliding-window limits; over the limit, one notice, then silence."""
+    """Per-user and per-chat sliding-window limits; over the limit, one notice, then silence.
+
+    Memory is bounded: a key idle for a whole window is forgotten (its window is empty, so
+    nothing is lost), a few such keys per call, and at most `max_keys` keys are kept (the
+    least recently seen go first). A call costs a few microseconds, refused or not.
+    """
 
     def __init__(
-        self, per_user: int, per_chat: int, clock: Callable[[], float], *, per_inline: int = 0
+        self,
+        per_user: int,
+        per_chat: int,
+        clock: Callable[[], float],
+        *,
+        per_inline: int = 0,
+        max_keys: int = MAX_KEYS,
     ) -> None:
         self._limits: dict[LimitKind, int] = {
             "user": per_user,
@@ -45,44 +68,67 @@ class RateLimiter:
             "inline": per_inline,
         }
         self._clock = clock
-        self._seen: dict[LimitKey, deque[float]] = {}
-        self._noticed: set[LimitKey] = set()
+        self._max_keys = max_keys
+        self._windows: OrderedDict[LimitKey, _Window] = OrderedDict()
+
+    def __len__(self) -> int:
+        """Keys remembered (for tests and stats)."""
+        return len(self._windows)
 
     def check(self, user_id: int, chat_id: int) -> Verdict:
         """Count one request; `notice` the first time a limit is hit, `silent` after that."""
-        return self._check([LimitKey("user", user_id), LimitKey("chat", chat_id)])
+        return self._check((LimitKey("user", user_id), LimitKey("chat", chat_id)))
 
     def check_inline(self, user_id: int) -> Verdict:
         """Count one inline query of this user (a limit of its own: they come per keystroke)."""
-        return self._check([LimitKey("inline", user_id)])
+        return self._check((LimitKey("inline", user_id),))
 
-    def _check(self, keys: list[LimitKey]) -> Verdict:
+    def _check(self, keys: tuple[LimitKey, ...]) -> Verdict:
         now = self._clock()
-        over = [key for key in keys if self._is_over(key, now)]
+        self._forget_idle(now)
+        windows = [self._window(key, now) for key in keys]
+        over = [w for key, w in zip(keys, windows, strict=True) if self._is_over(key.kind, w)]
         if not over:
-            for key in keys:
+            for key, window in zip(keys, windows, strict=True):
                 if self._limits[key.kind]:
-                    self._seen.setdefault(key, deque()).append(now)
-                self._noticed.discard(key)
+                    window.times.append(now)
+                window.noticed = False
             return "ok"
-        if any(key not in self._noticed for key in over):
-            self._noticed.update(over)
+        if any(not w.noticed for w in over):
+            for w in over:
+                w.noticed = True
             return "notice"
         return "silent"
 
-    def _is_over(self, key: LimitKey, now: float) -> bool:
-        limit = self._limits[key.kind]
-        if not limit:
-            return False
-        times = self._seen.get(key)
-        if times is None:
-            return False
-        while times and times[0] <= now - WINDOW:
-            times.popleft()
-        if not times:
-            del self._seen[key]
-            return False
-        return len(times) >= limit
+    def _window(self, key: LimitKey, now: float) -> _Window:
+        window = self._windows.get(key)
+        if window is None:
+            window = self._windows[key] = _Window()
+            if len(self._windows) > self._max_keys:
+                self._windows.popitem(last=False)
+        else:
+            self._windows.move_to_end(key)
+            times = window.times
+            cut = 0
+            while cut < len(times) and times[cut] <= now - WINDOW:
+                cut += 1
+            if cut:
+                del times[:cut]
+        return window
+
+    def _is_over(self, kind: LimitKind, window: _Window) -> bool:
+        limit = self._limits[kind]
+        return bool(limit) and len(window.times) >= limit
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop a few least recently seen keys whose window has emptied (continuous TTL)."""
+        for _ in range(FORGET_PER_CALL):
+            if not self._windows:
+                return
+            key, window = next(iter(self._windows.items()))
+            if window.times and window.times[-1] > now - WINDOW:
+                return
+            del self._windows[key]
 
 
 def failure_lines(config: Config, failed: Sequence[SourceFailure]) -> list[str]:

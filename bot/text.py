@@ -69,8 +69,8 @@ BAD_PAYLOAD = "That link did not carry anything I know; here is the welcome inst
 
 SEARCH_SYNTAX = (
     "Narrow /topic, /quote and /date: <code>by:Rutte</code> (speaker), "
-    "<code>in:rutte.txt</code> (source title or file), <code>since:\"Aug 20\"</code>, "
-    "<code>until:2025-09-01</code>; <code>\"exact phrase\"</code>, <code>-word</code> to leave "
+    '<code>in:rutte.txt</code> (source title or file), <code>since:"Aug 20"</code>, '
+    '<code>until:2025-09-01</code>; <code>"exact phrase"</code>, <code>-word</code> to leave '
     "out, <code>drones OR missiles</code>. For example: <code>/topic drones by:Zelensky "
     "since:2025-08-20</code>, <code>/date last week</code>, <code>/date since Aug 20</code>, "
     "<code>/date between 1 Aug and 15 Aug</code>."

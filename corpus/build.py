@@ -170,6 +170,7 @@ def _passage_row(p: Passage, seq: int) -> tuple[object, ...]:
         seq, p.id, p.source, p.start, p.end, p.text, p.line, p.speaker, p.kind,
         *_date_columns(p.date), *thread, p.paragraph, p.parent_id, p.note,
         p.url, p.record, clock, offset,
+        int(p.speaker_inferred),
     )  # fmt: skip
 
 
@@ -538,7 +539,7 @@ def _write_streamed(
             f"PRAGMA cache_size=-{BUILD_CACHE_KIB}; PRAGMA threads={BUILD_WORKERS};"
         )
         db.executescript(_SCHEMA)
-        placeholders = ", ".join("?" * (PASSAGE_COLUMNS.count(",") + 1))
+        placeholders = ", ".join("?" * len(PASSAGE_COLUMNS.split(",")))
         insert = f"INSERT INTO passages ({PASSAGE_COLUMNS}) VALUES ({placeholders})"
         seq = 0
         bytes_done = 0

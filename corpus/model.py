@@ -223,6 +223,9 @@ class Passage:
     # row number); `start`/`end` are then offsets into that record's decoded text and `line`
     # is the line where the record begins. None for the text formats.
     record: str | None = None
+    # an article quote credited to the person its sentence is about (no speech verb next to
+    # it), or a paragraph named for the person it mostly quotes by inference: flagged
+    speaker_inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +296,28 @@ class DiffOp:
     source: str  # the source's words, a verbatim slice ("" for delete)
 
 
-QuoteVerdict = Literal["verbatim", "close", "not_found"]
+QuoteVerdict = Literal["verbatim", "close", "altered", "spliced", "not_found"]
+ChangeKind = Literal["negation", "number", "name", "quantifier", "other"]
+Attribution = Literal["matches", "differs"]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteChange:
+    """A difference that carries meaning: the asked words and the source's (verbatim)."""
+
+    kind: ChangeKind
+    query: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuotePart:
+    """A part of the query (character offsets into `QuoteResult.query`) and the hit
+    (index into `QuoteResult.hits`) that holds it."""
+
+    query_start: int
+    query_end: int
+    result: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,11 +325,19 @@ class QuoteResult:
     query: str
     verdict: QuoteVerdict
     hits: tuple[Hit, ...]  # best first; for not_found the closest, offered only as a hint
-    diff: tuple[DiffOp, ...] = ()  # for the best hit, when verdict is close
+    diff: tuple[DiffOp, ...] = ()  # for the best hit, when verdict is close or altered
+    # altered: what changed; spliced (or verbatim across passages/ellipsis): the parts
+    changes: tuple[QuoteChange, ...] = ()
+    parts: tuple[QuotePart, ...] = ()
+    claimed_speaker: str | None = None  # the speaker the query names, as the corpus knows them
+    attribution: Attribution | None = None  # whether the source's speaker is the claimed one
+    skipped: tuple[str, ...] = ()  # ellipsis: the source's words the query left out
 
     @property
     def matches(self) -> tuple[Hit, ...]:
-        """The hits that count as finding the quote: none when it was not found."""
+        """The hits that count as finding the quote: none when it was not found. An altered
+        quote's place (shown as what the source really says) and each part of a spliced
+        quote are matches: they are where the words stand."""
         return () if self.verdict == "not_found" else self.hits
 
     @property

@@ -24,8 +24,10 @@ import tantivy
 from corpus.model import Passage, PassageDate, SourceFailure, SourceInfo, ThreadRef
 
 FAILED_KEY = "failed_sources"  # meta: the sources left out, [[name, line, message], ...]
-FORMAT_VERSION = 3  # 2: url, record, time, utc_offset columns; the records table
-# 3: the filter fields (ymd, md, speaker_id, source_id) in tantivy; speakers in meta
+FORMAT_VERSION = 4  # 2: url, record, time, utc_offset columns; the records table
+# 3: speaker_inferred (issue 11)
+# 4: the filter fields (ymd, md, speaker_id, source_id) in tantivy, positions on terms,
+#    speakers in meta (issue 13)
 TERMS_FIELD = "terms"
 READ_MMAP_BYTES = 1 << 30  # the read connection maps up to 1 GiB of the SQLite file
 SEQ_FIELD = "seq"
@@ -40,7 +42,7 @@ SPEAKERS_KEY = "speakers"  # meta: [[name, passages, dated, first ymd, last ymd]
 PASSAGE_COLUMNS = (
     "seq, id, source, start, end_, text, line, speaker, kind, year, month, day, inferred, "
     "md, ymd, ym, t_number, t_header_line, t_tweet_count, t_read_minutes, t_position, "
-    "t_shown, paragraph, parent_id, note, url, record, time, utc_offset"
+    "t_shown, paragraph, parent_id, note, url, record, time, utc_offset, speaker_inferred"
 )
 # structured sources (issue 10): each record's decoded text field, which its passages slice
 RECORDS_TABLE = (
@@ -72,7 +74,7 @@ def passage_from_row(row: Sequence[object]) -> Passage:
     field order of `Passage`: this runs for every row a lookup shows)."""
     (seq, pid, source, start, end, text, line, speaker, kind, year, month, day, inferred,
      tn, th, tc, tr, tp, ts, paragraph, parent_id, note,
-     url, record, clock, offset) = row  # fmt: skip
+     url, record, clock, offset, inferred_speaker) = row  # fmt: skip
     date = None
     if year is not None:
         key = (year, month, day, inferred, clock, offset)
@@ -93,6 +95,7 @@ def passage_from_row(row: Sequence[object]) -> Passage:
     return Passage(
         pid, source, start, end, text, line, speaker, kind,  # type: ignore[arg-type]
         date, thread, paragraph, parent_id, note, seq, url, record,  # type: ignore[arg-type]
+        speaker_inferred=bool(inferred_speaker),
     )  # fmt: skip
 
 

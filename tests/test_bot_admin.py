@@ -44,7 +44,7 @@ async def test_admin_reload_reports_what_it_read(tg: Any) -> None:
     sent = await tg.send("/reload")
     assert len(sent) == 1
     text = sent[0].text
-    assert text.startswith("Reloaded in ") and "2 sources, 66 passages" in text
+    assert text.startswith("Reloaded in ") and "2 sources, 68 passages" in text
     assert "index reused" in text  # the seeds did not change
     again = await tg.send("/topic drones")  # the library still answers after the swap
     assert again and "<b>drones</b>" in again[0].html
@@ -66,7 +66,7 @@ async def test_admin_stats_counts_queries_by_command(tg: Any) -> None:
         n for name, n in served.items() if name != "total"
     )
     assert "/topic: 2" in sent[0].text
-    assert "passages: 66 in 2 sources" in sent[0].text
+    assert "passages: 68 in 2 sources" in sent[0].text
     assert served["page turns"] == 1 and served["inline queries"] == 1
     assert "/page" not in sent[0].text and "/inline" not in sent[0].text  # not commands
     # the second /stats sees the first

@@ -130,7 +130,7 @@ async def test_sources_lists_title_speaker_kind_count_and_coverage(tg: Any) -> N
     assert "44 passages in 20 threads" in text
     assert "dates: 24 Jun 2025 – 4 Sep 2025" in text
     assert "Unknown author · article · 004_587f944356045ec1.txt" in text
-    assert "22 passages" in text and "dates: no dated passages" in text
+    assert "24 passages" in text and "dates: no dated passages" in text
 
 
 @pytest.mark.parametrize(

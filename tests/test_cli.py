@@ -26,7 +26,19 @@ THREADS = "000_0e2a154100ffc278.txt"
 ARTICLE = "004_587f944356045ec1.txt"
 VENV_BIN = ROOT / ".venv" / "bin"
 
-TOP_KEYS = ["command", "query", "verdict", "results", "nearest_dates", "messages", "total"]
+TOP_KEYS = [
+    "command",
+    "query",
+    "verdict",
+    "results",
+    "nearest_dates",
+    "messages",
+    "changes",
+    "parts",
+    "claimed_speaker",
+    "attribution",
+    "total",
+]
 RESULT_TYPES: dict[str, tuple[type, ...]] = {
     "id": (str,),
     "source": (str,),
@@ -40,6 +52,7 @@ RESULT_TYPES: dict[str, tuple[type, ...]] = {
     "score": (int, float),
     "match_start": (int, type(None)),
     "match_end": (int, type(None)),
+    "speaker_inferred": (bool,),
 }
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TAG = re.compile(r"<[^>]*>")
@@ -78,7 +91,12 @@ def check_schema(reply: dict[str, Any], texts: dict[str, str]) -> None:
     assert list(reply) == TOP_KEYS
     assert isinstance(reply["command"], str) and isinstance(reply["query"], str)
     if reply["command"] == "quote":
-        assert reply["verdict"] in {"verbatim", "close", "not_found"}
+        assert reply["verdict"] in {"verbatim", "close", "altered", "spliced", "not_found"}
+        assert reply["attribution"] in {None, "matches", "differs"}
+        for change in reply["changes"]:
+            assert set(change) == {"kind", "query", "source"}
+        for part in reply["parts"]:
+            assert 0 <= part["result"] < len(reply["results"])
     else:
         assert reply["verdict"] is None
     assert all(ISO_DATE.fullmatch(d) for d in reply["nearest_dates"])
@@ -181,10 +199,10 @@ def test_index_prints_per_source_counts_then_reuses(
     assert rc == 0 and "Traceback" not in err
     assert "rebuilt in" in out
     assert "passages 44, threads 20, dated 42, undated 2, quote spans 0" in out
-    assert "passages 22, threads 0, dated 0, undated 22, quote spans 4" in out
+    assert "passages 24, threads 0, dated 0, undated 24, quote spans 6" in out
     assert "speakers: Unknown author, Volodymyr Zelensky, Mark Rutte" in out
     assert "warnings: none" in out
-    assert "total: 66 passages in 2 sources" in out
+    assert "total: 68 passages in 2 sources" in out
     rc, out, _ = run(["index", "--config", str(config_path)], capsys)
     assert rc == 0 and "up to date, reused" in out
 

@@ -27,10 +27,10 @@ async def converse(config: Any, *lines: str) -> str:
 async def test_an_earlier_messages_button_still_turns_its_page(seed_config: Any) -> None:
     text = await converse(seed_config, "/topic drones", f"/quote {QUOTE}", "3")
     assert "[1] ◀  [2] 1/3  [3] ▶" in text  # the topic list's buttons
-    assert "[7] Context" in text  # the quote's button numbered on, not from 1 again
+    assert "[7] Context  [8] Cite" in text  # the quote's buttons numbered on, not from 1
     assert "(you press [3] ▶)" in text
     after = text.split("(you press [3] ▶)", 1)[1]
-    assert after.lstrip().startswith("bot (edited) ›") and "[8] ◀  [9] 2/3  [10] ▶" in after
+    assert after.lstrip().startswith("bot (edited) ›") and "[9] ◀  [10] 2/3  [11] ▶" in after
     assert "Nothing about “3”" not in text
 
 

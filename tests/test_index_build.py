@@ -167,4 +167,4 @@ def test_unguarded_script_still_builds_in_process(tmp_path: Path) -> None:
         [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "passages 66" in done.stdout
+    assert "passages 68" in done.stdout

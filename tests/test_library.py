@@ -40,7 +40,7 @@ async def test_first_open_builds_and_second_reuses(tmp_path: Path) -> None:
     assert stages[0] == "parsing" and stages[-1] == "done" and "finishing" in stages
     assert stages.count("indexing") == len(seed_specs())
     last = progress[-1]
-    assert last.passages == 66 and last.sources_done == last.sources_total == len(seed_specs())
+    assert last.passages == 68 and last.sources_done == last.sources_total == len(seed_specs())
     assert last.bytes_done == last.bytes_total == sum(s.path.stat().st_size for s in seed_specs())
     done = [p.passages for p in progress]
     assert done == sorted(done)
@@ -49,7 +49,7 @@ async def test_first_open_builds_and_second_reuses(tmp_path: Path) -> None:
     second = await Library.open(seed_specs(), path)
     assert second.report.rebuilt is False
     assert await all_ids(second) == ids
-    assert [s.passages for s in second.report.sources] == [44, 22]
+    assert [s.passages for s in second.report.sources] == [44, 24]
     await second.close()
     tantivy_dirs = [p for p in tmp_path.iterdir() if ".tantivy-" in p.name]
     assert len(tantivy_dirs) == 1
@@ -219,7 +219,7 @@ async def test_sources_summaries(library: Library) -> None:
     assert (threads.passages, threads.threads, threads.dated, threads.undated) == (44, 20, 42, 2)
     assert threads.first_date is not None and threads.first_date.human() == "24 Jun 2025"
     assert threads.last_date is not None and threads.last_date.human() == "4 Sep 2025"
-    assert article.quote_spans == 4 and article.dated == 0 and article.title == "Opinion article"
+    assert article.quote_spans == 6 and article.dated == 0 and article.title == "Opinion article"
     assert article.speakers == ("Unknown author", "Volodymyr Zelensky", "Mark Rutte")
     assert len(threads.sha256) == 64
 
@@ -230,7 +230,7 @@ async def test_random_is_seeded_distinct_and_skips_quote_spans(library: Library)
     assert [p.id for p in first] == [p.id for p in again]
     assert len({p.id for p in first}) == 5
     everything = await library.random(1000, seed=1)
-    assert len(everything) == 62  # 66 passages less 4 quote spans
+    assert len(everything) == 62  # 68 passages less 6 quote spans
     assert all(p.kind != "quote" for p in everything)
     assert await library.random(0) == ()
 
@@ -265,7 +265,7 @@ async def test_passages_in_store_are_verbatim_slices(library: Library, tmp_path:
     assert store is not None
     passages = await store.fetch("1 ORDER BY seq")
     await store.close()
-    assert [p.seq for p in passages] == list(range(66))
+    assert [p.seq for p in passages] == list(range(68))
     for p in passages:
         assert library.source_text(p.source)[p.start : p.end] == p.text
 

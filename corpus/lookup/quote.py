@@ -5,23 +5,34 @@ lacks when few are known), first only the few rarest while their postings stay s
 unless that found a span scoring at least `QUICK_SCORE` (and the threshold), the six rarest
 (passage texts read by the first search are not read again).
 A coarse `partial_ratio` picks the few closest candidates; in each the best span is found
-on whole words and scored with `fuzz.ratio` on the normalised words (0..100). `verbatim`
-means the same words after normalisation; `close` means a score at or above the threshold.
+on whole words and scored with `fuzz.ratio` on the normalised words (0..100).
+
+The verdict comes from `corpus.verify` on the best span: a speaker the query names is read
+first (only the quote words are searched); `verbatim` when the words are the same after
+normalisation, else the span is aligned word by word and classified `close` (harmless
+differences) or `altered` (a negation, number, name or quantifier differs). Only when no
+single span holds the words (and the query has clauses or an ellipsis) the candidates
+already retrieved and their neighbours by seq are checked for a quote across consecutive
+passages or a `spliced` one: never a second search.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import tantivy
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
 from rapidfuzz.utils import default_process
 
-from corpus.model import DiffOp, Hit, Passage, QuoteResult
-from corpus.normalize import Token, stem, tokenize
+from corpus.model import Hit, Passage, QuoteChange, QuotePart, QuoteResult
+from corpus.normalize import Token, fold, stem, tokenize
 from corpus.store import TERMS_FIELD, Store, search_seqs
+from corpus.verify.ellipsis import split_ellipsis
+from corpus.verify.parts import CLAUSE_MARKS
+from corpus.verify.speaker import judge_attribution, match_speaker, parse_claim
+from corpus.verify.verify import Verification, verify_quote
 
 RARE_TERMS = 6
 MIN_RARE = 3
@@ -31,6 +42,31 @@ QUICK_SCORE = 80.0
 FUZZY_TERMS = 3
 CANDIDATES = 50
 MAX_REFINED = 10
+WIDE_CANDIDATES = 5  # candidates (with their neighbours) checked for a quote across passages
+CLAUSE_CANDIDATES = 3  # per clause, by its own rarest words, when no clause search ran
+NEIGHBOURS = 2  # passages either side (by seq) a quote across passages may continue into
+SPEAKERS_MEMO = "verify_speakers"
+NAMES_MEMO = "verify_names"
+# Capitalised at a sentence's start without being names: a swap of these is not a name swap.
+_FUNCTION_TEXT = (
+    "a an the this that these those it its we i he she they you our my his her their there "
+    "here what when who why how and but so or if as at in on of to for by with from"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A candidate's best span: its score, whether it is verbatim, its BM25 rank, the
+    passage, the span's tokens and all the passage's tokens (for verification)."""
+
+    score: float
+    exact: bool
+    rank: int
+    passage: Passage
+    window: list[Token]
+    tokens: list[Token]
+    first: int = 0  # the window's first token in `tokens`
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,28 +156,6 @@ def _token_at(starts: Sequence[int], char: int) -> int:
     return lo
 
 
-def word_diff(
-    query: str, asked: Sequence[Token], passage: Passage, span: Sequence[Token]
-) -> tuple[DiffOp, ...]:
-    """Word-level steps from the asked words to the span's words (source parts verbatim)."""
-    ops = []
-    a_norms = [t.norm for t in asked]
-    s_norms = [t.norm for t in span]
-    for op in Levenshtein.opcodes(a_norms, s_norms):
-        said = (
-            query[asked[op.src_start].start : asked[op.src_end - 1].end]
-            if op.src_end > op.src_start
-            else ""
-        )
-        source = (
-            passage.text[span[op.dest_start].start : span[op.dest_end - 1].end]
-            if op.dest_end > op.dest_start
-            else ""
-        )
-        ops.append(DiffOp(op.tag, said, source))  # type: ignore[arg-type]
-    return tuple(ops)
-
-
 async def _texts(store: Store, seqs: Sequence[int], known: dict[int, str]) -> dict[int, str]:
     """The text of each passage, without building `Passage` objects for ones we discard;
     `known` holds the texts already read by this lookup and gains the new ones."""
@@ -159,9 +173,9 @@ async def _refine(
     asked_norms: Sequence[str],
     ranked: Sequence[tuple[float, int]],
     refined: int,
-    spans: dict[int, tuple[float, bool, Passage, list[Token]] | None],
+    spans: dict[int, Found | None],
     texts: dict[int, str],
-) -> list[tuple[float, bool, int, Passage, list[Token]]]:
+) -> list[Found]:
     """The best span of each of the candidates that look closest on a coarse score."""
     seqs = [seq for _, seq in ranked]
     await _texts(store, seqs, texts)
@@ -178,14 +192,11 @@ async def _refine(
             spans[seq] = _span_in(passages[seq], asked, asked_norms) if seq in passages else None
         known = spans[seq]
         if known is not None:
-            score, exact, passage, window = known
-            found.append((score, exact, rank, passage, window))
+            found.append(dataclasses.replace(known, rank=rank))
     return found
 
 
-def _span_in(
-    passage: Passage, asked: str, asked_norms: Sequence[str]
-) -> tuple[float, bool, Passage, list[Token]] | None:
+def _span_in(passage: Passage, asked: str, asked_norms: Sequence[str]) -> Found | None:
     """The passage's best span: its score, whether it is verbatim, and its words."""
     tokens = tokenize(passage.text)
     if not tokens:
@@ -193,19 +204,134 @@ def _span_in(
     span = best_span(asked, [t.norm for t in tokens])
     window = tokens[span.first : span.last + 1]
     exact = [t.norm for t in window] == asked_norms
-    return (100.0 if exact else round(span.score, 1), exact, passage, window)
+    score = 100.0 if exact else round(span.score, 1)
+    return Found(score, exact, -1, passage, window, tokens, span.first)
+
+
+def known_speakers(store: Store) -> tuple[str, ...]:
+    """Every speaker of the index (sources' and quote spans'), worked out once per index."""
+    speakers = store.memo.get(SPEAKERS_MEMO)
+    if speakers is None:
+        every = {s for info in store.infos for s in (info.speaker, *info.speakers)}
+        speakers = tuple(sorted(every))
+        store.memo[SPEAKERS_MEMO] = speakers
+    return speakers  # type: ignore[no-any-return]
+
+
+def _names(store: Store, speakers: Sequence[str]) -> frozenset[str]:
+    """Folded words of the speakers' names (a swap of one is a name change), once per index."""
+    names = store.memo.get(NAMES_MEMO)
+    if names is None:
+        names = frozenset(fold(w) for s in speakers for w in s.split() if len(w) > 1)
+        store.memo[NAMES_MEMO] = names
+    return names  # type: ignore[no-any-return]
+
+
+def _swapped_capitals(check: Verification) -> frozenset[str]:
+    """Capitalised words swapped one for another (`Trump thinks` for `Putin thinks` at a
+    sentence's start, where capitals alone do not mark a name): both read as names."""
+    found: set[str] = set()
+    for op in check.diff:
+        if op.op != "replace" or " " in op.asked.strip() or " " in op.source.strip():
+            continue
+        pair = (op.asked.strip(), op.source.strip())
+        if all(w[:1].isupper() and fold(w) not in _FUNCTION_WORDS for w in pair):
+            found.update(fold(w) for w in pair)
+    return frozenset(found)
+
+
+async def _neighbours(store: Store, found: Sequence[Found]) -> list[Found]:
+    """The passages next (by seq) to the candidates, for quotes across passages."""
+    have = {f.passage.seq for f in found}
+    near = sorted(
+        {f.passage.seq + d for f in found for d in range(-NEIGHBOURS, NEIGHBOURS + 1)} - have
+    )
+    near = [seq for seq in near if 0 <= seq < store.count]
+    passages = await store.by_seqs(near)
+    out = []
+    for seq in near:
+        p = passages.get(seq)
+        if p is not None and p.kind != "quote":
+            tokens = tokenize(p.text)
+            if tokens:
+                out.append(Found(0.0, False, -1, p, tokens, tokens))
+    return out
+
+
+async def _clause_candidates(store: Store, words: str, have: Sequence[Found]) -> list[Found]:
+    """The best few passages of each clause by its own rarest words (cheap postings only):
+    a spliced quote's second part need not share the first part's rare words. Only on the
+    uncommon path, when no single span holds the query."""
+    seen = {f.passage.seq for f in have}
+    out: list[Found] = []
+    for clause in CLAUSE_MARKS.split(words):
+        norms = [t.norm for t in tokenize(clause)]
+        if len(norms) < 3:
+            continue
+        query, _ = _candidate_query(store, norms, QUICK_POSTINGS)
+        if query is None:
+            continue
+        seqs = [seq for _, seq in search_seqs(store, query, CLAUSE_CANDIDATES) if seq not in seen]
+        passages = await store.by_seqs(seqs)
+        for seq in seqs:
+            p = passages.get(seq)
+            if p is not None and p.kind != "quote":
+                seen.add(seq)
+                tokens = tokenize(p.text)
+                out.append(Found(0.0, False, -1, p, tokens, tokens))
+    return out
+
+
+def _hit(located_passage: Passage, start: int, end: int, score: float) -> Hit:
+    base = located_passage.start
+    return Hit(located_passage, score, base + start, base + end)
+
+
+def _result(text: str, check: Verification, hits: Sequence[Hit], limit: int) -> QuoteResult:
+    """The lookup's answer from a verification: its places first, then other close hits."""
+    changes = tuple(QuoteChange(c.kind, c.query, c.source) for c in check.changes)
+    parts = tuple(QuotePart(p.query_start, p.query_end, p.result) for p in check.parts)
+    if check.verdict == "not_found":
+        return QuoteResult(
+            text, "not_found", tuple(hits[:limit]), claimed_speaker=check.claimed_speaker
+        )
+    shown = [_hit(r.passage, r.start, r.end, r.score) for r in check.results]
+    if len(shown) == 1:
+        seen = {(shown[0].match_start, shown[0].match_end)}
+        shown += [
+            h
+            for h in hits
+            if (h.match_start, h.match_end) not in seen and h.passage.id != shown[0].passage.id
+        ]
+    return QuoteResult(
+        text,
+        check.verdict,
+        tuple(shown[: max(limit, len(check.results))]),
+        check.diff,
+        changes,
+        parts,
+        check.claimed_speaker,
+        check.attribution,
+        check.skipped,
+    )
 
 
 async def find_quote(store: Store, text: str, limit: int, threshold: float) -> QuoteResult:
     """The passages holding the span closest to `text`, best first, with a verdict."""
-    asked_tokens = tokenize(text)
+    speakers = known_speakers(store)
+    claim = parse_claim(text, known=speakers)
+    words = text[claim.start : claim.end] if claim else text
+    claimed = (match_speaker(claim.name, speakers) or claim.name) if claim else None
+    query_tokens = tokenize(text)
+    lo, hi = (claim.start, claim.end) if claim else (0, len(text))
+    asked_tokens = [t for t in query_tokens if t.start >= lo and t.end <= hi]
     asked_norms = [t.norm for t in asked_tokens]
     if not asked_tokens or limit <= 0:
-        return QuoteResult(text, "not_found", ())
+        return QuoteResult(text, "not_found", (), claimed_speaker=claimed)
     asked = " ".join(asked_norms)
-    found: list[tuple[float, bool, int, Passage, list[Token]]] = []
+    found: list[Found] = []
     searched: tuple[str, ...] | None = None
-    spans: dict[int, tuple[float, bool, Passage, list[Token]] | None] = {}
+    spans: dict[int, Found | None] = {}
     texts: dict[int, str] = {}
     # First the few rarest words (cheap); when that finds no clearly good span, all six.
     for budget in (QUICK_POSTINGS, None):
@@ -220,25 +346,60 @@ async def find_quote(store: Store, text: str, limit: int, threshold: float) -> Q
             if ranked
             else []
         )
-        if found and max(f[0] for f in found) >= max(threshold, QUICK_SCORE):
+        if found and max(f.score for f in found) >= max(threshold, QUICK_SCORE):
             break
     if not found:
-        return QuoteResult(text, "not_found", ())
-    found.sort(key=lambda f: (-f[0], not f[1], f[3].kind != "quote", f[2]))
+        return QuoteResult(text, "not_found", (), claimed_speaker=claimed)
+    found.sort(key=lambda f: (-f.score, not f.exact, f.passage.kind != "quote", f.rank))
     hits: list[Hit] = []
     shown: set[tuple[int, int]] = set()
-    for score, _, _, passage, window in found:
-        start, end = passage.start + window[0].start, passage.start + window[-1].end
+    for f in found:
+        start, end = f.passage.start + f.window[0].start, f.passage.start + f.window[-1].end
         if (start, end) in shown:
             continue  # the parent paragraph of a quote already shown
         shown.add((start, end))
-        hits.append(Hit(passage, score, start, end))
-    if not hits:
-        return QuoteResult(text, "not_found", ())
-    top_score, top_exact, _, top_passage, top_window = found[0]
-    if top_exact:
-        return QuoteResult(text, "verbatim", tuple(hits[:limit]))
-    if top_score >= threshold:
-        diff = word_diff(text, asked_tokens, top_passage, top_window)
-        return QuoteResult(text, "close", tuple(hits[:limit]), diff)
-    return QuoteResult(text, "not_found", tuple(hits[:limit]))
+        hits.append(Hit(f.passage, f.score, start, end))
+    top = found[0]
+    gapped = len(split_ellipsis(words)) > 1
+    if top.exact and not gapped:  # the common case: the words stand as asked
+        attribution = judge_attribution(claimed, top.passage.speaker)
+        return QuoteResult(
+            text, "verbatim", tuple(hits[:limit]), claimed_speaker=claimed, attribution=attribution
+        )
+    names = _names(store, speakers)
+    # only the words around the span found (the verifier reads no more of a long passage)
+    pad = 3
+    around = top.tokens[max(0, top.first - pad) : top.first + len(top.window) + pad]
+    if gapped:
+        around = top.tokens
+    check = verify_quote(
+        text, [top.passage], threshold=threshold, known_speakers=speakers, names=names,
+        tokens=[around], claim=claim, query_tokens=query_tokens,
+    )  # fmt: skip
+    if check.verdict == "not_found" and len(around) < len(top.tokens):
+        check = verify_quote(
+            text, [top.passage], threshold=threshold, known_speakers=speakers, names=names,
+            tokens=[top.tokens], claim=claim, query_tokens=query_tokens,
+        )  # fmt: skip
+        around = top.tokens
+    if check.verdict == "close" and (swapped := _swapped_capitals(check)):
+        check = verify_quote(
+            text, [top.passage], threshold=threshold, known_speakers=speakers,
+            names=names | swapped, tokens=[around], claim=claim, query_tokens=query_tokens,
+        )  # fmt: skip
+    if check.verdict == "not_found" and (gapped or CLAUSE_MARKS.search(words)):
+        # across passages or spliced: the candidates at hand and each clause's best few (by
+        # its rarest words); the neighbours by seq only when that places nothing
+        near = [f for f in found[:WIDE_CANDIDATES] if f.passage.kind != "quote"]
+        near += await _clause_candidates(store, words, near)
+        check = verify_quote(
+            text, [f.passage for f in near], threshold=threshold, known_speakers=speakers,
+            names=names, tokens=[f.tokens for f in near],
+        )  # fmt: skip
+        if check.verdict == "not_found":
+            pool = near + await _neighbours(store, near[:2])
+            check = verify_quote(
+                text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
+                names=names, tokens=[f.tokens for f in pool],
+            )  # fmt: skip
+    return _result(text, check, hits, limit)

@@ -43,6 +43,7 @@ from corpus.lookup.topic_query import (
 )
 from corpus.model import Hit, TopicResult
 from corpus.normalize import WORD_RE, terms_batch, words
+from corpus.normalize import term as term_of
 from corpus.store import (
     PASSAGE_SELECT,
     TERMS_FIELD,
@@ -220,9 +221,28 @@ def query_terms_of(store: Store, text: str, typed: str | None = None) -> list[Te
     for t in terms:
         held = any(store.searcher.doc_freq(TERMS_FIELD, s) > 0 for s in t.stems)
         if t.distance and (held or t.word in names or is_dictionary_word(t.word, langs)):
-            t = Term(t.word, t.stems, frozenset(t.stems))
+            own = t.stems + inflections(store, t, langs)
+            t = Term(t.word, own, frozenset(own))
         settled.append(t)
     return [correct_typo(store, term, langs) for term in settled]
+
+
+def inflections(store: Store, term: Term, langs: Sequence[str | None]) -> tuple[str, ...]:
+    """The indexed one-edit neighbours of a word that are forms of the same word, not other
+    words: those whose analysis in a corpus language (or English, for a source matched as
+    written) is one of the word's own (`drones` for `drone` in a source whose language is
+    unsure; never `shared` for `Shahed` nor `factor` for `factory`)."""
+    known = vocabulary(store)
+    analyses = (*langs, "en")
+    own = {s for lang in analyses if (s := term_of(term.word, lang))} | set(term.stems)
+    found: list[str] = []
+    for stem in term.stems:
+        if not term.distance_of(stem):
+            continue
+        for n in sorted(near(stem) - {stem}):
+            if n in known and n not in own and any(term_of(n, lang) in own for lang in analyses):
+                found.append(n)
+    return tuple(dict.fromkeys(found))
 
 
 def correct_typo(store: Store, term: Term, langs: Sequence[str | None]) -> Term:

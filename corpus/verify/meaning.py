@@ -9,12 +9,11 @@ A negation moved to another place shows as one removed and one added.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from corpus.normalize import Token
 from corpus.verify.align import Step
@@ -42,8 +41,9 @@ class Meaning:
     changes: tuple[Change, ...] = ()
 
 
-def _counts(keys: Sequence[str], vocabulary: frozenset[str]) -> Counter[str]:
-    return Counter(k for k in keys if k in vocabulary)
+def _counts(keys: Sequence[str], vocabulary: frozenset[str]) -> list[str]:
+    """The keys of `vocabulary` among `keys`, as a sorted multiset (few words: no Counter)."""
+    return sorted(k for k in keys if k in vocabulary)
 
 
 def _spelling_only(a: Sequence[str], s: Sequence[str]) -> bool:
@@ -55,7 +55,7 @@ def _spelling_only(a: Sequence[str], s: Sequence[str]) -> bool:
             continue
         if is_number(x) or is_number(y) or min(len(x), len(y)) < SPELLING_MIN_LEN:
             return False
-        if Levenshtein.normalized_similarity(x, y) < SPELLING_SIMILARITY:
+        if OSA.normalized_similarity(x, y) < SPELLING_SIMILARITY:
             return False
     return True
 
@@ -94,7 +94,7 @@ def step_kind(
     """What kind of meaning one differing step changes, or None when it is harmless."""
     if _counts(a_keys, NEGATIONS) != _counts(s_keys, NEGATIONS):
         return "negation"
-    if Counter(k for k in a_keys if is_number(k)) != Counter(k for k in s_keys if is_number(k)):
+    if sorted(k for k in a_keys if is_number(k)) != sorted(k for k in s_keys if is_number(k)):
         return "number"
     if _counts(a_keys, QUANTIFIERS) != _counts(s_keys, QUANTIFIERS):
         return "quantifier"

@@ -17,7 +17,13 @@ from corpus.verify.align import align_units, diff_ops
 from corpus.verify.ellipsis import find_in_order, split_ellipsis
 from corpus.verify.meaning import Change, classify_meaning
 from corpus.verify.parts import Span, best_span, join_parts, place_parts, split_clauses
-from corpus.verify.speaker import Attribution, judge_attribution, match_speaker, parse_claim
+from corpus.verify.speaker import (
+    Attribution,
+    Claim,
+    judge_attribution,
+    match_speaker,
+    parse_claim,
+)
 from corpus.verify.words import Unit, units_of
 
 Verdict = Literal["verbatim", "close", "altered", "spliced", "not_found"]
@@ -62,16 +68,28 @@ class _Words:
     units: list[Unit]
 
 
-def _words(text: str, lo: int = 0, hi: int | None = None) -> _Words:
-    tokens = [t for t in tokenize(text) if t.start >= lo and (hi is None or t.end <= hi)]
-    return _Words(text, tokens, units_of(text, tokens))
+def _words(
+    text: str, lo: int = 0, hi: int | None = None, tokens: Sequence[Token] | None = None
+) -> _Words:
+    """The tokens and units of `text[lo:hi]`; `tokens`: the text's tokens when known."""
+    every = tokenize(text) if tokens is None else tokens
+    kept = [t for t in every if t.start >= lo and (hi is None or t.end <= hi)]
+    return _Words(text, kept, units_of(text, kept))
 
 
 def _sub(words: _Words, u0: int, u1: int) -> _Words:
     """The words of units [u0, u1) (whole tokens, offsets kept)."""
     t0, t1 = words.units[u0].token, words.units[u1 - 1].token + 1
     tokens = words.tokens[t0:t1]
-    return _Words(words.text, tokens, units_of(words.text, tokens))
+    # the units of those whole tokens, renumbered (a token's units all stand or fall together)
+    lo = u0
+    while lo > 0 and words.units[lo - 1].token == t0:
+        lo -= 1
+    hi = u1
+    while hi < len(words.units) and words.units[hi].token < t1:
+        hi += 1
+    units = [Unit(u.key, u.token - t0) for u in words.units[lo:hi]]
+    return _Words(words.text, tokens, units)
 
 
 def verify_quote(
@@ -81,14 +99,22 @@ def verify_quote(
     threshold: float = 80.0,
     known_speakers: Sequence[str] = (),
     names: frozenset[str] = frozenset(),
+    tokens: Sequence[Sequence[Token] | None] = (),
+    claim: Claim | bool | None = True,
+    query_tokens: Sequence[Token] | None = None,
 ) -> Verification:
     """The verdict on `query` over `candidates` (retrieved passages and their neighbours,
-    in any order). `names`: folded words known to be names (speakers, places)."""
-    claim = parse_claim(query, known=known_speakers)
+    in any order). `names`: folded words known to be names (speakers, places); `tokens`:
+    each candidate's tokens when the caller has them (`tokenize(p.text)`), else None;
+    `claim`: the caller's `parse_claim(query, known=known_speakers)` (True: parse it here);
+    `query_tokens`: `tokenize(query)` when the caller has it."""
+    if claim is True or claim is False:
+        claim = parse_claim(query, known=known_speakers)
     lo, hi = (claim.start, claim.end) if claim else (0, len(query))
     claimed = (match_speaker(claim.name, known_speakers) or claim.name) if claim else None
-    asked = _words(query, lo, hi)
-    texts = [_words(p.text) for p in candidates]
+    asked = _words(query, lo, hi, query_tokens)
+    known = list(tokens) + [None] * (len(candidates) - len(tokens))
+    texts = [_words(p.text, tokens=t) for p, t in zip(candidates, known, strict=True)]
     if not asked.units or not candidates:
         return Verification("not_found", claimed_speaker=claimed)
 
@@ -109,8 +135,10 @@ def verify_quote(
     spans = [best_span(asked.units, w.units) for w in texts]
     best = max(range(len(spans)), key=lambda i: (spans[i].score, candidates[i].kind == "quote", -i))
     span = spans[best]
+    if span.score >= threshold and span.covered >= MIN_COVERED:  # the common case
+        return finish(_verify_single(query, asked, candidates[best], texts[best], span, names))
     clauses = split_clauses(query, asked.tokens, asked.units)
-    if span.score >= threshold and (span.covered >= MIN_COVERED or len(clauses) == 1):
+    if span.score >= threshold and len(clauses) == 1:
         return finish(_verify_single(query, asked, candidates[best], texts[best], span, names))
     if len(clauses) > 1:
         placed = place_parts(asked.units, clauses, [w.units for w in texts])
