@@ -130,7 +130,7 @@ class AccessConfig:
 @dataclass(frozen=True, slots=True)
 class RepliesConfig:
     hits_per_page: int = 3
-    max_results: int = 1000  # a list's sessions keep this many (paging makes them cheap)
+    max_results: int = 50  # a list window: a session keeps this many, ▶ looks up the next
     group_max_hits: int = 3
     inline_max_results: int = 50
     quote_threshold: float = 80

@@ -695,7 +695,7 @@ def render_total_title(title: str, total: int, shown: int) -> str:
     """A list's title with the honest count: how many match in all, and how many the pages
     hold when that is fewer."""
     if total > shown:
-        return f"{title}\n{total} match in all; the pages hold the first {shown}."
+        return f"{title}\n{total} match in all, listed {shown} at a time: page on for the rest."
     return title
 
 

@@ -7,6 +7,7 @@ so the terminal shows exactly what Telegram users get.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -163,7 +164,8 @@ async def cmd_help(services: Services, args: str, ctx: AskContext) -> Reply:
 async def cmd_date(services: Services, args: str, ctx: AskContext) -> Reply:
     limit = services.config.replies.max_results
     today = today_of(services)
-    result = await services.library.find_date(args, limit=limit, today=today)
+    # one more than a window: it only says more follow (`paging.load_window` reaches them)
+    result = await services.library.find_date(args, limit=limit + 1, today=today)
     reading = html.render_reading(describe_reading(result.query))
     other: tuple[Button, ...] = ()
     if result.query.ambiguous and result.query.other_reading:
@@ -179,7 +181,7 @@ async def cmd_date(services: Services, args: str, ctx: AskContext) -> Reply:
     hits = result.hits[:limit]
     title = html.render_date_title(result, len(hits), cut=False) + html.render_said(result.said)
     title = html.render_total_title(title, result.total, len(hits)) + reading
-    view = ListView("date", args, "plain", title, hits)
+    view = ListView("date", args, "plain", title, result.hits)
     messages = await list_messages(services, ctx, view)
     if other:
         first = messages[0]
@@ -192,16 +194,18 @@ async def cmd_topic(services: Services, args: str, ctx: AskContext) -> Reply:
     first_page = replies.hits_per_page if ctx.chat_type == "private" else replies.group_max_hits
     # Only the first page's hits are marked now; a page turn marks the ones it shows.
     result = await services.library.find_topic(
-        args, limit=replies.max_results, marked=first_page, today=today_of(services)
+        args, limit=replies.max_results + 1, marked=first_page, today=today_of(services)
     )
     if not result.hits:
         shown = html.render_topic_empty(args) + html.render_suggestions(result.suggestions)
         return Reply("topic", args, message(shown), total=0)
-    title = html.render_topic_title(args, result) + html.render_said(result.said)
-    title = html.render_total_title(title, result.total, len(result.hits))
+    hits = result.hits[: replies.max_results]
+    window_result = dataclasses.replace(result, hits=hits)
+    title = html.render_topic_title(args, window_result) + html.render_said(result.said)
+    title = html.render_total_title(title, result.total, len(hits))
     view = ListView("topic", args, "topic", title, result.hits)
     return Reply(
-        "topic", args, await list_messages(services, ctx, view), hits=result.hits,
+        "topic", args, await list_messages(services, ctx, view), hits=hits,
         total=max(result.total, len(result.hits)),
     )  # fmt: skip
 
