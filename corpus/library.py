@@ -29,6 +29,7 @@ from corpus.build import (
 from corpus.errors import CorpusError, IndexBuildError, QueryError, SourceError
 from corpus.lookup import date, highlight, quote, topic
 from corpus.lookup.date_query import DateOrder
+from corpus.lookup.timeline import Timeline, find_timeline
 from corpus.lookup.topic_query import plan_topic
 from corpus.model import (
     BuildReport,
@@ -199,6 +200,13 @@ class Library:
                 synonyms=self.synonyms,
                 today=today,
                 date_order=self.date_order,
+            )
+
+    async def timeline(self, text: str, *, today: dt.date | None = None) -> Timeline:
+        """How often the topic `text` comes up per week or month (`corpus.lookup.timeline`)."""
+        async with self._use() as store:
+            return await find_timeline(
+                store, text, synonyms=self.synonyms, today=today, date_order=self.date_order
             )
 
     def mark_topic(self, text: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:

@@ -36,6 +36,7 @@ from corpus.lookup.topic_query import (
     TOO_COMMON,
     VOCABULARY_LIMIT,
     Synonyms,
+    TopicPlan,
     is_dictionary_word,
     plan_topic,
     proper_names,
@@ -47,8 +48,10 @@ from corpus.normalize import term as term_of
 from corpus.store import (
     PASSAGE_SELECT,
     TERMS_FIELD,
+    YMD_FIELD,
     Store,
     corpus_languages,
+    fast_values,
     passage_from_row,
     search_page,
     search_parents,
@@ -299,14 +302,7 @@ async def find_topic(
     if limit <= 0 or store.count == 0:
         return TopicResult(text, shown, (), said=said)
     fixes = await spelling_fixes(store, terms) if terms else []
-    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-    if terms:
-        clauses.append((tantivy.Occur.Must, _all_words(store, terms, fixes)))
-    clauses += [(tantivy.Occur.Must, q) for q in plan.musts]
-    if not clauses:
-        clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-    clauses += [(tantivy.Occur.MustNot, q) for q in plan.nots]
-    query = with_filters(tantivy.Query.boolean_query(clauses), plan.filters)
+    query = plan_query(store, plan, fixes)
     # only filters: the passages in corpus order
     by_seq = not terms and not plan.musts
     pool = min(store.count, 2 * limit + 20)
@@ -328,6 +324,42 @@ async def find_topic(
     found = _dedupe(await _fallback(store, terms, pool, fixes))[:limit]
     suggestions = () if found else await suggest(store, terms)
     return TopicResult(text, shown, tuple(found), total=len(found), suggestions=suggestions)
+
+
+def plan_query(store: Store, plan: TopicPlan, fixes: Sequence[str]) -> tantivy.Query:
+    """The one tantivy query of a planned topic search: every word, the phrases, OR groups
+    and compounds as MUSTs, the exclusions as MUST NOTs, the filters beside them."""
+    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    if plan.terms:
+        clauses.append((tantivy.Occur.Must, _all_words(store, plan.terms, fixes)))
+    clauses += [(tantivy.Occur.Must, q) for q in plan.musts]
+    if not clauses:
+        clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+    clauses += [(tantivy.Occur.MustNot, q) for q in plan.nots]
+    return with_filters(tantivy.Query.boolean_query(clauses), plan.filters)
+
+
+async def topic_dates(
+    store: Store,
+    text: str,
+    *,
+    synonyms: Synonyms = (),
+    today: dt.date | None = None,
+    date_order: DateOrder = "dmy",
+) -> tuple[list[int], TopicPlan]:
+    """The `ymd` value (yyyymmdd, yyyymm00 for a month, 0 undated) of every passage the topic
+    search for `text` matches (the passages `find_topic` counts in its total)."""
+    plan = plan_topic(
+        store, text, query_terms_of, synonyms=synonyms, today=today, date_order=date_order
+    )
+    if plan.empty and not plan.filters.any:
+        if words(text) and not plan.parsed.excluded:
+            raise QueryError(TOO_COMMON)
+        return [], plan
+    if store.count == 0:
+        return [], plan
+    fixes = await spelling_fixes(store, plan.terms) if plan.terms else []
+    return fast_values(store, plan_query(store, plan, fixes), YMD_FIELD), plan
 
 
 SUGGESTIONS = 3
