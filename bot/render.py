@@ -18,6 +18,7 @@ from typing import Literal
 from telegram.constants import MessageLimit
 
 from bot import text as words
+from corpus.lookup.timeline import Period, Timeline
 from corpus.model import (
     MONTH_NAMES,
     BuildReport,
@@ -721,3 +722,35 @@ def render_speakers(speakers: Sequence[tuple[str, int, int, str]]) -> str:
         cover = f", dated {span}" if dated else ", no dates"
         lines.append(f"• {esc(name)}: {plural(passages, 'passage')}{cover}")
     return "\n".join(lines)
+
+
+def render_timeline_caption(timeline: Timeline) -> str:
+    """The caption of /timeline's chart: the words, the total, the peak (<= 1024 chars)."""
+    peak = timeline.peak
+    query = esc(timeline.query[:200])
+    head = f"<b>Timeline</b> “{query}”{render_said(timeline.said)}: "
+    head += f"{plural(timeline.total, 'passage')} per {timeline.unit}"
+    if peak is not None and peak.count:
+        head += f"; peak {peak.count} in {_period_text(peak)}"
+    if timeline.undated:
+        head += f"; {timeline.undated} with no known month, not drawn"
+    return head + "."
+
+
+def render_timeline_numbers(timeline: Timeline, at_most: int = 60) -> str:
+    """The chart's numbers as text (for clients without pictures): one line per period
+    with matches, in time order."""
+    rows = [p for p in timeline.series if p.count]
+    lines = [f"{esc(_period_text(p))}: {p.count}" for p in rows[:at_most]]
+    if len(rows) > at_most:
+        lines.append(f"… and {len(rows) - at_most} more {timeline.unit}s")
+    if timeline.undated:
+        lines.append(f"no known month: {timeline.undated}")
+    lines.append(f"total: {timeline.total}")
+    return "\n".join(lines)
+
+
+def _period_text(period: Period) -> str:
+    if period.label[5:6] == "W":
+        return f"{period.label} ({period.first:%-d %b} – {period.last:%-d %b %Y})"
+    return f"{period.first:%b %Y}"

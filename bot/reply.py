@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from corpus.lookup.timeline import Timeline
 from corpus.model import Hit, QuoteResult
 
 ChatType = Literal["private", "group", "supergroup", "channel", "sender"]
@@ -29,6 +30,7 @@ class Button:
 class OutMessage:
     html: str  # Telegram HTML, <= 4096 UTF-16 units after entity parsing
     buttons: tuple[tuple[Button, ...], ...] = ()
+    photo: bytes | None = None  # a PNG sent with sendPhoto, `html` its caption (<= 1024)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ class Reply:
     nearest_dates: tuple[dt.date, ...] = ()
     total: int | None = None  # a list: how many match in all (JSON `total`)
     quote: QuoteResult | None = None  # /quote: the verification (changes, parts, speaker)
+    timeline: Timeline | None = None  # /timeline: the series (JSON `series`, `undated`)
 
 
 @dataclass(frozen=True, slots=True)

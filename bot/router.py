@@ -7,7 +7,9 @@ so the terminal shows exactly what Telegram users get.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import datetime as dt
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -230,6 +232,49 @@ async def cmd_speakers(services: Services, args: str, ctx: AskContext) -> Reply:
     return Reply("speakers", args, message(shown, *rows), total=len(speakers))
 
 
+TIMELINE_BUTTONS = 8  # the busiest periods get a button each
+
+
+async def cmd_timeline(services: Services, args: str, ctx: AskContext) -> Reply:
+    """How often the words come up per week or month: a PNG bar chart (sendPhoto) whose
+    caption gives the total and the peak, a button per busiest period listing its passages
+    (private chats), and the same numbers as text."""
+    timeline = await services.library.timeline(args, today=today_of(services))
+    if not timeline.total:
+        shown = html.render_topic_empty(args)
+        return Reply("timeline", args, message(shown), total=0, timeline=timeline)
+    from bot.chart import render_timeline_png  # matplotlib loads on the first chart only
+
+    png = await asyncio.to_thread(render_timeline_png, timeline)
+    rows: list[tuple[Button, ...]] = []
+    busiest = sorted((p for p in timeline.series if p.count), key=lambda p: -p.count)
+    chosen = sorted(busiest[:TIMELINE_BUTTONS], key=lambda p: p.first)
+    if ctx.chat_type == "private" and chosen:
+        token = await services.state.save_session(
+            chat_id=ctx.chat_id, user_id=ctx.user_id, command="timeline", query=args,
+            mode=timeline.unit, title="", lead="", hits=[],
+        )  # fmt: skip
+        keys = [
+            Button(f"{p.label}: {p.count}", callback_data=buttons.period_data(token, p.first))
+            for p in chosen
+        ]
+        rows = [tuple(keys[k : k + 4]) for k in range(0, len(keys), 4)]
+    caption = html.render_timeline_caption(timeline)
+    numbers = html.render_timeline_numbers(timeline)
+    messages = (OutMessage(caption, tuple(rows), photo=png), OutMessage(numbers))
+    return Reply("timeline", args, messages, total=timeline.total, timeline=timeline)
+
+
+def period_query(words_typed: str, unit: str, first: dt.date) -> str:
+    """`/topic` words for one /timeline period: the words and the period's dates."""
+    if unit == "week":
+        last = first + dt.timedelta(days=6)
+    else:
+        nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        last = nxt - dt.timedelta(days=1)
+    return f"{words_typed} since:{first.isoformat()} until:{last.isoformat()}"
+
+
 def _ymd_text(value: int) -> str:
     y, m, d = value // 10000, value // 100 % 100, value % 100
     return PassageDate(y, m or None, d or None).human()
@@ -324,6 +369,7 @@ HANDLERS: dict[str, Handler] = {
     "reload": cmd_reload,
     "stats": cmd_stats,
     "speakers": cmd_speakers,
+    "timeline": cmd_timeline,
 }
 ADMIN_ONLY = frozenset({"reload", "stats"})
 
@@ -374,6 +420,17 @@ async def handle_press(services: Services, pressed: buttons.Press, ctx: AskConte
         name = speakers[pressed.speaker_id].name.replace('"', "")
         reply = await cmd_topic(services, f'by:"{name}"', ctx)
         await services.state.count_query("speakers")
+        return ButtonAnswer(send=reply.messages)
+    if isinstance(pressed, buttons.ShowPeriod):
+        session = await services.state.load_session(pressed.token)
+        if session is None or session.command != "timeline":
+            return ButtonAnswer(notice=words.EXPIRED, alert=True)
+        try:
+            first = dt.date(pressed.first // 10000, pressed.first // 100 % 100, pressed.first % 100)
+        except ValueError:
+            return ButtonAnswer(notice=words.BAD_BUTTON, alert=True)
+        reply = await cmd_topic(services, period_query(session.query, session.mode, first), ctx)
+        await services.state.count_query("timeline")
         return ButtonAnswer(send=reply.messages)
     if isinstance(pressed, buttons.ShowDate):
         reply = await cmd_date(services, pressed.text, ctx)

@@ -30,12 +30,15 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("reload", "admins: re-read the sources and swap the index", "/reload", True),
     CommandInfo("stats", "admins: queries served by command", "/stats", True),
     CommandInfo("speakers", "every speaker with passage counts and dates", "/speakers"),
+    CommandInfo("timeline", "how often a topic comes up, per week or month", "/timeline drones"),
 )
 COMMAND_NAMES: frozenset[str] = frozenset(c.name for c in COMMANDS)
 USAGE: dict[str, str] = {
     "quote": "Send the words you remember after /quote, for example:\n"
     "<code>/quote so long as he kills, he lives</code>",
     "topic": "Send one or a few words after /topic, for example:\n<code>/topic drones</code>",
+    "timeline": "Send one or a few words after /timeline, for example:\n"
+    "<code>/timeline drones</code>",
     "date": "Send a day, a month or a range after /date, for example:\n"
     "<code>/date Aug 28</code>, <code>/date 28.08.2025</code>, <code>/date Aug 9 - Aug 17</code>,"
     " <code>/date August 2025</code>",

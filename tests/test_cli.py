@@ -38,6 +38,8 @@ TOP_KEYS = [
     "claimed_speaker",
     "attribution",
     "total",
+    "series",
+    "undated",
 ]
 RESULT_TYPES: dict[str, tuple[type, ...]] = {
     "id": (str,),
