@@ -281,7 +281,7 @@ def _ymd_text(value: int) -> str:
 
 
 async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
-    result = await services.library.find_quote(args, limit=QUOTE_LIMIT)
+    result = await services.library.find_quote(args, limit=QUOTE_LIMIT, today=today_of(services))
     threshold = services.config.replies.quote_threshold
     lead = html.render_quote_header(result, threshold, services.labels)
     if not result.hits:

@@ -218,10 +218,15 @@ class Library:
             terms = []
         return highlight.mark_hits(text, hits, source_languages(store.infos), terms)
 
-    async def find_quote(self, text: str, *, limit: int = 5) -> QuoteResult:
-        """The passage holding the span closest to `text`, with a verdict and a word diff."""
+    async def find_quote(
+        self, text: str, *, limit: int = 5, today: dt.date | None = None
+    ) -> QuoteResult:
+        """The passage holding the span closest to `text`, with a verdict and a word diff
+        (`by:`/`since:`/`until:`/`in:` typed with the words narrow the search)."""
         async with self._use() as store:
-            return await quote.find_quote(store, text, limit, self._threshold)
+            return await quote.find_quote(
+                store, text, limit, self._threshold, today=today, date_order=self.date_order
+            )
 
     async def random(self, count: int = 1, *, seed: int | None = None) -> tuple[Passage, ...]:
         """Distinct random passages (tweets, paragraphs, statements; not quote spans)."""
