@@ -36,7 +36,7 @@ def render_timeline_png(timeline: Timeline) -> bytes:
     axes.tick_params(axis="y", labelsize=7)
     axes.set_title(f"“{timeline.query}” per {timeline.unit}", fontsize=9)
     axes.spines[["top", "right"]].set_visible(False)
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.07, right=0.99, top=0.9, bottom=0.27)  # tight_layout: 2x slower
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=DPI)
     return out.getvalue()
