@@ -99,6 +99,9 @@ async def serve(corpus: Path, limit: int, profile: bool) -> dict:
             result["quote_profile"] = sampler.report()
         if "verify" in queries:
             result["verify"] = await time_verify(library, queries["verify"])
+        result["topic_filtered"] = await time_filtered(library, queries["topic"][:limit])
+        result["speakers"] = await time_speakers(library)
+        result["timeline"] = await time_timelines(library, queries["topic"][: min(limit, 40)])
     finally:
         await library.close()
     result["rss_mib"] = {"before_open": baseline, "after_open": after_open, "peak": peak_rss_mib()}
@@ -146,6 +149,66 @@ async def time_topics(library, queries: list[dict]) -> dict:
         ms.append((time.perf_counter() - began) * 1000)
         precision.append(topic_precision([h.passage.text for h in found.hits], query))
     return {**latency_summary(ms), "accuracy": round(sum(precision) / len(queries), 4)}
+
+
+async def time_filtered(library, queries: list[dict]) -> dict:
+    """/topic with filters (issue 13), as the bot asks: each topic query with `by:` one of
+    the busiest speakers, or `since:` the corpus's middle month, or both, in turn."""
+    speakers = sorted(await library.speakers(), key=lambda s: -s.passages)[:5]
+    dated = [s for s in speakers if s.dated] or speakers
+    middle = sorted(s.first for s in dated)[len(dated) // 2] // 100 if dated else 202501
+    since = f"since:{middle // 100}-{middle % 100:02d}-01"
+    ms, totals = [], []
+    for i, query in enumerate(queries):
+        who = speakers[i % len(speakers)].name.split()[-1] if speakers else ""
+        extra = [f"by:{who}", since, f"by:{who} {since}"][i % 3]
+        began = time.perf_counter()
+        found = await library.find_topic(f"{query['query']} {extra}", limit=31, marked=3)
+        ms.append((time.perf_counter() - began) * 1000)
+        totals.append(found.total)
+    return {**latency_summary(ms), "mean_total": round(sum(totals) / max(len(totals), 1), 1)}
+
+
+async def time_speakers(library, rounds: int = 20) -> dict:
+    """/speakers: the tally (made at build) sorted and rendered as the bot replies."""
+    from bot.render import render_speakers
+
+    ms = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        speakers = await library.speakers()
+        rows = [
+            (s.name, s.passages, s.dated, f"{s.first} – {s.last}")
+            for s in sorted(speakers, key=lambda s: (-s.passages, s.name))
+        ]
+        render_speakers(rows)
+        ms.append((time.perf_counter() - began) * 1000)
+    return {**latency_summary(ms), "speakers": len(speakers)}
+
+
+async def time_timelines(library, queries: list[dict]) -> dict:
+    """/timeline: the counts per period and the PNG (the first chart, which loads
+    matplotlib, is timed apart as `first_ms`)."""
+    from bot.chart import render_timeline_png
+
+    words = [q["query"].split()[0] for q in queries]
+    began = time.perf_counter()
+    render_timeline_png(await library.timeline(words[0]))
+    first = (time.perf_counter() - began) * 1000
+    ms, sizes, matches = [], [], []
+    for word in words:
+        began = time.perf_counter()
+        timeline = await library.timeline(word)
+        png = render_timeline_png(timeline)
+        ms.append((time.perf_counter() - began) * 1000)
+        sizes.append(len(png))
+        matches.append(timeline.total)
+    return {
+        **latency_summary(ms),
+        "first_ms": round(first, 1),
+        "png_bytes_max": max(sizes),
+        "matches_max": max(matches),
+    }
 
 
 async def time_quotes(library, queries: list[dict]) -> dict:

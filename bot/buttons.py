@@ -10,6 +10,7 @@ characters `start:end` of its text, a quote's matched words), `r` another random
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -25,8 +26,11 @@ MAX_NOTICE_CHARS = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH
 NOOP = "n"
 ANOTHER = "r"
 HELP = "help"
-PAGE_DATA_RE = re.compile(rf"p:({TOKEN_RE.pattern}):(\d{{1,4}})")
+PAGE_DATA_RE = re.compile(rf"p:({TOKEN_RE.pattern}):(\d{{1,8}})")  # window*10000+page
 CONTEXT_DATA_RE = re.compile(rf"c:({PASSAGE_ID_RE.pattern})")
+SPEAKER_DATA_RE = re.compile(r"sp:(\d{1,9})")
+PERIOD_DATA_RE = re.compile(rf"tl:({TOKEN_RE.pattern}):(\d{{8}})")
+DATE_DATA_RE = re.compile(r"d:([0-9a-z -]{1,60})")
 CITE_DATA_RE = re.compile(rf"k:({PASSAGE_ID_RE.pattern})(?::(\d{{1,7}}):(\d{{1,7}}))?")
 
 
@@ -83,7 +87,32 @@ class ShowHelp:
     """The `help` deep link (the inline mode's `How to use` button)."""
 
 
-Press = TurnPage | ShowContext | CitePassage | Another | Nothing
+@dataclass(frozen=True, slots=True)
+class ShowSpeaker:
+    """A name under /speakers: that speaker's passages (`speaker_id`: the index's id)."""
+
+    speaker_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShowDate:
+    """The other reading of an ambiguous date (`text`: its unambiguous form)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowPeriod:
+    """A bar of a /timeline: the passages of that week or month (`token`: the saved query;
+    `first`: the period's first day, yyyymmdd)."""
+
+    token: str
+    first: int
+
+
+Press = (
+    TurnPage | ShowContext | CitePassage | Another | Nothing | ShowSpeaker | ShowDate | ShowPeriod
+)
 Start = ShowPassage | ShowContext | ReopenList | ShowHelp
 
 
@@ -95,6 +124,23 @@ def page_data(token: str, page: int) -> str:
 def context_data(passage_id: str) -> str:
     """The callback data of a `Context` button."""
     return f"c:{passage_id}"
+
+
+def period_data(token: str, first: dt.date) -> str:
+    """The callback data of a /timeline period's button (at most 28 bytes)."""
+    return f"tl:{token}:{first:%Y%m%d}"
+
+
+def speaker_data(speaker_id: int) -> str:
+    """The callback data of a speaker's button under /speakers."""
+    return f"sp:{speaker_id}"
+
+
+def date_data(text: str) -> str | None:
+    """The callback data of a date's button (None when the text does not fit the protocol)."""
+    data = f"d:{text}"
+    ok = DATE_DATA_RE.fullmatch(data) and len(data.encode()) <= MAX_CALLBACK_BYTES
+    return data if ok else None
 
 
 def cite_data(passage_id: str, start: int | None = None, end: int | None = None) -> str:
@@ -119,6 +165,12 @@ def read_press(data: str) -> Press | None:
             return CitePassage(m.group(1))
         start, end = int(m.group(2)), int(m.group(3))
         return CitePassage(m.group(1), start, end) if start < end else None
+    if m := PERIOD_DATA_RE.fullmatch(data):
+        return ShowPeriod(m.group(1), int(m.group(2)))
+    if m := SPEAKER_DATA_RE.fullmatch(data):
+        return ShowSpeaker(int(m.group(1)))
+    if m := DATE_DATA_RE.fullmatch(data):
+        return ShowDate(m.group(1))
     return None
 
 

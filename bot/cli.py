@@ -389,4 +389,10 @@ def reply_json(reply: Reply) -> dict[str, Any]:
         ],
         "claimed_speaker": quote.claimed_speaker if quote else None,
         "attribution": quote.attribution if quote else None,
+        "total": reply.total if reply.total is not None else len(reply.hits),
+        "series": [
+            {"period": p.label, "count": p.count}
+            for p in (reply.timeline.series if reply.timeline else ())
+        ],
+        "undated": reply.timeline.undated if reply.timeline else None,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,11 +130,23 @@ class AccessConfig:
 @dataclass(frozen=True, slots=True)
 class RepliesConfig:
     hits_per_page: int = 3
-    max_results: int = 30
+    max_results: int = 50  # a list window: a session keeps this many, ▶ looks up the next
     group_max_hits: int = 3
     inline_max_results: int = 50
     quote_threshold: float = 80
     max_query_chars: int = 512
+
+
+@dataclass(frozen=True, slots=True)
+class SearchConfig:
+    """How searches read what users type (issue 13)."""
+
+    synonyms: tuple[tuple[str, ...], ...] = ()  # groups of words that find each other
+    timezone: str = "UTC"  # `today`, `last week`… are days in this zone (IANA name)
+    date_order: str = "dmy"  # how 03/07/2025 reads: dmy (3 Jul) or mdy (7 Mar)
+
+
+SEARCH_KEYS = ("synonyms", "timezone", "date_order")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +169,7 @@ class Config:
     access: AccessConfig = field(default_factory=AccessConfig)
     replies: RepliesConfig = field(default_factory=RepliesConfig)
     rate_limit: RateLimitConfig = field(default_factory=RateLimitConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
 
     def source_specs(self) -> tuple[SourceSpec, ...]:
         return self.corpus.sources
@@ -562,12 +576,37 @@ def _parse_replies(r: _Reader, data: dict[str, Any]) -> RepliesConfig:
         raise r.fail("replies.quote_threshold", f"must be between 0 and 100, got {threshold}")
     return RepliesConfig(
         hits_per_page=num("hits_per_page", 1, 10),
-        max_results=num("max_results", 1, 100),
+        max_results=num("max_results", 1, 5000),
         group_max_hits=num("group_max_hits", 1, 10),
         inline_max_results=num("inline_max_results", 1, 50),
         quote_threshold=float(threshold),
         max_query_chars=num("max_query_chars", 16, 4096),
     )
+
+
+def _parse_search(r: _Reader, data: dict[str, Any]) -> SearchConfig:
+    raw = _section(r, data, "search", SEARCH_KEYS)
+    groups: list[tuple[str, ...]] = []
+    value = raw.get("synonyms")
+    if value is not None:
+        if not isinstance(value, list):
+            raise r.fail("search.synonyms", f"must be a list of word lists, got {_kind(value)}")
+        for i, group in enumerate(value):
+            key = f"search.synonyms[{i}]"
+            if not isinstance(group, list) or len(group) < 2:
+                raise r.fail(key, "must be a list of two words or more, e.g. [Kyiv, Kiev]")
+            groups.append(tuple(r.string(w, f"{key}[{j}]") for j, w in enumerate(group)))
+    zone = r.string(raw.get("timezone"), "search.timezone", default="UTC")
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise r.fail(
+            "search.timezone", f"unknown time zone {zone!r} (e.g. UTC, Europe/Kyiv)"
+        ) from None
+    order = r.string(raw.get("date_order"), "search.date_order", default="dmy")
+    if order not in ("dmy", "mdy"):
+        raise r.fail("search.date_order", f"must be dmy or mdy, got {order!r}")
+    return SearchConfig(tuple(groups), zone, order)
 
 
 def load_config(path: Path) -> Config:
@@ -590,7 +629,9 @@ def load_config(path: Path) -> Config:
     if data is None:
         raise r.fail("corpus.sources", "the config is empty; it needs at least corpus.sources")
     top = r.mapping(
-        data, "", ("corpus", "index", "state", "telegram", "access", "replies", "rate_limit")
+        data,
+        "",
+        ("corpus", "index", "state", "telegram", "access", "replies", "rate_limit", "search"),
     )
     if top.get("corpus") is None:
         raise r.fail("corpus", "is required (a mapping with sources)")
@@ -624,4 +665,5 @@ def load_config(path: Path) -> Config:
                 for key in RATE_LIMIT_KEYS
             }
         ),
+        search=_parse_search(r, top),
     )

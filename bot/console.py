@@ -13,10 +13,12 @@ import asyncio
 import contextlib
 import logging
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TextIO
 
 from bot.app import build_application, serving
@@ -63,6 +65,7 @@ class ConsoleChat:
     events: asyncio.Queue[Any] = field(init=False)
     choices: list[Choice | None] = field(default_factory=list)  # None: replaced by an edit
     cards: list[tuple[str, str]] = field(default_factory=list)  # inline results: (title, html)
+    charts: Path | None = None  # where a photo the bot sends is saved (default: a temp folder)
 
     def __post_init__(self) -> None:
         self.events = self.fake.subscribe()
@@ -132,6 +135,8 @@ class ConsoleChat:
         if isinstance(event, SentMessage):
             label = "bot (edited) ›" if event.edited else "bot ›"
             self.print(label)
+            if event.photo is not None:
+                self.print(_indent(self._photo_line(event)))
             self.print(_indent(to_terminal(event.html)))
             self._remember_buttons(event)
             self.print()
@@ -142,6 +147,18 @@ class ConsoleChat:
                 self.print()
         elif isinstance(event, InlineAnswer):
             self._show_cards(event)
+
+    def _photo_line(self, message: SentMessage) -> str:
+        """`[picture 800×300 PNG, 21 KB: saved to …]`: a terminal cannot show it, so it is
+        saved where an image viewer can open it."""
+        data = message.photo or b""
+        size = (message.message.get("photo") or [{}])[-1]
+        folder = self.charts or Path(tempfile.gettempdir()) / "corpusbot-charts"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"chat{message.chat_id}-message{message.message_id}.png"
+        path.write_bytes(data)
+        shape = f"{size.get('width', '?')}×{size.get('height', '?')}"
+        return f"[picture {shape} PNG, {len(data) // 1024 + 1} KB: saved to {path}]"
 
     def _remember_buttons(self, message: SentMessage) -> None:
         for number, old in enumerate(self.choices):
@@ -299,7 +316,7 @@ async def chat_session(
         fake.user_speaks(lang)  # the language_code the stand-in Telegram sends for the user
         application = build_application(services, base_url=fake.base_url, token=fake.token)
         async with serving(application, poll_timeout=poll_timeout):
-            chat = ConsoleChat(fake, application, out)
+            chat = ConsoleChat(fake, application, out, charts=config.state.path.parent / "charts")
             await banner(services, out, chat.bot_username)
             while True:
                 line = await read("you › ")

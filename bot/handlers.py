@@ -136,6 +136,17 @@ async def _send_one(
     attempt = 0
     while True:
         try:
+            if out.photo is not None:  # /timeline's chart: the html is its caption
+                message = await bot.send_photo(
+                    chat_id,
+                    out.photo,
+                    caption=out.html,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(out.buttons),
+                    reply_parameters=reply,
+                    message_thread_id=thread_id,
+                )
+                return message, chat_id
             message = await bot.send_message(
                 chat_id,
                 out.html,

@@ -21,7 +21,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 
 from corpus.analysis.languages import normalise_code
-from corpus.model import DateQuery, PassageDate
+from corpus.model import MONTH_ABBR, DateQuery, PassageDate
 
 DOMAIN = "corpusbot"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -56,6 +56,12 @@ class Translator:
     def day(self, day: dt.date) -> str:
         """A calendar day: `28 Aug 2025` in English (as always), `28 серпня 2025` in Ukrainian."""
         return self.date(PassageDate(day.year, day.month, day.day))
+
+    def day_month(self, day: dt.date) -> str:
+        """A day without its year: `18 Aug` in English, `18 серпня` in Ukrainian."""
+        if self.lang == SOURCE_LANGUAGE:
+            return f"{day.day} {MONTH_ABBR[day.month - 1]}"
+        return babel_format_date(day, "d MMMM", locale=self.lang)
 
     def date(self, date: PassageDate) -> str:
         """A date at its precision: `28 Aug 2025`, `Aug 2025`, `2025` in English;

@@ -10,7 +10,7 @@ from bot.i18n import ENGLISH, N_
 from bot.render import format_date, render_card, render_inline_verdict
 from bot.reply import AskContext, InlineAnswer, InlineCard
 from bot.router import allowed, route_plain
-from bot.services import Services
+from bot.services import Services, today_of
 from corpus.errors import CorpusError
 from corpus.model import Hit
 
@@ -89,8 +89,9 @@ async def lookup(
     from `HINT_FLOOR`, and besides the best only matches at or above the threshold."""
     library = services.library
     limit = min(limit, MAX_TOTAL + 1)
+    today = today_of(services)  # `since:yesterday`, `/date last week`: the bot's clock
     if kind == "date":
-        return (await library.find_date(words, limit=limit)).hits, None, None
+        return (await library.find_date(words, limit=limit, today=today)).hits, None, None
     if kind == "quote":
         result = await library.find_quote(words, limit=min(limit, QUOTE_LIMIT))
         threshold = services.config.replies.quote_threshold
@@ -102,7 +103,7 @@ async def lookup(
             hits = result.matches[:1] + tuple(h for h in result.matches[1:] if h.score >= threshold)
         tr = ctx.tr if ctx is not None else ENGLISH
         return hits, result.verdict, render_inline_verdict(result, tr)
-    return (await library.find_topic(words, limit=limit)).hits, None, None
+    return (await library.find_topic(words, limit=limit, today=today)).hits, None, None
 
 
 def card(

@@ -1,4 +1,10 @@
-"""Result lists across messages: pages, their buttons, and sessions that outlive a restart."""
+"""Result lists across messages: pages, their buttons, and sessions that outlive a restart.
+
+Honest paging without keeping every match: a session keeps one window of a list (the config's
+`max_results` hits, and one more when more match); the `▶` of a window's last page asks for
+the next window, which is looked up again (`load_window`) and never stored. A page's callback
+number is `window * PAGE_SPAN + page within the window`.
+"""
 
 from __future__ import annotations
 
@@ -20,12 +26,14 @@ from bot.render import (
     visible_len,
 )
 from bot.reply import AskContext, Button, ButtonAnswer, OutMessage
-from bot.services import Services
+from bot.services import Services, today_of
 from bot.state import Session, StoredHit
 from bot.text import EXPIRED, NOT_YOURS
 from corpus.model import Hit
 
 CONTEXT_BUTTONS_PER_ROW = 5
+PAGE_SPAN = 10_000  # page numbers of one window (a window of W hits has at most W pages)
+LAST_PAGE = PAGE_SPAN - 1  # `◀` from a window's first page: the previous window's last page
 # What an attribution and a head add beyond the names counted: separators, date, thread
 # position, line number, "/context", the number and score (well under this).
 BOUND_SLACK = 200
@@ -41,6 +49,9 @@ class ListView:
     title: str  # HTML above every page
     hits: tuple[Hit, ...]
     lead: str = ""  # HTML above page 1 only
+    window: int = 0  # which window of the list (0: its first `max_results` hits)
+    offset: int = 0  # how many hits come before this window
+    more: bool = False  # more hits follow this window
 
     def header(self, page: int) -> str:
         return self.title + (f"\n{self.lead}" if self.lead and page == 0 else "")
@@ -129,20 +140,35 @@ def render_page_html(
         [view.hits[i] for i in rows],
         labels,
         mode=view.mode,
-        header=view.header(page),
-        first_number=rows.start + 1,
+        header=view.header(page if view.window == 0 else 1),
+        first_number=view.offset + rows.start + 1,
         scores=scores,
         tr=tr,
     )
 
 
-def nav_row(token: str, page: int, total: int) -> tuple[Button, ...]:
-    """`◀`, `2/5`, `▶`; the arrows at the ends do nothing."""
-    prev = buttons.page_data(token, page - 1) if page > 0 else buttons.NOOP
-    nxt = buttons.page_data(token, page + 1) if page < total - 1 else buttons.NOOP
+def nav_row(view: ListView, token: str, pages: list[range], page: int) -> tuple[Button, ...]:
+    """`◀`, `2/5`, `▶` (a windowed list: the hits shown, `31–33`); the arrows at the very ends
+    do nothing, at a window's ends they reach the next or previous window."""
+    base = view.window * PAGE_SPAN
+    total = len(pages)
+    prev = buttons.NOOP
+    if page > 0:
+        prev = buttons.page_data(token, base + page - 1)
+    elif view.window > 0:
+        prev = buttons.page_data(token, base - PAGE_SPAN + LAST_PAGE)
+    nxt = buttons.NOOP
+    if page < total - 1:
+        nxt = buttons.page_data(token, base + page + 1)
+    elif view.more:
+        nxt = buttons.page_data(token, base + PAGE_SPAN)
+    label = f"{page + 1}/{total}"
+    if view.window or view.more:
+        rows = pages[page]
+        label = f"{view.offset + rows.start + 1}–{view.offset + rows.stop}"
     return (
         Button("◀", callback_data=prev),
-        Button(f"{page + 1}/{total}", callback_data=buttons.NOOP),
+        Button(label, callback_data=buttons.NOOP),
         Button("▶", callback_data=nxt),
     )
 
@@ -152,9 +178,8 @@ def context_rows(view: ListView, rows: range, ctx: AskContext) -> list[tuple[But
     row: list[Button] = []
     for i in rows:
         pid = view.hits[i].passage.id
-        label = (
-            ctx.tr._("Context {n}").format(n=i + 1) if len(view.hits) > 1 else ctx.tr._("Context")
-        )
+        n = view.offset + i + 1
+        label = ctx.tr._("Context {n}").format(n=n) if len(view.hits) > 1 else ctx.tr._("Context")
         if ctx.chat_type == "private":
             row.append(Button(label, callback_data=buttons.context_data(pid)))
         else:
@@ -200,8 +225,8 @@ def page_messages(
 ) -> tuple[OutMessage, ...]:
     rows = pages[page]
     button_rows = context_rows(view, rows, ctx) + cite_rows(view, rows, ctx)
-    if token and len(pages) > 1:
-        button_rows.insert(0, nav_row(token, page, len(pages)))
+    if token and (len(pages) > 1 or view.more or view.window):
+        button_rows.insert(0, nav_row(view, token, pages, page))
     return attach(render_page_html(view, labels, rows, page, ctx.tr), button_rows)
 
 
@@ -211,6 +236,8 @@ async def list_messages(
     """Page 1 of a list; in groups the top hits and a `More in private` link."""
     replies = services.config.replies
     labels = services.labels
+    full = view
+    view = windowed(view, 0, replies.max_results)
     if ctx.chat_type != "private":
         shown = ListView(
             view.command,
@@ -230,15 +257,60 @@ async def list_messages(
         )
         rows = context_rows(shown, range(len(shown.hits)), ctx)
         rows += cite_rows(shown, range(len(shown.hits)), ctx)
-        if len(view.hits) > len(shown.hits):
-            token = await save(services, ctx, view)
-            more = len(view.hits) - len(shown.hits)
+        if len(view.hits) > len(shown.hits) or view.more:
+            token = await save(services, ctx, full)
             link = buttons.list_link(ctx.bot_username, token)
-            rows.append((Button(ctx.tr._("{n} more in private").format(n=more), url=link),))
+            more = len(view.hits) - len(shown.hits)
+            label = (
+                ctx.tr._("{n} more in private").format(n=more)
+                if not view.more
+                else ctx.tr._("More in private")
+            )
+            rows.append((Button(label, url=link),))
         return attach(html, rows)
     pages = plan_pages(view, labels, replies.hits_per_page)
-    first_token = await save(services, ctx, view) if len(pages) > 1 else None
+    first_token = await save(services, ctx, full) if len(pages) > 1 or view.more else None
     return page_messages(view, labels, ctx, pages, 0, first_token)
+
+
+def windowed(view: ListView, window: int, size: int) -> ListView:
+    """Window `window` of a list whose hits run from that window's start and may hold one
+    more than `size` (that one only says more follow)."""
+    return ListView(
+        view.command,
+        view.query,
+        view.mode,
+        view.title,
+        view.hits[:size],
+        view.lead if window == 0 else "",
+        window,
+        window * size,
+        len(view.hits) > size,
+    )
+
+
+async def load_window(services: Services, view: ListView, window: int) -> ListView | None:
+    """Window `window` (> 0) of a saved list, looked up again (never stored): the hits
+    `window * max_results` onwards, and one more when more follow. None for a list that
+    cannot be looked up again or has no such window."""
+    size = services.config.replies.max_results
+    limit = (window + 1) * size + 1
+    today = today_of(services)
+    hits: tuple[Hit, ...]
+    if view.command == "topic":
+        found = await services.library.find_topic(view.query, limit=limit, marked=0, today=today)
+        hits = found.hits
+    elif view.command == "date":
+        hits = (await services.library.find_date(view.query, limit=limit, today=today)).hits
+    else:
+        return None
+    part = hits[window * size :]
+    if not part:
+        return None
+    if view.mode == "topic":
+        part = services.library.mark_topic(view.query, part[:size]) + part[size:]
+    shown = ListView(view.command, view.query, view.mode, view.title, part)
+    return windowed(shown, window, size)
 
 
 async def save(services: Services, ctx: AskContext, view: ListView) -> str:
@@ -263,10 +335,12 @@ async def open_session(services: Services, token: str) -> ListView | None:
     hits = await restore_hits(services, session)
     if not hits:
         return None
+    size = services.config.replies.max_results
     if session.mode == "topic":  # the list was stored with only its first page marked
-        hits = services.library.mark_topic(session.query, hits)
+        hits = services.library.mark_topic(session.query, hits[:size]) + hits[size:]
     mode: Mode = session.mode if session.mode in ("plain", "topic", "quote") else "plain"  # type: ignore[assignment]
-    return ListView(session.command, session.query, mode, session.title, hits, session.lead)
+    view = ListView(session.command, session.query, mode, session.title, hits, session.lead)
+    return windowed(view, 0, size)
 
 
 async def reopen(services: Services, ctx: AskContext, token: str) -> tuple[OutMessage, ...] | None:
@@ -275,7 +349,8 @@ async def reopen(services: Services, ctx: AskContext, token: str) -> tuple[OutMe
     if view is None:
         return None
     pages = plan_pages(view, services.labels, services.config.replies.hits_per_page)
-    return page_messages(view, services.labels, ctx, pages, 0, token if len(pages) > 1 else None)
+    paged = len(pages) > 1 or view.more
+    return page_messages(view, services.labels, ctx, pages, 0, token if paged else None)
 
 
 async def turn_page(services: Services, ctx: AskContext, token: str, page: int) -> ButtonAnswer:
@@ -286,6 +361,9 @@ async def turn_page(services: Services, ctx: AskContext, token: str, page: int) 
     if ctx.chat_type != "private" and session.user_id != ctx.user_id:
         return ButtonAnswer(notice=ctx.tr._(NOT_YOURS), alert=True)
     view = await open_session(services, token)
+    window, page = divmod(page, PAGE_SPAN)
+    if view is not None and window:
+        view = await load_window(services, view, window)
     if view is None:
         return ButtonAnswer(notice=ctx.tr._(EXPIRED), alert=True)
     pages = plan_pages(view, services.labels, services.config.replies.hits_per_page)

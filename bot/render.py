@@ -19,9 +19,12 @@ from telegram.constants import MessageLimit
 
 from bot import text as words
 from bot.i18n import ENGLISH, N_, Translator
+from corpus.lookup.date_query import parse_date_query
+from corpus.lookup.timeline import Period, Timeline
 from corpus.model import (
     MONTH_NAMES,
     BuildReport,
+    DateQuery,
     DateResult,
     DiffOp,
     Hit,
@@ -790,4 +793,124 @@ def render_help(*, inline_name: str, is_admin: bool = False, tr: Translator = EN
         )
     )
     lines.append(tr._("In groups I show the top results; the button opens the rest in private."))
+    lines.append(tr._(words.SEARCH_SYNTAX))
     return "\n".join(lines)
+
+
+def render_total_title(title: str, total: int, shown: int, tr: Translator = ENGLISH) -> str:
+    """A list's title with the honest count: how many match in all, and how many the pages
+    hold when that is fewer."""
+    if total > shown:
+        more = tr.ngettext(
+            "{n} match in all, listed {shown} at a time: page on for the rest.",
+            "{n} match in all, listed {shown} at a time: page on for the rest.",
+            total,
+        )
+        return f"{title}\n" + more.format(n=total, shown=shown)
+    return title
+
+
+def render_said(said: Sequence[str]) -> str:
+    """The filters as understood: ` (by Mark Rutte, since 20 Aug 2025)` (the core's words)."""
+    return f" ({esc(', '.join(said))})" if said else ""
+
+
+def render_suggestions(suggestions: Sequence[str], tr: Translator = ENGLISH) -> str:
+    if not suggestions:
+        return ""
+    found = ", ".join(f"<code>{esc(s)}</code>" for s in suggestions)
+    return "\n" + tr._("The corpus has: {words}.").format(words=found)
+
+
+def render_reading(query: DateQuery, tr: Translator = ENGLISH) -> str:
+    """How a numeric date was read (`Read day first (3 Jul 2025); month first it would be
+    7 Mar 2025.`), in italics; empty when the date had no numbers to read either way."""
+    if query.month_first is None:
+        return ""
+    label = tr.date_label(query)
+    if query.ambiguous and query.other_reading:
+        other = tr.date_label(parse_date_query(query.other_reading))
+        if query.month_first:
+            note = tr._("Read month first ({label}); day first it would be {other}.")
+        else:
+            note = tr._("Read day first ({label}); month first it would be {other}.")
+        note = note.format(label=label, other=other)
+    elif query.month_first:
+        note = tr._("Read month first ({label}): the other way round is no date.").format(
+            label=label
+        )
+    else:
+        note = tr._("Read day first ({label}): the other way round is no date.").format(label=label)
+    return f"\n<i>{esc(note)}</i>"
+
+
+def render_other_reading(text: str, tr: Translator = ENGLISH) -> str:
+    """The label of the button that looks an ambiguous date up the other way round."""
+    return tr._("Read as {date}").format(date=text)
+
+
+def render_speakers(
+    speakers: Sequence[tuple[str, int, int, tuple[PassageDate, PassageDate] | None]],
+    tr: Translator = ENGLISH,
+) -> str:
+    """/speakers: each speaker with passage counts and the dates their passages cover."""
+    lines = [tr._("<b>Speakers</b>: {n}").format(n=len(speakers))]
+    for name, passages, dated, span in speakers:
+        if dated and span is not None:
+            dates = f"{tr.date(span[0])} – {tr.date(span[1])}"
+            cover = tr._(", dated {span}").format(span=dates)
+        else:
+            cover = tr._(", no dates")
+        count = tr.count("{n} passage", "{n} passages", passages)
+        lines.append(f"• {esc(name)}: {count}{esc(cover)}")
+    return "\n".join(lines)
+
+
+def render_timeline_caption(timeline: Timeline, tr: Translator = ENGLISH) -> str:
+    """The caption of /timeline's chart: the words, the total, the peak (<= 1024 chars)."""
+    peak = timeline.peak
+    query = esc(timeline.query[:200])
+    head = tr._("<b>Timeline</b> “{query}”").format(query=query)
+    head += render_said(timeline.said) + ": "
+    if timeline.unit == "week":
+        head += tr.count("{n} passage per week", "{n} passages per week", timeline.total)
+    else:
+        head += tr.count("{n} passage per month", "{n} passages per month", timeline.total)
+    if peak is not None and peak.count:
+        head += tr._("; peak {count} in {period}").format(
+            count=peak.count, period=period_text(peak, tr)
+        )
+    if timeline.undated:
+        head += tr._("; {n} with no known month, not drawn").format(n=timeline.undated)
+    return head + "."
+
+
+def render_timeline_numbers(timeline: Timeline, at_most: int = 60, tr: Translator = ENGLISH) -> str:
+    """The chart's numbers as text (for clients without pictures): one line per period
+    with matches, in time order."""
+    rows = [p for p in timeline.series if p.count]
+    lines = [f"{esc(period_text(p, tr))}: {p.count}" for p in rows[:at_most]]
+    left = len(rows) - at_most
+    if left > 0:
+        if timeline.unit == "week":
+            lines.append(tr.count("… and {n} more week", "… and {n} more weeks", left))
+        else:
+            lines.append(tr.count("… and {n} more month", "… and {n} more months", left))
+    if timeline.undated:
+        lines.append(tr._("no known month: {n}").format(n=timeline.undated))
+    lines.append(tr._("total: {count}").format(count=timeline.total))
+    return "\n".join(lines)
+
+
+def render_timeline_words(timeline: Timeline, tr: Translator = ENGLISH) -> tuple[str, str]:
+    """The chart's own words: (its title, its y axis label)."""
+    week = timeline.unit == "week"
+    title = tr._("“{query}” per week") if week else tr._("“{query}” per month")
+    return title.format(query=timeline.query), tr._("passages")
+
+
+def period_text(period: Period, tr: Translator = ENGLISH) -> str:
+    """`2025-W34 (18 Aug – 24 Aug 2025)` for a week, `Aug 2025` for a month."""
+    if period.label[5:6] == "W":
+        return f"{period.label} ({tr.day_month(period.first)} – {tr.day(period.last)})"
+    return tr.date(PassageDate(period.first.year, period.first.month))

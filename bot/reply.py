@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.i18n import Translator, translator
+from corpus.lookup.timeline import Timeline
 from corpus.model import Hit, QuoteResult
 
 ChatType = Literal["private", "group", "supergroup", "channel", "sender"]
@@ -30,6 +31,7 @@ class Button:
 class OutMessage:
     html: str  # Telegram HTML, <= 4096 UTF-16 units after entity parsing
     buttons: tuple[tuple[Button, ...], ...] = ()
+    photo: bytes | None = None  # a PNG sent with sendPhoto, `html` its caption (<= 1024)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,9 @@ class Reply:
     verdict: str | None = None
     hits: tuple[Hit, ...] = ()  # what was found; a not_found quote's hint is not one
     nearest_dates: tuple[dt.date, ...] = ()
+    total: int | None = None  # a list: how many match in all (JSON `total`)
     quote: QuoteResult | None = None  # /quote: the verification (changes, parts, speaker)
+    timeline: Timeline | None = None  # /timeline: the series (JSON `series`, `undated`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,9 @@ so the terminal shows exactly what Telegram users get.
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import datetime as dt
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -17,10 +20,10 @@ from bot import render as html
 from bot import text as words
 from bot.paging import ListView, list_messages, reopen, turn_page
 from bot.reply import AskContext, Button, ButtonAnswer, OutMessage, Reply
-from bot.services import Services, failure_lines
+from bot.services import Services, failure_lines, today_of
 from corpus.errors import CorpusError, QueryError
 from corpus.lookup.date_query import parse_date_query
-from corpus.model import Hit
+from corpus.model import Hit, PassageDate
 
 log = logging.getLogger(__name__)
 
@@ -172,31 +175,127 @@ async def cmd_help(services: Services, args: str, ctx: AskContext) -> Reply:
 
 async def cmd_date(services: Services, args: str, ctx: AskContext) -> Reply:
     limit = services.config.replies.max_results
-    result = await services.library.find_date(args, limit=limit + 1)
+    today = today_of(services)
+    # one more than a window: it only says more follow (`paging.load_window` reaches them)
+    result = await services.library.find_date(args, limit=limit + 1, today=today)
+    reading = html.render_reading(result.query, ctx.tr)
+    other: tuple[Button, ...] = ()
+    if result.query.ambiguous and result.query.other_reading:
+        data = buttons.date_data(result.query.other_reading)
+        if data is not None:
+            label = html.render_other_reading(result.query.other_reading, ctx.tr)
+            other = (Button(label, callback_data=data),)
     if not result.hits:
-        shown = html.render_date_empty(result, ctx.tr)
-        return Reply("date", args, message(shown), nearest_dates=result.nearest)
+        shown = html.render_date_empty(result, ctx.tr) + html.render_said(result.said) + reading
+        return Reply(
+            "date", args, message(shown, *(other,) if other else ()),
+            nearest_dates=result.nearest, total=0,
+        )  # fmt: skip
     hits = result.hits[:limit]
-    title = html.render_date_title(result, len(hits), cut=len(result.hits) > limit, tr=ctx.tr)
-    view = ListView("date", args, "plain", title, hits)
-    return Reply("date", args, await list_messages(services, ctx, view), hits=hits)
+    title = html.render_date_title(result, len(hits), cut=False, tr=ctx.tr)
+    title += html.render_said(result.said)
+    title = html.render_total_title(title, result.total, len(hits), ctx.tr) + reading
+    view = ListView("date", args, "plain", title, result.hits)
+    messages = await list_messages(services, ctx, view)
+    if other:
+        first = messages[0]
+        messages = (OutMessage(first.html, (*first.buttons, other)), *messages[1:])
+    return Reply("date", args, messages, hits=hits, total=result.total)
 
 
 async def cmd_topic(services: Services, args: str, ctx: AskContext) -> Reply:
     replies = services.config.replies
     first_page = replies.hits_per_page if ctx.chat_type == "private" else replies.group_max_hits
     # Only the first page's hits are marked now; a page turn marks the ones it shows.
-    result = await services.library.find_topic(args, limit=replies.max_results, marked=first_page)
-    if not result.hits:
-        return Reply("topic", args, message(html.render_topic_empty(args, ctx.tr)))
-    view = ListView(
-        "topic", args, "topic", html.render_topic_title(args, result, ctx.tr), result.hits
+    result = await services.library.find_topic(
+        args, limit=replies.max_results + 1, marked=first_page, today=today_of(services)
     )
-    return Reply("topic", args, await list_messages(services, ctx, view), hits=result.hits)
+    if not result.hits:
+        shown = html.render_topic_empty(args, ctx.tr)
+        shown += html.render_suggestions(result.suggestions, ctx.tr)
+        return Reply("topic", args, message(shown), total=0)
+    hits = result.hits[: replies.max_results]
+    window_result = dataclasses.replace(result, hits=hits)
+    title = html.render_topic_title(args, window_result, ctx.tr)
+    title += html.render_said(result.said)
+    title = html.render_total_title(title, result.total, len(hits), ctx.tr)
+    view = ListView("topic", args, "topic", title, result.hits)
+    return Reply(
+        "topic", args, await list_messages(services, ctx, view), hits=hits,
+        total=max(result.total, len(result.hits)),
+    )  # fmt: skip
+
+
+async def cmd_speakers(services: Services, args: str, ctx: AskContext) -> Reply:
+    """Every speaker with passage counts and date coverage; each name a button listing
+    their passages (in groups, the names only)."""
+    speakers = await services.library.speakers()
+    order = sorted(range(len(speakers)), key=lambda i: (-speakers[i].passages, speakers[i].name))
+    rows_shown = []
+    for i in order:
+        s = speakers[i]
+        span = (ymd_date(s.first), ymd_date(s.last)) if s.dated else None
+        rows_shown.append((s.name, s.passages, s.dated, span))
+    shown = html.render_speakers(rows_shown, ctx.tr)
+    rows: list[tuple[Button, ...]] = []
+    if ctx.chat_type == "private":
+        keys = [Button(speakers[i].name[:40], callback_data=buttons.speaker_data(i)) for i in order]
+        rows = [tuple(keys[k : k + 2]) for k in range(0, min(len(keys), 100), 2)]
+    return Reply("speakers", args, message(shown, *rows), total=len(speakers))
+
+
+TIMELINE_BUTTONS = 8  # the busiest periods get a button each
+
+
+async def cmd_timeline(services: Services, args: str, ctx: AskContext) -> Reply:
+    """How often the words come up per week or month: a PNG bar chart (sendPhoto) whose
+    caption gives the total and the peak, a button per busiest period listing its passages
+    (private chats), and the same numbers as text."""
+    timeline = await services.library.timeline(args, today=today_of(services))
+    if not timeline.total:
+        shown = html.render_topic_empty(args, ctx.tr)
+        return Reply("timeline", args, message(shown), total=0, timeline=timeline)
+    from bot.chart import render_timeline_png  # matplotlib loads on the first chart only
+
+    title, axis = html.render_timeline_words(timeline, ctx.tr)
+    png = await asyncio.to_thread(render_timeline_png, timeline, title=title, ylabel=axis)
+    rows: list[tuple[Button, ...]] = []
+    busiest = sorted((p for p in timeline.series if p.count), key=lambda p: -p.count)
+    chosen = sorted(busiest[:TIMELINE_BUTTONS], key=lambda p: p.first)
+    if ctx.chat_type == "private" and chosen:
+        token = await services.state.save_session(
+            chat_id=ctx.chat_id, user_id=ctx.user_id, command="timeline", query=args,
+            mode=timeline.unit, title="", lead="", hits=[],
+        )  # fmt: skip
+        keys = [
+            Button(f"{p.label}: {p.count}", callback_data=buttons.period_data(token, p.first))
+            for p in chosen
+        ]
+        rows = [tuple(keys[k : k + 4]) for k in range(0, len(keys), 4)]
+    caption = html.render_timeline_caption(timeline, ctx.tr)
+    numbers = html.render_timeline_numbers(timeline, tr=ctx.tr)
+    messages = (OutMessage(caption, tuple(rows), photo=png), OutMessage(numbers))
+    return Reply("timeline", args, messages, total=timeline.total, timeline=timeline)
+
+
+def period_query(words_typed: str, unit: str, first: dt.date) -> str:
+    """`/topic` words for one /timeline period: the words and the period's dates."""
+    if unit == "week":
+        last = first + dt.timedelta(days=6)
+    else:
+        nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        last = nxt - dt.timedelta(days=1)
+    return f"{words_typed} since:{first.isoformat()} until:{last.isoformat()}"
+
+
+def ymd_date(value: int) -> PassageDate:
+    """The date of a `ymd` value (yyyymmdd; yyyymm00 a month, yyyy0000 a year)."""
+    y, m, d = value // 10000, value // 100 % 100, value % 100
+    return PassageDate(y, m or None, d or None)
 
 
 async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
-    result = await services.library.find_quote(args, limit=QUOTE_LIMIT)
+    result = await services.library.find_quote(args, limit=QUOTE_LIMIT, today=today_of(services))
     threshold = services.config.replies.quote_threshold
     lead = html.render_quote_header(result, threshold, services.labels, ctx.tr)
     if not result.hits:
@@ -283,6 +382,8 @@ HANDLERS: dict[str, Handler] = {
     "context": cmd_context,
     "reload": cmd_reload,
     "stats": cmd_stats,
+    "speakers": cmd_speakers,
+    "timeline": cmd_timeline,
 }
 ADMIN_ONLY = frozenset({"reload", "stats"})
 
@@ -326,6 +427,29 @@ async def handle_press(services: Services, pressed: buttons.Press, ctx: AskConte
             return ButtonAnswer(notice=ctx.tr._(words.PASSAGE_GONE), alert=True)
         cited = html.render_citation(passage, services.labels, pressed.start, pressed.end, ctx.tr)
         return ButtonAnswer(send=message(cited))
+    if isinstance(pressed, buttons.ShowSpeaker):
+        speakers = await services.library.speakers()
+        if not 0 <= pressed.speaker_id < len(speakers):
+            return ButtonAnswer(notice=ctx.tr._(words.BAD_BUTTON), alert=True)
+        name = speakers[pressed.speaker_id].name.replace('"', "")
+        reply = await cmd_topic(services, f'by:"{name}"', ctx)
+        await services.state.count_query("speakers")
+        return ButtonAnswer(send=reply.messages)
+    if isinstance(pressed, buttons.ShowPeriod):
+        session = await services.state.load_session(pressed.token)
+        if session is None or session.command != "timeline":
+            return ButtonAnswer(notice=ctx.tr._(words.EXPIRED), alert=True)
+        try:
+            first = dt.date(pressed.first // 10000, pressed.first // 100 % 100, pressed.first % 100)
+        except ValueError:
+            return ButtonAnswer(notice=ctx.tr._(words.BAD_BUTTON), alert=True)
+        reply = await cmd_topic(services, period_query(session.query, session.mode, first), ctx)
+        await services.state.count_query("timeline")
+        return ButtonAnswer(send=reply.messages)
+    if isinstance(pressed, buttons.ShowDate):
+        reply = await cmd_date(services, pressed.text, ctx)
+        await services.state.count_query("date")
+        return ButtonAnswer(send=reply.messages)
     if isinstance(pressed, buttons.Another):
         reply = await cmd_random(services, "", ctx)
         await services.state.count_query("random")

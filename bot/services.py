@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections import OrderedDict
@@ -15,6 +16,7 @@ from bot.render import SourceLabel
 from bot.state import StateStore
 from corpus.errors import SourceError
 from corpus.library import Library, Progress
+from corpus.lookup.date_query import today_in
 from corpus.model import BuildReport, SourceFailure
 
 log = logging.getLogger(__name__)
@@ -177,6 +179,8 @@ async def open_services(
         quote_threshold=config.replies.quote_threshold,
         progress=progress,
     )
+    library.synonyms = config.search.synonyms
+    library.date_order = "mdy" if config.search.date_order == "mdy" else "dmy"
     try:
         refuse_empty(config, library.report)
     except SourceError:
@@ -199,3 +203,9 @@ async def open_services(
             await state.close()
     finally:
         await library.close()
+
+
+def today_of(services: Services) -> dt.date:
+    """Today's date in the config's time zone, by the services' clock (a fixed one in tests)."""
+    moment = dt.datetime.fromtimestamp(services.clock(), dt.UTC)
+    return today_in(services.config.search.timezone, moment)

@@ -33,6 +33,10 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("context", N_("the passages around one, and its whole thread"), "/context <id>"),
     CommandInfo("reload", N_("admins: re-read the sources and swap the index"), "/reload", True),
     CommandInfo("stats", N_("admins: queries served by command"), "/stats", True),
+    CommandInfo("speakers", N_("every speaker with passage counts and dates"), "/speakers"),
+    CommandInfo(
+        "timeline", N_("how often a topic comes up, per week or month"), "/timeline drones"
+    ),
 )
 COMMAND_NAMES: frozenset[str] = frozenset(c.name for c in COMMANDS)
 USAGE: dict[str, str] = {
@@ -41,6 +45,9 @@ USAGE: dict[str, str] = {
         "<code>/quote so long as he kills, he lives</code>"
     ),
     "topic": N_("Send one or a few words after /topic, for example:\n<code>/topic drones</code>"),
+    "timeline": N_(
+        "Send one or a few words after /timeline, for example:\n<code>/timeline drones</code>"
+    ),
     "date": N_(
         "Send a day, a month or a range after /date, for example:\n"
         "<code>/date Aug 28</code>, <code>/date 28.08.2025</code>, "
@@ -77,3 +84,12 @@ SOMETHING_WRONG = N_("Sorry, something went wrong on my side. Please try again l
 EMPTY_CORPUS = N_("The corpus is empty.")
 PASSAGE_GONE = N_("That passage is no longer in the corpus.")
 BAD_PAYLOAD = N_("That link did not carry anything I know; here is the welcome instead.")
+
+SEARCH_SYNTAX = N_(
+    "Narrow /topic, /quote and /date: <code>by:Rutte</code> (speaker), "
+    '<code>in:rutte.txt</code> (source title or file), <code>since:"Aug 20"</code>, '
+    '<code>until:2025-09-01</code>; <code>"exact phrase"</code>, <code>-word</code> to leave '
+    "out, <code>drones OR missiles</code>. For example: <code>/topic drones by:Zelensky "
+    "since:2025-08-20</code>, <code>/date last week</code>, <code>/date since Aug 20</code>, "
+    "<code>/date between 1 Aug and 15 Aug</code>."
+)

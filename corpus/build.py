@@ -28,7 +28,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import tantivy
 
@@ -47,11 +47,16 @@ from corpus.parse import check_verbatim, parse_source
 from corpus.store import (
     FAILED_KEY,
     FORMAT_VERSION,
+    MD_FIELD,
     PARENT_FIELD,
     PASSAGE_COLUMNS,
     RECORDS_TABLE,
     SEQ_FIELD,
+    SOURCE_FIELD,
+    SPEAKER_FIELD,
+    SPEAKERS_KEY,
     TERMS_FIELD,
+    YMD_FIELD,
     info_to_json,
     tantivy_dir,
     tantivy_schema,
@@ -169,6 +174,36 @@ def _passage_row(p: Passage, seq: int) -> tuple[object, ...]:
     )  # fmt: skip
 
 
+def filter_keys(p: Passage) -> tuple[int, int, str]:
+    """A passage's YMD_FIELD and MD_FIELD values and its speaker (the filter fields)."""
+    d = p.date
+    if d is None:
+        return 0, 0, p.speaker
+    md = (d.month or 0) * 100 + (d.day or 0)
+    return d.year * 10000 + md, md if d.day else 0, p.speaker
+
+
+class SpeakerTally:
+    """Speaker ids in order of appearance, with each one's passages and dates (meta)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.rows: list[list[Any]] = []
+
+    def add(self, speaker: str, ymd: int) -> int:
+        sid = self.ids.get(speaker)
+        if sid is None:
+            sid = self.ids[speaker] = len(self.rows)
+            self.rows.append([speaker, 0, 0, 0, 0])
+        row = self.rows[sid]
+        row[1] += 1
+        if ymd:
+            row[2] += 1
+            row[3] = ymd if not row[3] else min(row[3], ymd)
+            row[4] = max(row[4], ymd)
+        return sid
+
+
 def _date_key(date: PassageDate) -> tuple[int, int, int]:
     return (date.year, date.month or 0, date.day or 0)
 
@@ -267,6 +302,7 @@ class PreparedSource:
     rows_file: str | None = None  # a SQLite file holding the rows, written by a worker
     records: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (key, text)
     failure: SourceFailure | None = None  # the source cannot be read: nothing else is set
+    keys: list[tuple[int, int, str]] = dataclasses.field(default_factory=list)  # filter_keys
 
 
 _PART_COLUMNS = PASSAGE_COLUMNS.replace("seq, ", "", 1)
@@ -310,6 +346,7 @@ def prepare_source(
             info=info_to_json(summarize(parsed, language, confidence)),
             rows_file=rows_file,
             records=records,
+            keys=[filter_keys(p) for p in parsed.passages],
         )
 
 
@@ -510,6 +547,7 @@ def _write_streamed(
         digests: list[SourceDigest] = []
         stats: dict[str, list[object]] = {}
         failed: list[list[object]] = []
+        tally = SpeakerTally()
         db.execute("BEGIN")
         for ord_, prepared in enumerate(_prepared_no_gc(specs, speakers, workers, parts)):
             first = seq
@@ -529,11 +567,17 @@ def _write_streamed(
                     "INSERT INTO records VALUES (?, ?, ?)",
                     [(spec.name, key, text) for key, text in prepared.records],
                 )
-            for terms, parent in zip(prepared.terms, prepared.parents, strict=True):
+            for terms, parent, (ymd, md, speaker) in zip(
+                prepared.terms, prepared.parents, prepared.keys, strict=True
+            ):
                 doc = tantivy.Document()
                 doc.add_unsigned(SEQ_FIELD, seq)
                 doc.add_integer(PARENT_FIELD, parent)
                 doc.add_text(TERMS_FIELD, terms)
+                doc.add_unsigned(YMD_FIELD, ymd)
+                doc.add_unsigned(MD_FIELD, md)
+                doc.add_unsigned(SPEAKER_FIELD, tally.add(speaker, ymd))
+                doc.add_unsigned(SOURCE_FIELD, ord_)
                 writer.add_document(doc)
                 seq += 1
             sources.append((ord_, spec.name, prepared.sha256, repr(spec), prepared.info))
@@ -558,6 +602,7 @@ def _write_streamed(
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             FILE_STATS_KEY: json.dumps(stats, ensure_ascii=False),
             FAILED_KEY: json.dumps(failed, ensure_ascii=False),
+            SPEAKERS_KEY: json.dumps(tally.rows, ensure_ascii=False),
         }
         db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
         db.commit()

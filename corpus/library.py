@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import hashlib
 import random as random_module
 import sqlite3
@@ -25,8 +26,11 @@ from corpus.build import (
     remove_leftovers,
     stored_file_stats,
 )
-from corpus.errors import CorpusError, IndexBuildError, SourceError
+from corpus.errors import CorpusError, IndexBuildError, QueryError, SourceError
 from corpus.lookup import date, highlight, quote, topic
+from corpus.lookup.date_query import DateOrder
+from corpus.lookup.timeline import Timeline, find_timeline
+from corpus.lookup.topic_query import plan_topic
 from corpus.model import (
     BuildReport,
     DateResult,
@@ -39,7 +43,7 @@ from corpus.model import (
     TopicResult,
 )
 from corpus.parse import decode_bytes
-from corpus.store import Store, open_store, source_languages
+from corpus.store import SpeakerInfo, Store, open_store, source_languages
 
 __all__ = ["BuildProgress", "Library", "Progress", "known_speakers", "prepare_store"]
 
@@ -102,6 +106,9 @@ class Library:
         self._live = _Live(store)
         self._report = report
         self._reload_lock = asyncio.Lock()
+        # search settings (issue 13): the owner's synonym groups; dates read with this order
+        self.synonyms: tuple[tuple[str, ...], ...] = ()
+        self.date_order: DateOrder = "dmy"
 
     @classmethod
     async def open(
@@ -167,29 +174,59 @@ class Library:
             if live.retired and live.users == 0:
                 await live.store.close()
 
-    async def find_date(self, text: str, *, limit: int = 100) -> DateResult:
+    async def find_date(
+        self, text: str, *, limit: int = 100, today: dt.date | None = None
+    ) -> DateResult:
         """Passages on a day, month or range, in corpus order. `QueryError` if `text` is no date."""
         async with self._use() as store:
-            return await date.find_date(store, text, limit)
+            return await date.find_date(store, text, limit, today=today, date_order=self.date_order)
 
     async def find_topic(
-        self, text: str, *, limit: int = 30, marked: int | None = None
+        self,
+        text: str,
+        *,
+        limit: int = 30,
+        marked: int | None = None,
+        today: dt.date | None = None,
     ) -> TopicResult:
         """Passages about the words of `text`, typo/stem/variant tolerant, most relevant first;
         the matched words marked in the first `marked` hits (all when None)."""
         async with self._use() as store:
-            return await topic.find_topic(store, text, limit, marked=marked)
+            return await topic.find_topic(
+                store,
+                text,
+                limit,
+                marked=marked,
+                synonyms=self.synonyms,
+                today=today,
+                date_order=self.date_order,
+            )
+
+    async def timeline(self, text: str, *, today: dt.date | None = None) -> Timeline:
+        """How often the topic `text` comes up per week or month (`corpus.lookup.timeline`)."""
+        async with self._use() as store:
+            return await find_timeline(
+                store, text, synonyms=self.synonyms, today=today, date_order=self.date_order
+            )
 
     def mark_topic(self, text: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
         """The hits of a topic lookup for `text`, each with its matched words marked."""
         store = self._live.store
-        terms = topic.query_terms_of(store, text)
+        try:
+            terms = plan_topic(store, text, topic.query_terms_of, synonyms=self.synonyms).marks
+        except QueryError:
+            terms = []
         return highlight.mark_hits(text, hits, source_languages(store.infos), terms)
 
-    async def find_quote(self, text: str, *, limit: int = 5) -> QuoteResult:
-        """The passage holding the span closest to `text`, with a verdict and a word diff."""
+    async def find_quote(
+        self, text: str, *, limit: int = 5, today: dt.date | None = None
+    ) -> QuoteResult:
+        """The passage holding the span closest to `text`, with a verdict and a word diff
+        (`by:`/`since:`/`until:`/`in:` typed with the words narrow the search)."""
         async with self._use() as store:
-            return await quote.find_quote(store, text, limit, self._threshold)
+            return await quote.find_quote(
+                store, text, limit, self._threshold, today=today, date_order=self.date_order
+            )
 
     async def random(self, count: int = 1, *, seed: int | None = None) -> tuple[Passage, ...]:
         """Distinct random passages (tweets, paragraphs, statements; not quote spans)."""
@@ -251,6 +288,10 @@ class Library:
             else:
                 thread = await store.fetch("parent_id = ? ORDER BY seq", (anchor.id,))
         return PassageContext(passage, tuple(before), tuple(after), tuple(thread))
+
+    async def speakers(self) -> tuple[SpeakerInfo, ...]:
+        """Every speaker with passage counts and date coverage (worked out at build time)."""
+        return self._live.store.speakers
 
     async def sources(self) -> tuple[SourceInfo, ...]:
         return self._live.store.infos

@@ -351,6 +351,9 @@ class TopicResult:
     query: str
     terms: tuple[str, ...]  # the query words searched for
     hits: tuple[Hit, ...]
+    total: int = 0  # how many passages match in all (the hits are the first of them)
+    suggestions: tuple[str, ...] = ()  # no hits: the nearest words the corpus has
+    said: tuple[str, ...] = ()  # the filters, as the reply restates them (`by Mark Rutte`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,6 +387,8 @@ class DateResult:
     query: DateQuery
     hits: tuple[Hit, ...]  # corpus order
     nearest: tuple[dt.date, ...] = ()  # when there are no hits: the closest dates with passages
+    total: int = 0  # how many passages match in all (the hits are the first of them)
+    said: tuple[str, ...] = ()  # the other filters and words, as the reply restates them
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,11 +24,20 @@ import tantivy
 from corpus.model import Passage, PassageDate, SourceFailure, SourceInfo, ThreadRef
 
 FAILED_KEY = "failed_sources"  # meta: the sources left out, [[name, line, message], ...]
-FORMAT_VERSION = 3  # 2: url, record, time, utc_offset, records table; 3: speaker_inferred
+FORMAT_VERSION = 4  # 2: url, record, time, utc_offset columns; the records table
+# 3: speaker_inferred (issue 11)
+# 4: the filter fields (ymd, md, speaker_id, source_id) in tantivy, positions on terms,
+#    speakers in meta (issue 13)
 TERMS_FIELD = "terms"
 READ_MMAP_BYTES = 1 << 30  # the read connection maps up to 1 GiB of the SQLite file
 SEQ_FIELD = "seq"
 PARENT_FIELD = "parent"  # a quote span: its paragraph's seq minus its own; otherwise 0
+# Filter fields (issue 13), fast and indexed so by:/in:/since: narrow inside the search:
+YMD_FIELD = "ymd"  # yyyymmdd; a month-only date yyyymm00, a year-only yyyy0000; undated 0
+MD_FIELD = "md"  # month*100+day of a day-dated passage; otherwise 0
+SPEAKER_FIELD = "speaker_id"  # the passage's speaker (a quote span: who is quoted)
+SOURCE_FIELD = "source_id"  # the source's place in the config
+SPEAKERS_KEY = "speakers"  # meta: [[name, passages, dated, first ymd, last ymd], ...] by id
 
 PASSAGE_COLUMNS = (
     "seq, id, source, start, end_, text, line, speaker, kind, year, month, day, inferred, "
@@ -47,7 +56,9 @@ def tantivy_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_unsigned_field(SEQ_FIELD, stored=False, indexed=False, fast=True)
     builder.add_integer_field(PARENT_FIELD, stored=False, indexed=False, fast=True)
-    builder.add_text_field(TERMS_FIELD, tokenizer_name="whitespace", index_option="freq")
+    builder.add_text_field(TERMS_FIELD, tokenizer_name="whitespace", index_option="position")
+    for name in (YMD_FIELD, MD_FIELD, SPEAKER_FIELD, SOURCE_FIELD):
+        builder.add_unsigned_field(name, stored=False, indexed=True, fast=True)
     return builder.build()
 
 
@@ -130,6 +141,17 @@ def corpus_languages(infos: Iterable[SourceInfo]) -> tuple[str | None, ...]:
     return tuple(dict.fromkeys(info.language for info in infos)) or ("en",)
 
 
+@dataclass(frozen=True, slots=True)
+class SpeakerInfo:
+    """One speaker of the corpus, worked out at build time (meta `speakers`)."""
+
+    name: str
+    passages: int
+    dated: int
+    first: int  # ymd of the earliest dated passage (0: none dated)
+    last: int
+
+
 @dataclass(slots=True)
 class Store:
     """An open index: the read-only SQLite connection and the tantivy searcher.
@@ -148,6 +170,7 @@ class Store:
     chash: str
     directory: Path
     failed: tuple[SourceFailure, ...] = ()  # sources the build could not read, config order
+    speakers: tuple[SpeakerInfo, ...] = ()  # by speaker id (the SPEAKER_FIELD value)
     # What lookups work out once per index and keep (the vocabulary, days by month and day):
     # it lives and goes with the index, not in module state.
     memo: dict[str, Any] = field(default_factory=dict)
@@ -241,6 +264,7 @@ def _load(db: sqlite3.Connection, index_path: Path, chash: str) -> Store | None:
             SourceFailure(str(name), line, str(message))
             for name, line, message in json.loads(meta.get(FAILED_KEY, "[]"))
         ),
+        speakers=tuple(SpeakerInfo(*row) for row in json.loads(meta.get(SPEAKERS_KEY, "[]"))),
     )
 
 
@@ -263,3 +287,34 @@ def search_parents(store: Store, query: tantivy.Query, limit: int) -> list[tuple
         (float(score), int(seq), int(seq) + int(off) if off else -1)  # type: ignore[arg-type]
         for (score, _), seq, off in zip(result.hits, seqs, offsets, strict=True)
     ]
+
+
+def search_page(
+    store: Store, query: tantivy.Query, limit: int, offset: int = 0, *, by_seq: bool = False
+) -> tuple[list[tuple[float, int, int]], int]:
+    """(score, seq, paragraph seq or -1) of the hits `offset`..`offset+limit` (best first, or
+    in corpus order with `by_seq`) and how many documents match in all (one pass)."""
+    if by_seq:
+        result = store.searcher.search(
+            query, max(limit, 1), count=True, order_by_field=SEQ_FIELD, offset=offset,
+            order=tantivy.Order.Asc,
+        )  # fmt: skip
+    else:
+        result = store.searcher.search(query, max(limit, 1), count=True, offset=offset)
+    total = int(result.count or 0)  # type: ignore[attr-defined]
+    if limit <= 0 or not result.hits:
+        return [], total
+    addresses = [addr for _, addr in result.hits]
+    seqs = store.searcher.fast_field_values(SEQ_FIELD, addresses)
+    offsets = store.searcher.fast_field_values(PARENT_FIELD, addresses)
+    return [
+        (float(key) if not by_seq else 1.0, int(seq), int(seq) + int(off) if off else -1)  # type: ignore[arg-type]
+        for (key, _), seq, off in zip(result.hits, seqs, offsets, strict=True)
+    ], total
+
+
+def fast_values(store: Store, query: tantivy.Query, field_name: str) -> list[int]:
+    """The `field_name` fast value of every document matching `query` (e.g. dates to bucket)."""
+    result = store.searcher.search(query, max(store.count, 1), count=False)
+    addresses = [addr for _, addr in result.hits]
+    return [int(v) for v in store.searcher.fast_field_values(field_name, addresses)]  # type: ignore[arg-type]

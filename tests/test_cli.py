@@ -37,6 +37,9 @@ TOP_KEYS = [
     "parts",
     "claimed_speaker",
     "attribution",
+    "total",
+    "series",
+    "undated",
 ]
 RESULT_TYPES: dict[str, tuple[type, ...]] = {
     "id": (str,),

@@ -72,7 +72,7 @@ def test_relative_paths_and_defaults(tmp_path: Path) -> None:
     assert config.source_specs()[0].path == tmp_path / "seeds" / "a.txt"
     assert config.index.path == tmp_path / "var" / "index.sqlite3"
     assert config.state.path == tmp_path / "var" / "state.sqlite3"
-    assert config.replies.max_results == 30
+    assert config.replies.max_results == 50
     assert config.rate_limit.user_per_minute == 20
     assert config.access.admins == ()
 

@@ -85,6 +85,10 @@ rate_limit:
   user_per_minute: 20
   chat_per_minute: 30
   inline_per_minute: 120
+search:
+  synonyms: [[Kyiv, Kiev]]
+  timezone: UTC
+  date_order: dmy
 """
 
 # key path (list items as []) -> (the line in FULL, the line changed)
@@ -142,6 +146,9 @@ CHANGES: dict[str, tuple[str, str]] = {
     "rate_limit.user_per_minute": ("user_per_minute: 20", "user_per_minute: 10"),
     "rate_limit.chat_per_minute": ("chat_per_minute: 30", "chat_per_minute: 10"),
     "rate_limit.inline_per_minute": ("inline_per_minute: 120", "inline_per_minute: 60"),
+    "search.synonyms": ("synonyms: [[Kyiv, Kiev]]", "synonyms: [[drone, UAV]]"),
+    "search.timezone": ("timezone: UTC", "timezone: Pacific/Kiritimati"),
+    "search.date_order": ("date_order: dmy", "date_order: mdy"),
 }
 
 
@@ -272,3 +279,53 @@ async def test_table_columns_from_config_to_passages(tmp_path: Path) -> None:
         assert row.date is not None and row.date.iso() == "2025-09-04"
     finally:
         await lib.close()
+
+
+SEARCH_SOURCE = "Kiev was cold that night.\n\nNothing else happened."
+SEARCH_CONFIG = """\
+corpus:
+  sources:
+    - path: k.txt
+      format: plain
+      speaker: Narrator
+      date: 2025-07-03
+index:
+  path: var/index.sqlite3
+state:
+  path: var/state.sqlite3
+search:
+  synonyms: [[Kyiv, Kiev]]
+  timezone: UTC
+  date_order: dmy
+"""
+LATE_ON_3_JULY_UTC = 1751585400.0  # 2025-07-03 23:30 UTC: already 4 July in Kiritimati
+
+
+@pytest.mark.parametrize(
+    ("key", "command"),
+    [
+        ("search.synonyms", "/topic Kyiv"),
+        ("search.timezone", "/date today"),
+        ("search.date_order", "/date 03/07/2025"),
+    ],
+)
+async def test_search_keys_change_what_a_search_finds(
+    tmp_path: Path, key: str, command: str
+) -> None:
+    """Each search key's effect seen in a reply: the same command finds the passages dated
+    3 Jul 2025 (or the Kiev one) with the key as in SEARCH_CONFIG, and nothing once changed."""
+    from bot.reply import AskContext
+    from bot.router import answer
+    from bot.services import open_services
+
+    (tmp_path / "k.txt").write_text(SEARCH_SOURCE, encoding="utf-8")
+    old, new = CHANGES[key]
+    found = []
+    for text in (SEARCH_CONFIG, SEARCH_CONFIG.replace(old, new)):
+        path = tmp_path / "corpusbot.yaml"
+        path.write_text(text, encoding="utf-8")
+        config = load_config(path)
+        async with open_services(config, clock=lambda: LATE_ON_3_JULY_UTC) as services:
+            reply = await answer(services, command, AskContext(chat_id=1, user_id=1))
+        found.append(len(reply.hits))
+    assert found[0] >= 1 and found[1] == 0, found

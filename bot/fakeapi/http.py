@@ -203,7 +203,8 @@ def parse_body(request: HttpRequest) -> dict[str, Any]:
 
 
 def _parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
-    """Form fields as strings; uploaded files as {"filename", "size", "content_type"}."""
+    """Form fields as strings; uploaded files as {"filename", "size", "content_type", "data"}
+    (`data`: the bytes, for the checks a method makes, e.g. sendPhoto's PNG)."""
     head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1")
     message = BytesParser(policy=HTTP).parsebytes(head + body)
     out: dict[str, Any] = {}
@@ -220,6 +221,7 @@ def _parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
                 "filename": filename,
                 "size": len(payload),
                 "content_type": part.get_content_type(),
+                "data": payload,
             }
         else:
             out[str(name)] = payload.decode("utf-8", "surrogateescape")

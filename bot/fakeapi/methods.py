@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+import struct
 from collections.abc import Callable
 from typing import Any
 
@@ -61,6 +63,34 @@ def render_text(
     return plain, ents
 
 
+MAX_CAPTION = 1024
+MAX_PHOTO_BYTES = 10 * 1024 * 1024  # sendPhoto: at most 10 MB
+MAX_PHOTO_SIDES = 10_000  # width + height
+MAX_PHOTO_RATIO = 20
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def check_photo(photo: Any) -> tuple[int, int, bytes]:
+    """(width, height, bytes) of an uploaded photo, refused as Telegram refuses one: not an
+    upload, too big, not an image it can read (here: anything but a PNG), or out of the
+    photo limits (width + height <= 10000, ratio <= 20)."""
+    if not isinstance(photo, dict) or not isinstance(photo.get("data"), bytes):
+        raise bad_request("wrong file identifier/HTTP URL specified")
+    data: bytes = photo["data"]
+    if len(data) > MAX_PHOTO_BYTES:
+        raise bad_request("PHOTO_SAVE_FILE_INVALID")
+    if len(data) < 24 or not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        raise bad_request("IMAGE_PROCESS_FAILED")
+    width, height = struct.unpack(">II", data[16:24])
+    if not width or not height:
+        raise bad_request("IMAGE_PROCESS_FAILED")
+    if width + height > MAX_PHOTO_SIDES or max(width, height) > MAX_PHOTO_RATIO * min(
+        width, height
+    ):
+        raise bad_request("PHOTO_INVALID_DIMENSIONS")
+    return width, height, data
+
+
 def check_markup(markup: Any) -> dict[str, Any] | None:
     """Refuse bad inline keyboards (callback_data 1-64 bytes, one action per button)."""
     if markup is None:
@@ -102,6 +132,7 @@ class Methods:
         self.table: dict[str, Method] = {
             "getMe": Methods.get_me,
             "sendMessage": Methods.send_message,
+            "sendPhoto": Methods.send_photo,
             "editMessageText": Methods.edit_message_text,
             "editMessageReplyMarkup": Methods.edit_message_reply_markup,
             "deleteMessage": Methods.delete_message,
@@ -213,6 +244,53 @@ class Methods:
             message["reply_markup"] = markup
         w.store(message)
         w.record_sent(self._record(message, p, edited=False))
+        return message
+
+    def send_photo(self, p: dict[str, Any]) -> dict[str, Any]:
+        """A photo uploaded as multipart: refused as Telegram does unless it is a PNG within
+        the photo limits (check_photo); the caption like a message's text, <= 1024."""
+        w = self.world
+        chat = w.chat(p["chat_id"])
+        thread = w.check_thread(chat["id"], p.get("message_thread_id"))
+        width, height, data = check_photo(p.get("photo"))
+        caption = p.get("caption")
+        plain, entities = "", list[dict[str, Any]]()
+        if caption:
+            plain, entities = render_text(
+                caption, p.get("parse_mode"), p.get("caption_entities"), strict=self.strict
+            )
+            if utf16_len(plain) > MAX_CAPTION:
+                raise bad_request("message caption is too long")
+        markup = check_markup(p.get("reply_markup"))
+        replied = self._replied(chat["id"], p)
+        message: dict[str, Any] = {
+            "message_id": w.next_message_id(chat["id"]),
+            "from": w.bot,
+            "chat": chat,
+            "date": w.now(),
+            "photo": [
+                {
+                    "file_id": f"photo-{len(w.sent)}",
+                    "file_unique_id": f"p{len(w.sent)}",
+                    "width": width,
+                    "height": height,
+                    "file_size": len(data),
+                }
+            ],
+        }
+        if thread is not None:
+            message["message_thread_id"] = thread
+        if replied is not None:
+            message["reply_to_message"] = replied
+        if plain:
+            message["caption"] = plain
+        if entities:
+            message["caption_entities"] = entities
+        if markup and "inline_keyboard" in markup:
+            message["reply_markup"] = markup
+        w.store(message)
+        record = self._record(message, {**p, "text": caption or ""}, edited=False)
+        w.record_sent(dataclasses.replace(record, text=plain, photo=data))
         return message
 
     def _replied(self, chat_id: int, p: dict[str, Any]) -> dict[str, Any] | None:

@@ -52,6 +52,7 @@ class SentMessage:
     parse_mode: str | None = None
     inline_message_id: str | None = None
     message: dict[str, Any] = field(default_factory=dict)  # the full Telegram Message
+    photo: bytes | None = None  # sendPhoto: the uploaded image
 
     def buttons(self) -> list[dict[str, Any]]:
         """Every inline keyboard button, row by row."""

@@ -13,11 +13,15 @@ import datetime as dt
 import heapq
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from corpus.lookup.date_query import parse_date_query
+from corpus.errors import QueryError
+from corpus.lookup.date_query import DateOrder, parse_date_query
+from corpus.lookup.filters import date_clause, resolve_filters, with_filters
 from corpus.model import DateQuery, DateResult, Hit
-from corpus.store import PASSAGE_SELECT, Store, passage_from_row
+from corpus.query_syntax import KEY_RE, ParsedQuery, SyntaxProblem, parse_search_query
+from corpus.store import PASSAGE_SELECT, Store, passage_from_row, search_page
 
 NEAREST = 3
 _YEAR_DAYS = 366  # the placeholder year 2000 is a leap year
@@ -145,14 +149,77 @@ def nearest_days(query: DateQuery, days: tuple[tuple[dt.date, int], ...]) -> tup
     return tuple(sorted(m[2] for m in chosen[:NEAREST]))
 
 
-async def find_date(store: Store, text: str, limit: int) -> DateResult:
-    """Passages dated inside the range `text` names; `QueryError` when it names no date."""
-    query = parse_date_query(text)
-    seqs = dated_seqs(store.db, query, store.days, limit, store.memo)
+def count_dated(
+    db: sqlite3.Connection,
+    query: DateQuery,
+    days: Sequence[tuple[dt.date, int]],
+    memo: dict[str, Any] | None = None,
+) -> int:
+    """How many passages the query asks for (what `dated_seqs` would list without a limit):
+    the per-day counts kept with the index, and a COUNT for those dated only to a month."""
+    per_day: dict[int, int] | None = memo.get("per_day") if memo is not None else None
+    if per_day is None:
+        per_day = {_ymd(day): n for day, n in days}
+        if memo is not None:
+            memo["per_day"] = per_day
+    total = sum(per_day.get(v, 0) for v in days_in(query, days, memo))
+    for condition, params in undated_day_conditions(query):
+        (n,) = db.execute(f"SELECT count(*) FROM passages WHERE {condition}", params).fetchone()
+        total += int(n)
+    return total
+
+
+def read_date_query(
+    text: str, today: dt.date | None, date_order: DateOrder
+) -> tuple[DateQuery, ParsedQuery | None]:
+    """The date `text` names, and the rest of the search (filters, words) when it has any."""
+    try:
+        return parse_date_query(text, today=today, date_order=date_order), None
+    except QueryError:
+        if not KEY_RE.search(text):
+            raise
+    parsed = parse_search_query(text, today=today, date_order=date_order)
+    if isinstance(parsed, SyntaxProblem):
+        raise QueryError(parsed.message)
+    if parsed.words:
+        query = parse_date_query(" ".join(parsed.words), today=today, date_order=date_order)
+        parsed = replace(parsed, words=(), residual="")
+    elif parsed.dates is not None:
+        query = parsed.dates
+        parsed = replace(parsed, dates=None)
+    else:
+        raise QueryError(NO_DATE)
+    return query, parsed
+
+
+NO_DATE = "Sorry, that names no date. Try /date 2025-08-28, /date since Aug 20 by:Rutte."
+
+
+async def find_date(
+    store: Store,
+    text: str,
+    limit: int,
+    *,
+    today: dt.date | None = None,
+    date_order: DateOrder = "dmy",
+) -> DateResult:
+    """Passages dated inside the range `text` names (with any `by:`/`in:` filters), in corpus
+    order, with how many there are in all; `QueryError` when it names no date."""
+    query, rest = read_date_query(text, today, date_order)
+    if rest is not None and (rest.speakers or rest.sources or rest.phrases or rest.excluded):
+        filters = resolve_filters(store, rest)
+        tq = with_filters(date_clause(store.schema, query), filters)
+        ranked, total = search_page(store, tq, limit, by_seq=True)
+        seqs = [seq for _, seq, _ in ranked]
+        said = filters.said
+    else:
+        seqs = dated_seqs(store.db, query, store.days, limit, store.memo)
+        total = count_dated(store.db, query, store.days, store.memo) if seqs else 0
+        said = ()
     hits: tuple[Hit, ...] = ()
     if seqs:
         # `seq IN` walks the rowids in order, so the rows come back in corpus order.
         sql = f"{PASSAGE_SELECT} WHERE seq IN ({', '.join('?' * len(seqs))}) ORDER BY seq"
         hits = tuple(Hit(passage_from_row(row), 100.0) for row in store.db.execute(sql, seqs))
     nearest = () if hits else nearest_days(query, store.days)
-    return DateResult(query, hits, nearest)
+    return DateResult(query, hits, nearest, total=max(total, len(hits)), said=said)

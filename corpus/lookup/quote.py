@@ -19,6 +19,8 @@ passages or a `spliced` one: never a second search.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,8 +28,11 @@ import tantivy
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
+from corpus.lookup.date_query import DateOrder
+from corpus.lookup.filters import Filters, resolve_filters, with_filters
 from corpus.model import Hit, Passage, QuoteChange, QuotePart, QuoteResult
 from corpus.normalize import Token, fold, stem, tokenize
+from corpus.query_syntax import SyntaxProblem, parse_search_query
 from corpus.store import TERMS_FIELD, Store, search_seqs
 from corpus.verify.ellipsis import split_ellipsis
 from corpus.verify.parts import CLAUSE_MARKS
@@ -316,8 +321,36 @@ def _result(text: str, check: Verification, hits: Sequence[Hit], limit: int) -> 
     )
 
 
-async def find_quote(store: Store, text: str, limit: int, threshold: float) -> QuoteResult:
-    """The passages holding the span closest to `text`, best first, with a verdict."""
+FILTER_KEY_RE = re.compile(
+    r"(?:^|\s)(?:by|speaker|in|source|since|from|after|until|till|before|date|on):\S"
+)
+
+
+def quote_filters(
+    store: Store, text: str, today: dt.date | None, date_order: DateOrder
+) -> tuple[str, Filters]:
+    """The words to look for and the filters (`by:`, `since:`, `until:`, `in:`…) typed with
+    them; the text unchanged without filters (a quote's own words are never read as one)."""
+    if not FILTER_KEY_RE.search(text):
+        return text, Filters()
+    parsed = parse_search_query(text, today=today, date_order=date_order)
+    if isinstance(parsed, SyntaxProblem) or not parsed.has_filters:
+        return text, Filters()
+    return parsed.residual, resolve_filters(store, parsed)
+
+
+async def find_quote(
+    store: Store,
+    text: str,
+    limit: int,
+    threshold: float,
+    *,
+    today: dt.date | None = None,
+    date_order: DateOrder = "dmy",
+) -> QuoteResult:
+    """The passages holding the span closest to `text`, best first, with a verdict. Filters
+    typed with the words narrow the candidates inside the search (`by:Rutte since:Aug`)."""
+    text, filters = quote_filters(store, text, today, date_order)
     speakers = known_speakers(store)
     claim = parse_claim(text, known=speakers)
     words = text[claim.start : claim.end] if claim else text
@@ -339,6 +372,8 @@ async def find_quote(store: Store, text: str, limit: int, threshold: float) -> Q
         if terms == searched:
             break  # the full search would ask the same
         searched = terms
+        if query is not None:
+            query = with_filters(query, filters)
         ranked = search_seqs(store, query, CANDIDATES) if query is not None else []
         refined = min(limit, MAX_REFINED)
         found = (
@@ -387,7 +422,7 @@ async def find_quote(store: Store, text: str, limit: int, threshold: float) -> Q
             text, [top.passage], threshold=threshold, known_speakers=speakers,
             names=names | swapped, tokens=[around], claim=claim, query_tokens=query_tokens,
         )  # fmt: skip
-    if check.verdict == "not_found" and (gapped or CLAUSE_MARKS.search(words)):
+    if check.verdict == "not_found" and not filters.any and (gapped or CLAUSE_MARKS.search(words)):
         # across passages or spliced: the candidates at hand and each clause's best few (by
         # its rarest words); the neighbours by seq only when that places nothing
         near = [f for f in found[:WIDE_CANDIDATES] if f.passage.kind != "quote"]

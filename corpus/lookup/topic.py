@@ -10,6 +10,7 @@ found 50..100 by BM25 relative to the best; k of n words found in the band 50(k-
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -17,25 +18,42 @@ from collections.abc import Sequence
 import tantivy
 
 from corpus.errors import QueryError
+from corpus.lookup.date_query import DateOrder
+from corpus.lookup.filters import with_filters
 from corpus.lookup.highlight import mark_text
 from corpus.lookup.terms import (
     SHORT,
     Matcher,
     Term,
+    indexed_form,
     is_plain,
     letter_neighbours,
     near,
     settle_short,
     topic_terms,
 )
+from corpus.lookup.topic_query import (
+    TOO_COMMON,
+    VOCABULARY_LIMIT,
+    Synonyms,
+    TopicPlan,
+    is_dictionary_word,
+    plan_topic,
+    proper_names,
+    vocabulary,
+)
 from corpus.model import Hit, TopicResult
 from corpus.normalize import WORD_RE, terms_batch, words
+from corpus.normalize import term as term_of
 from corpus.store import (
     PASSAGE_SELECT,
     TERMS_FIELD,
+    YMD_FIELD,
     Store,
     corpus_languages,
+    fast_values,
     passage_from_row,
+    search_page,
     search_parents,
     search_seqs,
     source_languages,
@@ -44,12 +62,6 @@ from corpus.store import (
 FALLBACK_POOL = 100
 FIX_POOL = 30
 FIXES_PER_TERM = 3
-
-
-TOO_COMMON = (
-    "Those words are too common to search for on their own (like “the” or “and”): they would "
-    "match nearly every passage. Add a word that says what the passages are about."
-)
 
 
 def stem_query(schema: tantivy.Schema, stem: str, distance: int, *, fuzzy: bool) -> tantivy.Query:
@@ -137,20 +149,6 @@ def _spellings(store: Store, term: Term) -> set[str] | None:
     return found
 
 
-VOCABULARY_LIMIT = 2_000_000
-
-
-def vocabulary(store: Store) -> dict[str, int]:
-    """The index's commonest terms with their document counts, read once per index (one
-    walk of the term dictionary; 20 ms for 13k terms at 1M passages), so checking the
-    hundreds of one-edit neighbours of a misspelt word costs a dict lookup each."""
-    found: dict[str, int] | None = store.memo.get("vocabulary")
-    if found is None:
-        terms = store.searcher.terms_with_prefix(TERMS_FIELD, "", limit=VOCABULARY_LIMIT)
-        found = store.memo["vocabulary"] = dict(terms)
-    return found
-
-
 def vocabulary_is_plain(store: Store) -> bool:
     """Whether `vocabulary` holds every indexed term and each is made of `ALPHABET` only,
     so that the one-edit `neighbours` of a plain word found in it are all its indexed
@@ -209,14 +207,45 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
     return [h for h in hits if h.passage.id not in dropped]
 
 
-def query_terms_of(store: Store, text: str) -> list[Term]:
+def query_terms_of(store: Store, text: str, typed: str | None = None) -> list[Term]:
     """The terms of a topic query over this index: analysed in each of its languages, short
-    stems it holds exact (the lookup and the later highlighting of its hits agree)."""
+    stems it holds exact (the lookup and the later highlighting of its hits agree).
+
+    No false friends: a word the index holds as typed, a dictionary word, or a name typed
+    with a capital matches itself only, never its one-edit neighbours (`Shahed` is not
+    `shared`, `factory` not `factor`); only other words are mended or fuzzed (`typed`: the
+    query as typed, for its capitals; default `text`)."""
     langs = corpus_languages(store.infos)
     terms = settle_short(
         topic_terms(text, langs), lambda s: store.searcher.doc_freq(TERMS_FIELD, s) > 0
     )
-    return [correct_typo(store, term, langs) for term in terms]
+    names = proper_names(typed if typed is not None else text)
+    settled = []
+    for t in terms:
+        held = any(store.searcher.doc_freq(TERMS_FIELD, s) > 0 for s in t.stems)
+        if t.distance and (held or t.word in names or is_dictionary_word(t.word, langs)):
+            own = t.stems + inflections(store, t, langs)
+            t = Term(t.word, own, frozenset(own))
+        settled.append(t)
+    return [correct_typo(store, term, langs) for term in settled]
+
+
+def inflections(store: Store, term: Term, langs: Sequence[str | None]) -> tuple[str, ...]:
+    """The indexed one-edit neighbours of a word that are forms of the same word, not other
+    words: those whose analysis in a corpus language (or English, for a source matched as
+    written) is one of the word's own (`drones` for `drone` in a source whose language is
+    unsure; never `shared` for `Shahed` nor `factor` for `factory`)."""
+    known = vocabulary(store)
+    analyses = (*langs, "en")
+    own = {s for lang in analyses if (s := term_of(term.word, lang))} | set(term.stems)
+    found: list[str] = []
+    for stem in term.stems:
+        if not term.distance_of(stem):
+            continue
+        for n in sorted(near(stem) - {stem}):
+            if n in known and n not in own and any(term_of(n, lang) in own for lang in analyses):
+                found.append(n)
+    return tuple(dict.fromkeys(found))
 
 
 def correct_typo(store: Store, term: Term, langs: Sequence[str | None]) -> Term:
@@ -247,31 +276,121 @@ def correct_typo(store: Store, term: Term, langs: Sequence[str | None]) -> Term:
 
 
 async def find_topic(
-    store: Store, text: str, limit: int, *, marked: int | None = None
+    store: Store,
+    text: str,
+    limit: int,
+    *,
+    marked: int | None = None,
+    synonyms: Synonyms = (),
+    today: dt.date | None = None,
+    date_order: DateOrder = "dmy",
 ) -> TopicResult:
-    """Passages about the words of `text`, most relevant first. Only the first `marked`
-    hits (all when None) get their matched words marked; `mark_hits` marks the others
-    when they are shown (the bot shows a page of a few at a time)."""
-    terms = query_terms_of(store, text)
-    shown = tuple(t.word for t in terms)
-    if not terms and words(text):
-        raise QueryError(TOO_COMMON)
-    if not terms or limit <= 0 or store.count == 0:
-        return TopicResult(text, shown, ())
+    """Passages about the words of `text`, most relevant first, with how many match in all.
+    `text` may hold `"phrases"`, `-exclusions`, `a OR b` and filters (`by:`, `in:`,
+    `since:`…; `corpus.query_syntax`). Only the first `marked` hits (all when None) get their
+    matched words marked; `mark_hits` marks the others when they are shown."""
+    plan = plan_topic(
+        store, text, query_terms_of, synonyms=synonyms, today=today, date_order=date_order
+    )
+    terms = plan.terms
+    shown = tuple(t.word for t in plan.marks) or tuple(plan.parsed.words)
+    said = plan.filters.said
+    if plan.empty and not plan.filters.any:
+        if words(text) and not plan.parsed.excluded:
+            raise QueryError(TOO_COMMON)
+        return TopicResult(text, shown, (), said=said)
+    if limit <= 0 or store.count == 0:
+        return TopicResult(text, shown, (), said=said)
+    fixes = await spelling_fixes(store, terms) if terms else []
+    query = plan_query(store, plan, fixes)
+    # only filters: the passages in corpus order
+    by_seq = not terms and not plan.musts
     pool = min(store.count, 2 * limit + 20)
-    fixes = await spelling_fixes(store, terms)
-    ranked = search_parents(store, _all_words(store, terms, fixes), pool)
+    ranked, total = search_page(store, query, pool, by_seq=by_seq)
+    marks = plan.marks
     if ranked:
         # Every hit holds every word (each is a MUST), so a quote always covers its paragraph.
-        return TopicResult(text, shown, await _hits(store, terms, ranked, limit, marked, 50, 50))
+        hits = await _hits(store, marks, ranked, limit, marked, 50, 50)
+        return TopicResult(text, shown, hits, total=total, said=said)
+    if not plan.plain or len(terms) < 2:
+        return TopicResult(text, shown, (), suggestions=await suggest(store, terms), said=said)
     if len(terms) == 2:
         # No passage holds both words (the MUST search found none): each hit holds one, so
         # again a quote covers its paragraph, and the hits rank by BM25 alone.
         query = _clauses(store, terms, tantivy.Occur.Should, fixes)
         ranked = search_parents(store, query, FALLBACK_POOL)
-        return TopicResult(text, shown, await _hits(store, terms, ranked, limit, marked, 0, 25))
-    hits = await _fallback(store, terms, pool, fixes) if len(terms) > 1 else []
-    return TopicResult(text, shown, tuple(_dedupe(hits)[:limit]))
+        hits = await _hits(store, terms, ranked, limit, marked, 0, 25)
+        return TopicResult(text, shown, hits, total=len(hits))
+    found = _dedupe(await _fallback(store, terms, pool, fixes))[:limit]
+    suggestions = () if found else await suggest(store, terms)
+    return TopicResult(text, shown, tuple(found), total=len(found), suggestions=suggestions)
+
+
+def plan_query(store: Store, plan: TopicPlan, fixes: Sequence[str]) -> tantivy.Query:
+    """The one tantivy query of a planned topic search: every word, the phrases, OR groups
+    and compounds as MUSTs, the exclusions as MUST NOTs, the filters beside them."""
+    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    if plan.terms:
+        clauses.append((tantivy.Occur.Must, _all_words(store, plan.terms, fixes)))
+    clauses += [(tantivy.Occur.Must, q) for q in plan.musts]
+    if not clauses:
+        clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+    clauses += [(tantivy.Occur.MustNot, q) for q in plan.nots]
+    return with_filters(tantivy.Query.boolean_query(clauses), plan.filters)
+
+
+async def topic_dates(
+    store: Store,
+    text: str,
+    *,
+    synonyms: Synonyms = (),
+    today: dt.date | None = None,
+    date_order: DateOrder = "dmy",
+) -> tuple[list[int], TopicPlan]:
+    """The `ymd` value (yyyymmdd, yyyymm00 for a month, 0 undated) of every passage the topic
+    search for `text` matches (the passages `find_topic` counts in its total)."""
+    plan = plan_topic(
+        store, text, query_terms_of, synonyms=synonyms, today=today, date_order=date_order
+    )
+    if plan.empty and not plan.filters.any:
+        if words(text) and not plan.parsed.excluded:
+            raise QueryError(TOO_COMMON)
+        return [], plan
+    if store.count == 0:
+        return [], plan
+    fixes = await spelling_fixes(store, plan.terms) if plan.terms else []
+    return fast_values(store, plan_query(store, plan, fixes), YMD_FIELD), plan
+
+
+SUGGESTIONS = 3
+
+
+async def suggest(store: Store, terms: Sequence[Term]) -> tuple[str, ...]:
+    """For the words the index lacks, the nearest words it has (within two edits, commonest
+    first), as written in a passage that holds each."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    known = vocabulary(store)
+    found: list[str] = []
+    languages = source_languages(store.infos)
+    for t in terms:
+        if any(store.searcher.doc_freq(TERMS_FIELD, s) > 0 for s in t.stems):
+            continue
+        near_ones = process.extract(
+            t.stem, list(known), scorer=Levenshtein.distance, score_cutoff=2, limit=20
+        )
+        ranked = sorted(near_ones, key=lambda m: (m[1], -known[m[0]]))[:SUGGESTIONS]
+        for stem, _, _ in ranked:
+            seqs = search_seqs(store, tantivy.Query.term_query(store.schema, TERMS_FIELD, stem), 1)
+            passages = await store.by_seqs([seq for _, seq in seqs])
+            for p in passages.values():
+                lang = languages.get(p.source, "en")
+                for raw in WORD_RE.findall(p.text):
+                    if indexed_form(raw, lang) == stem and raw.lower() not in found:
+                        found.append(raw.lower())
+                        break
+    return tuple(found[: SUGGESTIONS * 2])
 
 
 # Positions in a passage row (`PASSAGE_SELECT` order) that ranking reads before a `Passage`.
