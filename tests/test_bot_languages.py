@@ -96,3 +96,21 @@ async def test_inline_answers_in_ukrainian(tg: Any) -> None:
     sent = first["input_message_content"]["message_text"]
     assert sent.startswith("⚠ <b>Змінено</b>") and "<i>working</i>" in sent
     assert answer.button["text"] == "Як користуватися"
+
+
+async def test_search_features_in_ukrainian(tg: Any) -> None:
+    """Issue 13's words (speakers, timeline, totals, the other reading, suggestions) merged
+    with the translator: no English left in what the bot itself says."""
+    speakers = (await tg.send("/speakers"))[0].text
+    assert speakers.startswith("Мовці: ") and "уривк" in speakers and "passage" not in speakers
+    photo, numbers = await tg.send("/timeline drones")
+    assert photo.photo is not None and photo.text.startswith("Хронологія «drones»:")
+    assert "по тижнях" in photo.text or "по місяцях" in photo.text
+    assert "passages" not in photo.text and "усього: " in numbers.text
+    reading = (await tg.send("/date 03/07/2025"))[0]
+    assert "Прочитано як день, потім місяць (3 липня 2025)" in reading.text
+    assert "Читати як 2025-03-07" in texts_of(reading)
+    usage = (await tg.send("/timeline"))[0].text
+    assert usage.startswith("Надішліть одне чи кілька слів після /timeline")
+    help_text = (await tg.send("/help"))[0].text
+    assert "Звузьте /topic, /quote і /date" in help_text and "/speakers: усі мовці" in help_text
