@@ -49,6 +49,7 @@ from corpus.store import (
     FORMAT_VERSION,
     MD_FIELD,
     PARENT_FIELD,
+    PASSAGE_COLUMN_NAMES,
     PASSAGE_COLUMNS,
     RECORDS_TABLE,
     SEQ_FIELD,
@@ -539,7 +540,7 @@ def _write_streamed(
             f"PRAGMA cache_size=-{BUILD_CACHE_KIB}; PRAGMA threads={BUILD_WORKERS};"
         )
         db.executescript(_SCHEMA)
-        placeholders = ", ".join("?" * len(PASSAGE_COLUMNS.split(",")))
+        placeholders = ", ".join("?" * len(PASSAGE_COLUMN_NAMES))
         insert = f"INSERT INTO passages ({PASSAGE_COLUMNS}) VALUES ({placeholders})"
         seq = 0
         bytes_done = 0

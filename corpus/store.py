@@ -39,11 +39,19 @@ SPEAKER_FIELD = "speaker_id"  # the passage's speaker (a quote span: who is quot
 SOURCE_FIELD = "source_id"  # the source's place in the config
 SPEAKERS_KEY = "speakers"  # meta: [[name, passages, dated, first ymd, last ymd], ...] by id
 
-PASSAGE_COLUMNS = (
-    "seq, id, source, start, end_, text, line, speaker, kind, year, month, day, inferred, "
-    "md, ymd, ym, t_number, t_header_line, t_tweet_count, t_read_minutes, t_position, "
-    "t_shown, paragraph, parent_id, note, url, record, time, utc_offset, speaker_inferred"
+PASSAGE_COLUMN_NAMES: tuple[str, ...] = (
+    "seq", "id", "source", "start", "end_", "text", "line", "speaker", "kind",
+    "year", "month", "day", "inferred", "md", "ymd", "ym",
+    "t_number", "t_header_line", "t_tweet_count", "t_read_minutes", "t_position", "t_shown",
+    "paragraph", "parent_id", "note", "url", "record", "time", "utc_offset", "speaker_inferred",
+)  # fmt: skip
+PASSAGE_COLUMNS = ", ".join(PASSAGE_COLUMN_NAMES)
+# What a lookup selects: every column but the date keys only the indexes need, in this order.
+SELECTED_COLUMNS: tuple[str, ...] = tuple(
+    c for c in PASSAGE_COLUMN_NAMES if c not in ("md", "ymd", "ym")
 )
+# Positions in a `PASSAGE_SELECT` row of the columns a lookup reads before making a `Passage`.
+ROW_START, ROW_TEXT, ROW_SOURCE = map(SELECTED_COLUMNS.index, ("start", "text", "source"))
 # structured sources (issue 10): each record's decoded text field, which its passages slice
 RECORDS_TABLE = (
     "CREATE TABLE records (source TEXT NOT NULL, record TEXT NOT NULL, text TEXT NOT NULL, "
@@ -99,8 +107,7 @@ def passage_from_row(row: Sequence[object]) -> Passage:
     )  # fmt: skip
 
 
-# Every column but the date keys (`md`, `ymd`, `ym`), which only the indexes need.
-PASSAGE_SELECT = f"SELECT {PASSAGE_COLUMNS.replace('md, ymd, ym, ', '')} FROM passages"
+PASSAGE_SELECT = f"SELECT {', '.join(SELECTED_COLUMNS)} FROM passages"
 
 
 def _date_json(date: PassageDate | None) -> list[object] | None:

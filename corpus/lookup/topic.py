@@ -47,6 +47,9 @@ from corpus.normalize import WORD_RE, terms_batch, words
 from corpus.normalize import term as term_of
 from corpus.store import (
     PASSAGE_SELECT,
+    ROW_SOURCE,
+    ROW_START,
+    ROW_TEXT,
     TERMS_FIELD,
     YMD_FIELD,
     Store,
@@ -393,11 +396,6 @@ async def suggest(store: Store, terms: Sequence[Term]) -> tuple[str, ...]:
     return tuple(found[: SUGGESTIONS * 2])
 
 
-# Positions in a passage row (`PASSAGE_SELECT` order) that ranking reads before a `Passage`.
-_COLUMNS = [c.strip() for c in PASSAGE_SELECT.split("SELECT", 1)[1].split(" FROM ")[0].split(",")]
-_START, _TEXT, _SOURCE = map(_COLUMNS.index, ("start", "text", "source"))
-
-
 async def _rows(store: Store, seqs: Sequence[int]) -> dict[int, tuple[object, ...]]:
     """The passage rows for `seqs` in one query, as tuples (a `Passage` is built only for
     the rows kept)."""
@@ -436,11 +434,11 @@ async def _hits(
         matched: tuple[str, ...] = ()
         if marked is None or len(hits) < marked:
             spans, matched = mark_text(
-                str(row[_TEXT]),
-                int(row[_START]),  # type: ignore[call-overload]
+                str(row[ROW_TEXT]),
+                int(row[ROW_START]),  # type: ignore[call-overload]
                 terms,
                 matcher,
-                languages.get(str(row[_SOURCE]), "en"),
+                languages.get(str(row[ROW_SOURCE]), "en"),
             )
         rel = scores[seq] / best if best > 0 else 1.0
         score = round(base + span * rel, 1)
@@ -467,11 +465,11 @@ async def _fallback(
         if row is None:
             continue
         spans, matched = mark_text(
-            str(row[_TEXT]),
-            int(row[_START]),  # type: ignore[call-overload]
+            str(row[ROW_TEXT]),
+            int(row[ROW_START]),  # type: ignore[call-overload]
             terms,
             matcher,
-            languages.get(str(row[_SOURCE]), "en"),
+            languages.get(str(row[ROW_SOURCE]), "en"),
         )
         if len(matched) >= need:
             scored.append((len(matched), score, seq, spans, matched))
