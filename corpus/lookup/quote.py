@@ -36,7 +36,7 @@ from corpus.query_syntax import SyntaxProblem, parse_search_query
 from corpus.store import TERMS_FIELD, Store, search_seqs
 from corpus.verify.ellipsis import split_ellipsis
 from corpus.verify.parts import CLAUSE_MARKS
-from corpus.verify.speaker import judge_attribution, match_speaker, parse_claim
+from corpus.verify.speaker import parse_claim, resolve_claim
 from corpus.verify.verify import Verification, verify_quote
 
 RARE_TERMS = 6
@@ -354,7 +354,7 @@ async def find_quote(
     speakers = known_speakers(store)
     claim = parse_claim(text, known=speakers)
     words = text[claim.start : claim.end] if claim else text
-    claimed = (match_speaker(claim.name, speakers) or claim.name) if claim else None
+    claimed = resolve_claim(claim.name, speakers, None)[0] if claim else None
     query_tokens = tokenize(text)
     lo, hi = (claim.start, claim.end) if claim else (0, len(text))
     asked_tokens = [t for t in query_tokens if t.start >= lo and t.end <= hi]
@@ -397,7 +397,9 @@ async def find_quote(
     top = found[0]
     gapped = len(split_ellipsis(words)) > 1
     if top.exact and not gapped:  # the common case: the words stand as asked
-        attribution = judge_attribution(claimed, top.passage.speaker)
+        claimed, attribution = (
+            resolve_claim(claim.name, speakers, top.passage.speaker) if claim else (None, None)
+        )
         return QuoteResult(
             text, "verbatim", tuple(hits[:limit]), claimed_speaker=claimed, attribution=attribution
         )

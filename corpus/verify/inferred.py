@@ -9,6 +9,7 @@ inferred. Only known speakers are credited. `find_venue` reads where it was said
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,12 +36,52 @@ class InferredQuote:
     speaker_inferred: bool = True
 
 
-def _mentions(text: str, start: int, end: int, speakers: Sequence[str]) -> list[tuple[int, str]]:
-    """(offset, speaker) for each mention of a known speaker's surname or full name."""
-    found: list[tuple[int, str]] = []
+@dataclass(frozen=True, slots=True)
+class _Surnames:
+    """Known speakers by surname, for finding their mentions in one regex pass."""
+
+    pattern: re.Pattern[str] | None  # `\b(?:surname|...)\b` over the one-word surnames
+    plain: dict[str, tuple[str, ...]]  # one-word surname -> its speakers, in order
+    other: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, speaker) for any other surname
+
+
+_WORD = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=64)
+def _surnames(speakers: tuple[str, ...]) -> _Surnames:
+    plain: dict[str, list[str]] = {}
+    other: list[tuple[re.Pattern[str], str]] = []
     for speaker in speakers:
         surname = speaker.split()[-1]
-        for hit in re.finditer(rf"\b{re.escape(surname)}\b", text[start:end]):
+        if _WORD.fullmatch(surname):
+            plain.setdefault(surname, []).append(speaker)
+        else:
+            other.append((re.compile(rf"\b{re.escape(surname)}\b"), speaker))
+    alternatives = "|".join(map(re.escape, sorted(plain, key=len, reverse=True)))
+    return _Surnames(
+        re.compile(rf"\b(?:{alternatives})\b") if plain else None,
+        {surname: tuple(names) for surname, names in plain.items()},
+        tuple(other),
+    )
+
+
+def _mentions(text: str, start: int, end: int, speakers: Sequence[str]) -> list[tuple[int, str]]:
+    """(offset, speaker) for each mention of a known speaker's surname or full name.
+
+    A one-word surname matches exactly where a whole word equals it, so one alternation
+    finds every such mention (each match is one surname: whole words do not overlap); a
+    surname with other characters (`(@handle)`, hyphens) is searched on its own."""
+    if not speakers:
+        return []
+    known = _surnames(tuple(speakers))
+    segment = text[start:end]
+    found: list[tuple[int, str]] = []
+    if known.pattern is not None:
+        for hit in known.pattern.finditer(segment):
+            found += [(start + hit.start(), speaker) for speaker in known.plain[hit.group()]]
+    for pattern, speaker in known.other:
+        for hit in pattern.finditer(segment):
             found.append((start + hit.start(), speaker))
     return sorted(found)
 

@@ -7,6 +7,7 @@ A name is matched by full name, surname, case, diacritics and small spelling var
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -109,26 +110,65 @@ def parse_claim(query: str, *, known: Sequence[str] = ()) -> Claim | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _folded_name(name: str) -> tuple[str, str, str]:
+    """A name folded word by word: (full name, surname, first letter of the first name)."""
+    full = " ".join(fold(w) for w in name.split())
+    words = full.split()
+    return (full, words[-1], words[0][:1]) if words else ("", "", "")
+
+
+def speaker_candidates(
+    name: str, known: Sequence[str], *, cutoff: float = NAME_SIMILARITY
+) -> tuple[str, ...]:
+    """Every known speaker `name` may mean (full name or surname, spelling variants), in
+    `known` order: those at the best score, so more than one when several known speakers
+    share the surname the query gives."""
+    asked, surname, initial = _folded_name(name)
+    if not surname:
+        return ()
+    given_first = " " in asked
+    best = cutoff
+    found: list[str] = []
+    for speaker in known:
+        full, their_surname, their_initial = _folded_name(speaker)
+        if not full:
+            continue
+        score = max(fuzz.ratio(asked, full), fuzz.ratio(surname, their_surname))
+        if given_first and initial != their_initial:
+            score = min(score, fuzz.ratio(asked, full))  # another first name: not the same
+        if score > best:
+            best, found = score, [speaker]
+        elif score == best:
+            found.append(speaker)
+    return tuple(found)
+
+
 def match_speaker(
     name: str, known: Sequence[str], *, cutoff: float = NAME_SIMILARITY
 ) -> str | None:
-    """The known speaker `name` means (full name or surname, spelling variants), or None."""
-    asked = " ".join(fold(w) for w in name.split())
-    if not asked:
-        return None
-    surname = asked.split()[-1]
-    best: tuple[float, str] | None = None
-    for speaker in known:
-        full = " ".join(fold(w) for w in speaker.split())
-        if not full:
-            continue
-        their_surname = full.split()[-1]
-        score = max(fuzz.ratio(asked, full), fuzz.ratio(surname, their_surname))
-        if " " in asked and asked.split()[0][:1] != full.split()[0][:1]:
-            score = min(score, fuzz.ratio(asked, full))  # another first name: not the same
-        if score >= cutoff and (best is None or score > best[0]):
-            best = (score, speaker)
-    return best[1] if best else None
+    """The known speaker `name` means (full name or surname, spelling variants), or None;
+    the first of them when several share the best score (`speaker_candidates`)."""
+    found = speaker_candidates(name, known, cutoff=cutoff)
+    return found[0] if found else None
+
+
+def resolve_claim(
+    name: str, known: Sequence[str], speaker: str | None
+) -> tuple[str, Attribution | None]:
+    """The claimed speaker as the corpus knows them, and whether the source's `speaker` is
+    them (None: no source, the words were not found). A name several known speakers share
+    (a surname alone) matches when one of them is the source's speaker, and is then that
+    speaker; else it names them all (`A or B`) and differs."""
+    candidates = speaker_candidates(name, known)
+    if len(candidates) > 1:
+        if speaker is not None:
+            for candidate in candidates:
+                if judge_attribution(candidate, speaker) == "matches":
+                    return candidate, "matches"
+        return " or ".join(candidates), None if speaker is None else "differs"
+    claimed = candidates[0] if candidates else name
+    return claimed, judge_attribution(claimed, speaker)
 
 
 def judge_attribution(claimed: str | None, speaker: str | None) -> Attribution | None:

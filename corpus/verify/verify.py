@@ -20,9 +20,8 @@ from corpus.verify.parts import Span, best_span, join_parts, place_parts, split_
 from corpus.verify.speaker import (
     Attribution,
     Claim,
-    judge_attribution,
-    match_speaker,
     parse_claim,
+    resolve_claim,
 )
 from corpus.verify.words import Unit, units_of
 
@@ -111,7 +110,7 @@ def verify_quote(
     if claim is True or claim is False:
         claim = parse_claim(query, known=known_speakers)
     lo, hi = (claim.start, claim.end) if claim else (0, len(query))
-    claimed = (match_speaker(claim.name, known_speakers) or claim.name) if claim else None
+    claimed = resolve_claim(claim.name, known_speakers, None)[0] if claim else None
     asked = _words(query, lo, hi, query_tokens)
     known = list(tokens) + [None] * (len(candidates) - len(tokens))
     texts = [_words(p.text, tokens=t) for p, t in zip(candidates, known, strict=True)]
@@ -120,10 +119,12 @@ def verify_quote(
 
     def finish(result: Verification) -> Verification:
         speaker = result.results[0].passage.speaker if result.results else None
-        attribution = judge_attribution(claimed, speaker) if result.verdict != "not_found" else None
+        said_by, attribution = claimed, None
+        if claim and result.verdict != "not_found":
+            said_by, attribution = resolve_claim(claim.name, known_speakers, speaker)
         return Verification(
             result.verdict, result.results, result.changes, result.diff, result.parts,
-            result.skipped, claimed, attribution,
+            result.skipped, said_by, attribution,
         )  # fmt: skip
 
     pieces = split_ellipsis(query[lo:hi])
