@@ -24,6 +24,7 @@ def render_timeline_png(
 
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     series = timeline.series
     counts = [p.count for p in series]
@@ -37,6 +38,7 @@ def render_timeline_png(
     axes.set_xticks(ticks, [series[i].label for i in ticks], rotation=45, ha="right", fontsize=7)
     axes.set_ylabel(ylabel, fontsize=8)
     axes.tick_params(axis="y", labelsize=7)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.25 passages
     if title is None:
         title = f"“{timeline.query}” per {timeline.unit}"
     axes.set_title(title, fontsize=9)
