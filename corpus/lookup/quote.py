@@ -37,7 +37,7 @@ from corpus.store import TERMS_FIELD, Store, search_seqs
 from corpus.verify.ellipsis import split_ellipsis
 from corpus.verify.parts import CLAUSE_MARKS
 from corpus.verify.speaker import parse_claim, resolve_claim
-from corpus.verify.verify import Verification, verify_quote
+from corpus.verify.verify import Verification, missing_clauses, verify_quote
 
 RARE_TERMS = 6
 MIN_RARE = 3
@@ -263,13 +263,15 @@ async def _neighbours(store: Store, found: Sequence[Found]) -> list[Found]:
     return out
 
 
-async def _clause_candidates(store: Store, words: str, have: Sequence[Found]) -> list[Found]:
+async def _clause_candidates(
+    store: Store, clauses: Sequence[str], have: Sequence[Found]
+) -> list[Found]:
     """The best few passages of each clause by its own rarest words (cheap postings only):
     a spliced quote's second part need not share the first part's rare words. Only on the
-    uncommon path, when no single span holds the query."""
+    uncommon path, for the clauses the best candidate lacks."""
     seen = {f.passage.seq for f in have}
     out: list[Found] = []
-    for clause in CLAUSE_MARKS.split(words):
+    for clause in clauses:
         norms = [t.norm for t in tokenize(clause)]
         if len(norms) < 3:
             continue
@@ -424,11 +426,22 @@ async def find_quote(
             text, [top.passage], threshold=threshold, known_speakers=speakers,
             names=names | swapped, tokens=[around], claim=claim, query_tokens=query_tokens,
         )  # fmt: skip
-    if check.verdict == "not_found" and not filters.any and (gapped or CLAUSE_MARKS.search(words)):
-        # across passages or spliced: the candidates at hand and each clause's best few (by
-        # its rarest words); the neighbours by seq only when that places nothing
+    wide = check.verdict == "not_found" and not filters.any
+    if wide and not gapped:  # a clause the best candidate lacks may stand in another passage
+        clauses = [
+            text[a:b]
+            for a, b in missing_clauses(
+                text, top.passage, tokens=top.tokens, claim=claim, query_tokens=query_tokens
+            )
+        ]
+        wide = bool(clauses)
+    elif wide:
+        clauses = CLAUSE_MARKS.split(words)
+    if wide:
+        # across passages or spliced: the candidates at hand and each missing clause's best
+        # few (by its rarest words); the neighbours by seq only when that places nothing
         near = [f for f in found[:WIDE_CANDIDATES] if f.passage.kind != "quote"]
-        near += await _clause_candidates(store, words, near)
+        near += await _clause_candidates(store, clauses, near)
         check = verify_quote(
             text, [f.passage for f in near], threshold=threshold, known_speakers=speakers,
             names=names, tokens=[f.tokens for f in near],
