@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import heapq
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import tantivy
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from corpus.lookup.date_query import DateOrder
@@ -129,8 +130,8 @@ def best_span(asked: str, norms: Sequence[str]) -> Span:
     last = max(first, _token_at(starts, max(align.dest_end - 1, 0)))
     width = max(3, asked.count(" ") // 3 + 1)
 
-    def score(a: int, b: int) -> float:
-        return fuzz.ratio(asked, " ".join(norms[a : b + 1]))
+    def score(a: int, b: int) -> float:  # the words a..b joined by spaces: a slice of `joined`
+        return fuzz.ratio(asked, joined[starts[a] : starts[b] + len(norms[b])])
 
     best = Span(score(first, last), first, last)
     for _ in range(3):
@@ -180,18 +181,19 @@ async def _refine(
     refined: int,
     spans: dict[int, Found | None],
     texts: dict[int, str],
+    coarse: dict[int, float],
 ) -> list[Found]:
-    """The best span of each of the candidates that look closest on a coarse score."""
+    """The best span of each of the candidates that look closest on a coarse score
+    (`coarse`: the scores of the passages this lookup has scored, gains the new ones)."""
     seqs = [seq for _, seq in ranked]
-    await _texts(store, seqs, texts)
-    choices = [default_process(texts.get(seq, "")) for seq in seqs]
-    coarse = process.extract(
-        asked, choices, scorer=fuzz.partial_ratio, processor=None, limit=refined
-    )
-    order = sorted(coarse, key=lambda item: (-item[1], item[2]))  # ties: BM25 order
-    passages = await store.by_seqs([seqs[i] for _, _, i in order if seqs[i] not in spans])
+    await _texts(store, [seq for seq in seqs if seq not in coarse], texts)
+    for seq in seqs:
+        if seq not in coarse:
+            coarse[seq] = fuzz.partial_ratio(asked, default_process(texts.get(seq, "")))
+    order = heapq.nsmallest(refined, range(len(seqs)), key=lambda i: (-coarse[seqs[i]], i))
+    passages = await store.by_seqs([seqs[i] for i in order if seqs[i] not in spans])
     found = []
-    for _, _, rank in order:
+    for rank in order:
         seq = seqs[rank]
         if seq not in spans:  # else found by the first search of this lookup
             spans[seq] = _span_in(passages[seq], asked, asked_norms) if seq in passages else None
@@ -368,6 +370,7 @@ async def find_quote(
     searched: tuple[str, ...] | None = None
     spans: dict[int, Found | None] = {}
     texts: dict[int, str] = {}
+    coarse: dict[int, float] = {}
     # First the few rarest words (cheap); when that finds no clearly good span, all six.
     for budget in (QUICK_POSTINGS, None):
         query, terms = _candidate_query(store, asked_norms, budget)
@@ -379,7 +382,7 @@ async def find_quote(
         ranked = search_seqs(store, query, CANDIDATES) if query is not None else []
         refined = min(limit, MAX_REFINED)
         found = (
-            await _refine(store, asked, asked_norms, ranked, refined, spans, texts)
+            await _refine(store, asked, asked_norms, ranked, refined, spans, texts, coarse)
             if ranked
             else []
         )
