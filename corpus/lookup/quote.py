@@ -3,7 +3,8 @@
 Candidates come from tantivy: BM25 OR over the rarest query words (fuzzy for words the index
 lacks when few are known), first only the few rarest while their postings stay small, then,
 unless that found a span scoring at least `QUICK_SCORE` (and the threshold), the six rarest
-(passage texts read by the first search are not read again).
+(passage texts read and scored by the first search are not read again; when its candidates'
+coarse scores are hopeless, their spans are not worked out).
 A coarse `partial_ratio` picks the few closest candidates; in each the best span is found
 on whole words and scored with `fuzz.ratio` on the normalised words (0..100).
 
@@ -46,6 +47,10 @@ FUZZY_BELOW = 4
 QUICK_POSTINGS = 10_000
 QUICK_SCORE = 80.0
 FUZZY_TERMS = 3
+# A quick search whose candidates all score below this on the coarse `partial_ratio` holds no
+# span reaching QUICK_SCORE (a span's score exceeded its passage's coarse score by at most 11
+# over the 1M and 100k benchmark queries): its spans are not worked out, the full search runs.
+HOPELESS_COARSE = 65.0
 CANDIDATES = 50
 MAX_REFINED = 10
 WIDE_CANDIDATES = 5  # candidates (with their neighbours) checked for a quote across passages
@@ -173,6 +178,18 @@ async def _texts(store: Store, seqs: Sequence[int], known: dict[int, str]) -> di
     return known
 
 
+async def _score_coarse(
+    store: Store, asked: str, seqs: Sequence[int], texts: dict[int, str], coarse: dict[int, float]
+) -> float:
+    """The coarse score (`partial_ratio`) of each passage not scored yet by this lookup, into
+    `coarse`; the best of `seqs`."""
+    await _texts(store, [seq for seq in seqs if seq not in coarse], texts)
+    for seq in seqs:
+        if seq not in coarse:
+            coarse[seq] = fuzz.partial_ratio(asked, default_process(texts.get(seq, "")))
+    return max((coarse[seq] for seq in seqs), default=0.0)
+
+
 async def _refine(
     store: Store,
     asked: str,
@@ -186,10 +203,7 @@ async def _refine(
     """The best span of each of the candidates that look closest on a coarse score
     (`coarse`: the scores of the passages this lookup has scored, gains the new ones)."""
     seqs = [seq for _, seq in ranked]
-    await _texts(store, [seq for seq in seqs if seq not in coarse], texts)
-    for seq in seqs:
-        if seq not in coarse:
-            coarse[seq] = fuzz.partial_ratio(asked, default_process(texts.get(seq, "")))
+    await _score_coarse(store, asked, seqs, texts, coarse)
     order = heapq.nsmallest(refined, range(len(seqs)), key=lambda i: (-coarse[seqs[i]], i))
     passages = await store.by_seqs([seqs[i] for i in order if seqs[i] not in spans])
     found = []
@@ -381,6 +395,15 @@ async def find_quote(
             query = with_filters(query, filters)
         ranked = search_seqs(store, query, CANDIDATES) if query is not None else []
         refined = min(limit, MAX_REFINED)
+        if (
+            ranked
+            and budget is not None
+            and await _score_coarse(store, asked, [seq for _, seq in ranked], texts, coarse)
+            < HOPELESS_COARSE
+            and _candidate_query(store, asked_norms)[1] != terms
+        ):
+            found = []  # no span here can reach QUICK_SCORE: straight to the full search
+            continue
         found = (
             await _refine(store, asked, asked_norms, ranked, refined, spans, texts, coarse)
             if ranked
