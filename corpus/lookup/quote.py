@@ -261,12 +261,11 @@ def _swapped_capitals(check: Verification) -> frozenset[str]:
     return frozenset(found)
 
 
-async def _neighbours(store: Store, found: Sequence[Found]) -> list[Found]:
-    """The passages next (by seq) to the candidates, for quotes across passages."""
+async def _neighbours(store: Store, found: Sequence[Found], reach: int = NEIGHBOURS) -> list[Found]:
+    """The passages next (by seq, `reach` either side) to the candidates, for quotes across
+    passages."""
     have = {f.passage.seq for f in found}
-    near = sorted(
-        {f.passage.seq + d for f in found for d in range(-NEIGHBOURS, NEIGHBOURS + 1)} - have
-    )
+    near = sorted({f.passage.seq + d for f in found for d in range(-reach, reach + 1)} - have)
     near = [seq for seq in near if 0 <= seq < store.count]
     passages = await store.by_seqs(near)
     out = []
@@ -463,6 +462,16 @@ async def find_quote(
         wide = bool(clauses)
     elif wide:
         clauses = CLAUSE_MARKS.split(words)
+    if wide and top.passage.kind != "quote":
+        # across consecutive passages: the best candidate and the passages either side of it
+        # (no search); a spliced verdict there is checked against the clauses' own places
+        pool = [top, *await _neighbours(store, [top], 1)]
+        adjacent = verify_quote(
+            text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
+            names=names, tokens=[f.tokens for f in pool],
+        )  # fmt: skip
+        if adjacent.verdict not in ("not_found", "spliced"):
+            check, wide = adjacent, False
     if wide:
         # across passages or spliced: the candidates at hand and each missing clause's best
         # few (by its rarest words); the neighbours by seq only when that places nothing
