@@ -12,9 +12,11 @@ The verdict comes from `corpus.verify` on the best span: a speaker the query nam
 first (only the quote words are searched); `verbatim` when the words are the same after
 normalisation, else the span is aligned word by word and classified `close` (harmless
 differences) or `altered` (a negation, number, name or quantifier differs). Only when no
-single span holds the words (and the query has clauses or an ellipsis) the candidates
-already retrieved and their neighbours by seq are checked for a quote across consecutive
-passages or a `spliced` one: never a second search.
+single span holds the words, and the query has an ellipsis or a clause of which fewer than
+half the words stand in the best candidate (`verify.missing_clauses`; else it is a
+misquote of that passage), the passages either side of it are checked for a quote across
+consecutive passages, then the candidates at hand and each missing clause's best few
+(a search per missing clause, cheap postings only) for a `spliced` one.
 """
 
 from __future__ import annotations
