@@ -3,7 +3,8 @@
 Candidates come from tantivy: BM25 OR over the rarest query words (fuzzy for words the index
 lacks when few are known), first only the few rarest while their postings stay small, then,
 unless that found a span scoring at least `QUICK_SCORE` (and the threshold), the six rarest
-(passage texts read by the first search are not read again).
+(passage texts read and scored by the first search are not read again; when its candidates'
+coarse scores are hopeless, their spans are not worked out).
 A coarse `partial_ratio` picks the few closest candidates; in each the best span is found
 on whole words and scored with `fuzz.ratio` on the normalised words (0..100).
 
@@ -11,21 +12,24 @@ The verdict comes from `corpus.verify` on the best span: a speaker the query nam
 first (only the quote words are searched); `verbatim` when the words are the same after
 normalisation, else the span is aligned word by word and classified `close` (harmless
 differences) or `altered` (a negation, number, name or quantifier differs). Only when no
-single span holds the words (and the query has clauses or an ellipsis) the candidates
-already retrieved and their neighbours by seq are checked for a quote across consecutive
-passages or a `spliced` one: never a second search.
+single span holds the words, and the query has an ellipsis or a clause of which fewer than
+half the words stand in the best candidate (`verify.missing_clauses`; else it is a
+misquote of that passage), the passages either side of it are checked for a quote across
+consecutive passages, then the candidates at hand and each missing clause's best few
+(a search per missing clause, cheap postings only) for a `spliced` one.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import heapq
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import tantivy
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from corpus.lookup.date_query import DateOrder
@@ -37,7 +41,7 @@ from corpus.store import TERMS_FIELD, Store, search_seqs
 from corpus.verify.ellipsis import split_ellipsis
 from corpus.verify.parts import CLAUSE_MARKS
 from corpus.verify.speaker import parse_claim, resolve_claim
-from corpus.verify.verify import Verification, verify_quote
+from corpus.verify.verify import Verification, missing_clauses, verify_quote
 
 RARE_TERMS = 6
 MIN_RARE = 3
@@ -45,6 +49,10 @@ FUZZY_BELOW = 4
 QUICK_POSTINGS = 10_000
 QUICK_SCORE = 80.0
 FUZZY_TERMS = 3
+# A quick search whose candidates all score below this on the coarse `partial_ratio` holds no
+# span reaching QUICK_SCORE (a span's score exceeded its passage's coarse score by at most 11
+# over the 1M and 100k benchmark queries): its spans are not worked out, the full search runs.
+HOPELESS_COARSE = 65.0
 CANDIDATES = 50
 MAX_REFINED = 10
 WIDE_CANDIDATES = 5  # candidates (with their neighbours) checked for a quote across passages
@@ -129,8 +137,8 @@ def best_span(asked: str, norms: Sequence[str]) -> Span:
     last = max(first, _token_at(starts, max(align.dest_end - 1, 0)))
     width = max(3, asked.count(" ") // 3 + 1)
 
-    def score(a: int, b: int) -> float:
-        return fuzz.ratio(asked, " ".join(norms[a : b + 1]))
+    def score(a: int, b: int) -> float:  # the words a..b joined by spaces: a slice of `joined`
+        return fuzz.ratio(asked, joined[starts[a] : starts[b] + len(norms[b])])
 
     best = Span(score(first, last), first, last)
     for _ in range(3):
@@ -172,6 +180,18 @@ async def _texts(store: Store, seqs: Sequence[int], known: dict[int, str]) -> di
     return known
 
 
+async def _score_coarse(
+    store: Store, asked: str, seqs: Sequence[int], texts: dict[int, str], coarse: dict[int, float]
+) -> float:
+    """The coarse score (`partial_ratio`) of each passage not scored yet by this lookup, into
+    `coarse`; the best of `seqs`."""
+    await _texts(store, [seq for seq in seqs if seq not in coarse], texts)
+    for seq in seqs:
+        if seq not in coarse:
+            coarse[seq] = fuzz.partial_ratio(asked, default_process(texts.get(seq, "")))
+    return max((coarse[seq] for seq in seqs), default=0.0)
+
+
 async def _refine(
     store: Store,
     asked: str,
@@ -180,18 +200,16 @@ async def _refine(
     refined: int,
     spans: dict[int, Found | None],
     texts: dict[int, str],
+    coarse: dict[int, float],
 ) -> list[Found]:
-    """The best span of each of the candidates that look closest on a coarse score."""
+    """The best span of each of the candidates that look closest on a coarse score
+    (`coarse`: the scores of the passages this lookup has scored, gains the new ones)."""
     seqs = [seq for _, seq in ranked]
-    await _texts(store, seqs, texts)
-    choices = [default_process(texts.get(seq, "")) for seq in seqs]
-    coarse = process.extract(
-        asked, choices, scorer=fuzz.partial_ratio, processor=None, limit=refined
-    )
-    order = sorted(coarse, key=lambda item: (-item[1], item[2]))  # ties: BM25 order
-    passages = await store.by_seqs([seqs[i] for _, _, i in order if seqs[i] not in spans])
+    await _score_coarse(store, asked, seqs, texts, coarse)
+    order = heapq.nsmallest(refined, range(len(seqs)), key=lambda i: (-coarse[seqs[i]], i))
+    passages = await store.by_seqs([seqs[i] for i in order if seqs[i] not in spans])
     found = []
-    for _, _, rank in order:
+    for rank in order:
         seq = seqs[rank]
         if seq not in spans:  # else found by the first search of this lookup
             spans[seq] = _span_in(passages[seq], asked, asked_norms) if seq in passages else None
@@ -245,12 +263,11 @@ def _swapped_capitals(check: Verification) -> frozenset[str]:
     return frozenset(found)
 
 
-async def _neighbours(store: Store, found: Sequence[Found]) -> list[Found]:
-    """The passages next (by seq) to the candidates, for quotes across passages."""
+async def _neighbours(store: Store, found: Sequence[Found], reach: int = NEIGHBOURS) -> list[Found]:
+    """The passages next (by seq, `reach` either side) to the candidates, for quotes across
+    passages."""
     have = {f.passage.seq for f in found}
-    near = sorted(
-        {f.passage.seq + d for f in found for d in range(-NEIGHBOURS, NEIGHBOURS + 1)} - have
-    )
+    near = sorted({f.passage.seq + d for f in found for d in range(-reach, reach + 1)} - have)
     near = [seq for seq in near if 0 <= seq < store.count]
     passages = await store.by_seqs(near)
     out = []
@@ -263,13 +280,15 @@ async def _neighbours(store: Store, found: Sequence[Found]) -> list[Found]:
     return out
 
 
-async def _clause_candidates(store: Store, words: str, have: Sequence[Found]) -> list[Found]:
+async def _clause_candidates(
+    store: Store, clauses: Sequence[str], have: Sequence[Found]
+) -> list[Found]:
     """The best few passages of each clause by its own rarest words (cheap postings only):
     a spliced quote's second part need not share the first part's rare words. Only on the
-    uncommon path, when no single span holds the query."""
+    uncommon path, for the clauses the best candidate lacks."""
     seen = {f.passage.seq for f in have}
     out: list[Found] = []
-    for clause in CLAUSE_MARKS.split(words):
+    for clause in clauses:
         norms = [t.norm for t in tokenize(clause)]
         if len(norms) < 3:
             continue
@@ -366,6 +385,7 @@ async def find_quote(
     searched: tuple[str, ...] | None = None
     spans: dict[int, Found | None] = {}
     texts: dict[int, str] = {}
+    coarse: dict[int, float] = {}
     # First the few rarest words (cheap); when that finds no clearly good span, all six.
     for budget in (QUICK_POSTINGS, None):
         query, terms = _candidate_query(store, asked_norms, budget)
@@ -376,8 +396,17 @@ async def find_quote(
             query = with_filters(query, filters)
         ranked = search_seqs(store, query, CANDIDATES) if query is not None else []
         refined = min(limit, MAX_REFINED)
+        if (
+            ranked
+            and budget is not None
+            and await _score_coarse(store, asked, [seq for _, seq in ranked], texts, coarse)
+            < HOPELESS_COARSE
+            and _candidate_query(store, asked_norms)[1] != terms
+        ):
+            found = []  # no span here can reach QUICK_SCORE: straight to the full search
+            continue
         found = (
-            await _refine(store, asked, asked_norms, ranked, refined, spans, texts)
+            await _refine(store, asked, asked_norms, ranked, refined, spans, texts, coarse)
             if ranked
             else []
         )
@@ -424,11 +453,32 @@ async def find_quote(
             text, [top.passage], threshold=threshold, known_speakers=speakers,
             names=names | swapped, tokens=[around], claim=claim, query_tokens=query_tokens,
         )  # fmt: skip
-    if check.verdict == "not_found" and not filters.any and (gapped or CLAUSE_MARKS.search(words)):
-        # across passages or spliced: the candidates at hand and each clause's best few (by
-        # its rarest words); the neighbours by seq only when that places nothing
+    wide = check.verdict == "not_found" and not filters.any
+    if wide and not gapped:  # a clause the best candidate lacks may stand in another passage
+        clauses = [
+            text[a:b]
+            for a, b in missing_clauses(
+                text, top.passage, tokens=top.tokens, claim=claim, query_tokens=query_tokens
+            )
+        ]
+        wide = bool(clauses)
+    elif wide:
+        clauses = CLAUSE_MARKS.split(words)
+    if wide and top.passage.kind != "quote":
+        # across consecutive passages: the best candidate and the passages either side of it
+        # (no search); a spliced verdict there is checked against the clauses' own places
+        pool = [top, *await _neighbours(store, [top], 1)]
+        adjacent = verify_quote(
+            text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
+            names=names, tokens=[f.tokens for f in pool],
+        )  # fmt: skip
+        if adjacent.verdict not in ("not_found", "spliced"):
+            check, wide = adjacent, False
+    if wide:
+        # across passages or spliced: the candidates at hand and each missing clause's best
+        # few (by its rarest words); the neighbours by seq only when that places nothing
         near = [f for f in found[:WIDE_CANDIDATES] if f.passage.kind != "quote"]
-        near += await _clause_candidates(store, words, near)
+        near += await _clause_candidates(store, clauses, near)
         check = verify_quote(
             text, [f.passage for f in near], threshold=threshold, known_speakers=speakers,
             names=names, tokens=[f.tokens for f in near],

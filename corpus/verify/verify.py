@@ -27,6 +27,9 @@ from corpus.verify.words import Unit, units_of
 
 Verdict = Literal["verbatim", "close", "altered", "spliced", "not_found"]
 MIN_COVERED = 0.75  # share of the asked words one span must hold to stand alone
+# A clause with at least this share of its words (in order) in a passage is misremembered
+# there, not said elsewhere: only clauses below it are looked for in other passages.
+MIN_PRESENT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +183,33 @@ def verify_quote(
         else ()
     )
     return finish(Verification("not_found", hint))
+
+
+def missing_clauses(
+    query: str,
+    passage: Passage,
+    *,
+    tokens: Sequence[Token] | None = None,
+    claim: Claim | None = None,
+    query_tokens: Sequence[Token] | None = None,
+) -> list[tuple[int, int]]:
+    """The query's clauses (character offsets, the claimed speaker's name left out) of which
+    fewer than `MIN_PRESENT` of the words stand in order in `passage` (`tokens`: its tokens
+    when known). The cheap test before looking across passages: a query whose every clause
+    is (mostly) in the passage that holds it best is a misquote of that passage, not a quote
+    across passages or a spliced one. One clause: none is missing."""
+    lo, hi = (claim.start, claim.end) if claim else (0, len(query))
+    asked = _words(query, lo, hi, query_tokens)
+    clauses = split_clauses(query, asked.tokens, asked.units)
+    if len(clauses) < 2:
+        return []
+    source = _words(passage.text, tokens=tokens)
+    missing = []
+    for a0, a1 in clauses:
+        if best_span(asked.units[a0:a1], source.units).covered < MIN_PRESENT:
+            piece = _sub(asked, a0, a1)
+            missing.append((piece.tokens[0].start, piece.tokens[-1].end))
+    return missing
 
 
 def _verify_single(
