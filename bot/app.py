@@ -40,6 +40,17 @@ from telegram.ext import (
 from bot import handlers
 from bot.config import Config
 from bot.context import CONTEXT_TYPES, BotApplication, store_services
+from bot.intake import (
+    Backlog,
+    CappedHTTPServer,
+    JournaledApplication,
+    JournalingQueue,
+    bot_id_of,
+    raise_open_files_limit,
+    replay_unfinished,
+    webhook_server,
+)
+from bot.journal import JournalUnavailable, UpdateJournal
 from bot.services import Services, open_services
 from bot.text import COMMANDS
 
@@ -49,6 +60,7 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES: tuple[str, ...] = ("message", "callback_query", "inline_query")
 CONCURRENT_UPDATES = 8
 FLOOD_RETRIES = 3
+SHUTDOWN_GRACE = 8.0  # seconds (config telegram.shutdown_grace)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +72,8 @@ class WebhookSettings:
     path: str
     url: str
     secret_token: str
+    max_body: int = 1 << 20
+    backlog: int = 5_000
 
 
 def bot_commands() -> tuple[BotCommand, ...]:
@@ -114,6 +128,10 @@ def build_application(
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)
     )
+    journal = services.state.journal
+    if journal is not None:  # every update on disk before Telegram is told it arrived
+        builder = builder.update_queue(JournalingQueue(journal, bot_id_of(token)))
+        builder = builder.application_class(JournaledApplication)
     if throttle:
         # PTB types AIORateLimiter for per-call `rate_limit_args` of int; we pass none
         builder = builder.rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))  # type: ignore[arg-type]
@@ -133,7 +151,8 @@ def build_application(
             InlineQueryHandler(handlers.on_inline_query),
         ]
     )
-    application.add_handler(TypeHandler(Update, handlers.skip_duplicates), group=-1)
+    if journal is None:  # the journal catches redeliveries; without it the seen-update ids do
+        application.add_handler(TypeHandler(Update, handlers.skip_duplicates), group=-1)
     application.add_error_handler(handlers.on_error)
     return application
 
@@ -144,34 +163,101 @@ async def serving(
     *,
     poll_timeout: int = 10,
     webhook: WebhookSettings | None = None,
+    grace: float = SHUTDOWN_GRACE,
 ) -> AsyncIterator[Application]:
-    """Initialize, run post_init, fetch updates (long polling, or a webhook server), dispatch;
-    stop and shut down cleanly on exit."""
+    """Initialize, run post_init, fetch updates (long polling, or the webhook server of
+    bot/intake.py), answer what a dead process left journalled, dispatch. On exit: stop
+    accepting at once, wait at most `grace` s for the answers in flight (the rest stays
+    journalled for the next start), shut down."""
     updater = application.updater
     if updater is None:
         raise ValueError("serving needs an Application built with an updater")
     async with application:
         if application.post_init is not None:
             await application.post_init(application)
+        server: CappedHTTPServer | None = None
         if webhook is None:
             await updater.start_polling(timeout=poll_timeout, allowed_updates=list(ALLOWED_UPDATES))
         else:
-            await updater.start_webhook(
-                listen=webhook.listen,
-                port=webhook.port,
-                url_path=webhook.path.strip("/"),
-                webhook_url=webhook.url,
-                secret_token=webhook.secret_token,
-                allowed_updates=list(ALLOWED_UPDATES),
-            )
+            server = await _start_webhook(application, webhook)
         await application.start()
+        keeper: asyncio.Task[None] | None = None
         try:
+            replayed = await replay_unfinished(application)
+            if replayed:
+                log.info("answering %d updates journalled but not answered before", replayed)
+            journal = _journal_of(application)
+            if journal is not None:
+                keeper = asyncio.create_task(_keep_journal(application, journal))
             yield application
         finally:
+            if keeper is not None:
+                keeper.cancel()
+            if server is not None:
+                server.stop()  # no new connection from here on
             if updater.running:
                 await updater.stop()
             if application.running:
-                await application.stop()
+                await _stop_within(application, grace)
+            if server is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(server.close_all_connections(), 1.0)
+
+
+def _journal_of(application: Application) -> UpdateJournal | None:
+    queue = application.update_queue
+    return queue.journal if isinstance(queue, JournalingQueue) else None
+
+
+async def _start_webhook(application: Application, webhook: WebhookSettings) -> CappedHTTPServer:
+    """Listen (errors reach the CLI: a busy port, a bad address), then tell Telegram."""
+    journal = _journal_of(application)
+    server = webhook_server(
+        path="/" + webhook.path.strip("/"),
+        secret=webhook.secret_token,
+        queue=application.update_queue,
+        bot=application.bot,
+        backlog=Backlog(journal, webhook.backlog) if journal is not None else None,
+        max_body=webhook.max_body,
+    )
+    server.listen(webhook.port, webhook.listen)
+    try:
+        await application.bot.set_webhook(
+            webhook.url,
+            secret_token=webhook.secret_token,
+            allowed_updates=list(ALLOWED_UPDATES),
+        )
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+async def _keep_journal(application: Application, journal: UpdateJournal) -> None:
+    """Heartbeat every lease/3; every lease, answer what another dead process left."""
+    beats = 0
+    while True:
+        await asyncio.sleep(journal.lease / 3)
+        beats += 1
+        try:
+            await journal.heartbeat()
+            if beats % 3 == 0:
+                await replay_unfinished(application)
+        except JournalUnavailable as err:
+            log.debug("update journal: %s", err)
+
+
+async def _stop_within(application: Application, grace: float) -> None:
+    """application.stop() (answers what is queued) for at most `grace` seconds; what is left
+    is journalled and answered at the next start."""
+    try:
+        await asyncio.wait_for(application.stop(), grace)
+    except TimeoutError:
+        queue = application.update_queue
+        log.warning(
+            "stopped after the %.0f s grace; %d updates left journalled for the next start",
+            grace, queue.qsize(),
+        )  # fmt: skip
 
 
 class TokenRedactor(logging.Filter):
@@ -220,6 +306,8 @@ def webhook_settings(config: Config) -> WebhookSettings:
         path=hook.path,
         url=hook.url,
         secret_token=hook.secret_token or secrets.token_urlsafe(32),
+        max_body=hook.max_body,
+        backlog=hook.backlog,
     )
 
 
@@ -230,9 +318,10 @@ async def _serve_until_stopped(config: Config, token: str) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     webhook = webhook_settings(config) if config.telegram.mode == "webhook" else None
-    async with open_services(config) as services:
+    grace = config.telegram.shutdown_grace
+    async with open_services(config, bot_id=bot_id_of(token)) as services:
         application = build_application(services, token=token)
-        async with serving(application, webhook=webhook):
+        async with serving(application, webhook=webhook, grace=grace):
             me = application.bot.username
             how = f"webhook on {webhook.listen}:{webhook.port}" if webhook else "long polling"
             log.info("corpusbot @%s is serving (%s); Ctrl-C stops it", me, how)
@@ -244,6 +333,7 @@ def run_bot(config: Config, token: str) -> int:
     """`corpusbot run`: serve Telegram until SIGINT/SIGTERM. Errors reach the CLI, which
     translates them (bot/cli.py)."""
     configure_logging(token)
+    raise_open_files_limit()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve_until_stopped(config, token))
     return 0

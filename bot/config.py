@@ -91,6 +91,8 @@ class WebhookConfig:
     port: int = 8443
     path: str = "/telegram"
     secret_token: str = field(default="", repr=False)
+    max_body: int = 1 << 20  # bytes; a larger body is refused before it is read
+    backlog: int = 5_000  # journalled updates not yet answered; beyond it 503 (retry later)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,7 @@ class TelegramConfig:
     mode: str = "polling"
     webhook: WebhookConfig = field(default_factory=WebhookConfig)
     network: NetworkConfig = field(default_factory=NetworkConfig)
+    shutdown_grace: float = 8.0  # seconds SIGTERM waits for answers in flight; the rest journalled
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,11 +486,10 @@ def _section(r: _Reader, data: dict[str, Any], name: str, keys: tuple[str, ...])
 
 
 def _parse_telegram(r: _Reader, data: dict[str, Any]) -> TelegramConfig:
-    keys = ("token", "token_env", "base_url", "mode", "webhook", "network")
+    keys = ("token", "token_env", "base_url", "mode", "webhook", "network", "shutdown_grace")
     tg = _section(r, data, "telegram", keys)
-    hook = r.mapping(
-        tg.get("webhook"), "telegram.webhook", ("url", "listen", "port", "path", "secret_token")
-    )
+    hook_keys = ("url", "listen", "port", "path", "secret_token", "max_body", "backlog")
+    hook = r.mapping(tg.get("webhook"), "telegram.webhook", hook_keys)
     d = WebhookConfig()
     secret = r.string(hook.get("secret_token"), "telegram.webhook.secret_token", default="")
     if secret and not SECRET_TOKEN_RE.fullmatch(secret):
@@ -500,7 +502,15 @@ def _parse_telegram(r: _Reader, data: dict[str, Any]) -> TelegramConfig:
         ),
         path=r.string(hook.get("path"), "telegram.webhook.path", default=d.path),
         secret_token=secret,
-    )
+        max_body=r.integer(
+            hook.get("max_body"), "telegram.webhook.max_body", default=d.max_body,
+            minimum=1024, maximum=1 << 30,
+        ),
+        backlog=r.integer(
+            hook.get("backlog"), "telegram.webhook.backlog", default=d.backlog,
+            minimum=1, maximum=10_000_000,
+        ),
+    )  # fmt: skip
     mode = _choice(r, tg.get("mode"), "telegram.mode", MODES, "polling")
     if mode == "webhook" and not webhook.url:
         raise r.fail("telegram.webhook.url", "is required when telegram.mode is webhook")
@@ -513,7 +523,11 @@ def _parse_telegram(r: _Reader, data: dict[str, Any]) -> TelegramConfig:
         mode=mode,
         webhook=webhook,
         network=_parse_network(r, tg.get("network")),
-    )
+        shutdown_grace=r.number(
+            tg.get("shutdown_grace"), "telegram.shutdown_grace", default=t.shutdown_grace,
+            minimum=0, maximum=3600,
+        ),
+    )  # fmt: skip
 
 
 def _parse_network(r: _Reader, raw: Any) -> NetworkConfig:

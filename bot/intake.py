@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hmac
 import json
 import logging
 import resource
+import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
@@ -40,6 +42,9 @@ BACKLOG = 5_000  # journalled updates not yet answered, beyond which the webhook
 IDLE_SECONDS = 10.0  # an idle keep-alive connection is closed after this
 BODY_SECONDS = 10.0  # a body must arrive within this
 MAX_CONNECTIONS = 900  # open webhook connections at most (kept under the open-files limit)
+ACCEPT_PAUSE = 0.1  # seconds accepting pauses when the process is out of file descriptors
+FD_LOG_EVERY = 10.0  # seconds between "out of file descriptors" log lines
+OUT_OF_FDS = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 
 
 def bot_id_of(token: str) -> int:
@@ -206,13 +211,70 @@ class WebhookEndpoint(tornado.web.RequestHandler):
 
 
 class CappedHTTPServer(HTTPServer):
-    """An HTTPServer that closes connections beyond `max_connections` at once."""
+    """An HTTPServer that closes connections beyond `max_connections` at once and, out of
+    file descriptors, pauses accepting for `ACCEPT_PAUSE` s with one log line per
+    `FD_LOG_EVERY` s (tornado's own accept loop re-raises EMFILE every loop turn)."""
 
     def initialize(self, *args: Any, max_connections: int = MAX_CONNECTIONS, **kw: Any) -> None:
         super().initialize(*args, **kw)
         self._max_connections = max_connections
         self._open = 0
         self._refused_at = float("-inf")
+        self._fds_logged_at = float("-inf")
+        self.fd_pauses = 0  # how often accepting paused for want of file descriptors
+
+    def add_sockets(self, sockets: Iterable[socket.socket]) -> None:
+        for sock in sockets:
+            self._sockets[sock.fileno()] = sock
+            self._handlers[sock.fileno()] = self._accept_on(sock)
+
+    def _accept_on(self, sock: socket.socket) -> Callable[[], None]:
+        """Accept connections on `sock` until the returned callable is called."""
+        loop = asyncio.get_running_loop()
+        fd = sock.fileno()
+        state = {"removed": False, "paused": False}
+
+        def resume() -> None:
+            if not state["removed"]:
+                state["paused"] = False
+                loop.add_reader(fd, accept)
+
+        def accept() -> None:
+            for _ in range(128):
+                try:
+                    connection, address = sock.accept()
+                except (BlockingIOError, InterruptedError):
+                    return
+                except ConnectionAbortedError:
+                    continue
+                except OSError as err:
+                    if err.errno not in OUT_OF_FDS:
+                        raise
+                    self._out_of_fds(err)
+                    loop.remove_reader(fd)
+                    state["paused"] = True
+                    loop.call_later(ACCEPT_PAUSE, resume)
+                    return
+                self._handle_connection(connection, address)
+
+        def remove() -> None:
+            state["removed"] = True
+            if not state["paused"]:
+                loop.remove_reader(fd)
+
+        loop.add_reader(fd, accept)
+        return remove
+
+    def _out_of_fds(self, err: OSError) -> None:
+        self.fd_pauses += 1
+        now = time.monotonic()
+        if now - self._fds_logged_at >= FD_LOG_EVERY:
+            self._fds_logged_at = now
+            log.warning(
+                "webhook: out of file descriptors (%s, %d connections open); accepting"
+                " paused %.1f s at a time",
+                err.strerror, self._open, ACCEPT_PAUSE,
+            )  # fmt: skip
 
     def handle_stream(self, stream: IOStream, address: tuple[Any, ...]) -> None:
         if self._open >= self._max_connections:

@@ -169,6 +169,7 @@ async def open_services(
     *,
     progress: Progress | None = None,
     clock: Callable[[], float] = time.time,
+    bot_id: int = 0,
 ) -> AsyncIterator[Services]:
     """Open the library (building the index when needed) and the state store; close both."""
     library = await Library.open(
@@ -185,7 +186,7 @@ async def open_services(
     for line in failure_lines(config, library.report.failed):
         log.warning("source left out of the index: %s", line)
     try:
-        state = await StateStore.open(config.state.path, clock=clock)
+        state = await StateStore.open(config.state.path, clock=clock, bot_id=bot_id)
         try:
             limits = config.rate_limit
             limiter = RateLimiter(
