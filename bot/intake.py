@@ -22,6 +22,7 @@ import logging
 import resource
 import socket
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
@@ -218,7 +219,7 @@ class CappedHTTPServer(HTTPServer):
     def initialize(self, *args: Any, max_connections: int = MAX_CONNECTIONS, **kw: Any) -> None:
         super().initialize(*args, **kw)
         self._max_connections = max_connections
-        self._open = 0
+        self._streams: OrderedDict[int, IOStream] = OrderedDict()  # oldest first
         self._refused_at = float("-inf")
         self._fds_logged_at = float("-inf")
         self.fd_pauses = 0  # how often accepting paused for want of file descriptors
@@ -267,29 +268,43 @@ class CappedHTTPServer(HTTPServer):
 
     def _out_of_fds(self, err: OSError) -> None:
         self.fd_pauses += 1
+        self._close_oldest()  # frees a descriptor for the next connection
         now = time.monotonic()
         if now - self._fds_logged_at >= FD_LOG_EVERY:
             self._fds_logged_at = now
             log.warning(
                 "webhook: out of file descriptors (%s, %d connections open); accepting"
                 " paused %.1f s at a time",
-                err.strerror, self._open, ACCEPT_PAUSE,
+                err.strerror, len(self._connections), ACCEPT_PAUSE,
             )  # fmt: skip
 
     def handle_stream(self, stream: IOStream, address: tuple[Any, ...]) -> None:
-        if self._open >= self._max_connections:
-            now = time.monotonic()
-            if now - self._refused_at > 10.0:
-                log.warning("webhook: %d connections open; closing new ones", self._open)
-                self._refused_at = now
-            stream.close()
-            return
-        self._open += 1
-        stream.set_close_callback(self._closed)
+        # tornado keeps the live connections in `_connections` (removed as each closes)
+        if len(self._connections) >= self._max_connections:
+            self._close_oldest()
+        self._streams[id(stream)] = stream
+        if len(self._streams) > 2 * self._max_connections:
+            self._forget_closed()
         super().handle_stream(stream, address)
 
-    def _closed(self) -> None:
-        self._open -= 1
+    def _forget_closed(self) -> None:
+        for key in [k for k, s in self._streams.items() if s.closed()]:
+            del self._streams[key]
+
+    def _close_oldest(self) -> None:
+        """At the cap the oldest connection goes (an idle flood's are older than Telegram's
+        fresh one; a request cut off is retried by Telegram), logged once per 10 s."""
+        now = time.monotonic()
+        if now - self._refused_at > FD_LOG_EVERY:
+            log.warning(
+                "webhook: %d connections open (the cap); closing the oldest", len(self._connections)
+            )
+            self._refused_at = now
+        while self._streams:
+            _, stream = self._streams.popitem(last=False)
+            if not stream.closed():
+                stream.close()
+                return
 
 
 def webhook_server(
