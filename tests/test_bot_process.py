@@ -14,12 +14,13 @@ import signal
 import socket
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from conftest import ROOT, write_seed_config
 
 from bot.app import CONCURRENT_UPDATES
@@ -50,12 +51,18 @@ def bot_config(folder: Path, shared: Path, fake: FakeBotApi, **telegram: Any) ->
 
 
 @asynccontextmanager
-async def bot_process(config: Path, fake: FakeBotApi) -> AsyncIterator[asyncio.subprocess.Process]:
+async def bot_process(
+    config: Path, fake: FakeBotApi, *, preexec: Callable[[], None] | None = None
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`corpusbot run` with its log in `<config folder>/bot-<n>.log` (see `log_of`)."""
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--config", str(config),
-        cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    logs = sorted(config.parent.glob("bot-*.log"))
+    with open(config.parent / f"bot-{len(logs)}.log", "wb") as err:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--config", str(config),
+            cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=err,
+            preexec_fn=preexec,
+        )  # fmt: skip
     try:
         yield proc
     finally:
@@ -64,15 +71,29 @@ async def bot_process(config: Path, fake: FakeBotApi) -> AsyncIterator[asyncio.s
             await proc.wait()
 
 
-async def stop(proc: asyncio.subprocess.Process) -> str:
+def log_of(config: Path) -> str:
+    """The newest bot process log next to `config`."""
+    newest = sorted(config.parent.glob("bot-*.log"))[-1]
+    return newest.read_text(encoding="utf-8", errors="replace")
+
+
+async def stop(proc: asyncio.subprocess.Process, config: Path) -> str:
     proc.send_signal(signal.SIGTERM)
-    _, err = await asyncio.wait_for(proc.communicate(), timeout=20)
-    return err.decode("utf-8", "replace")
+    await asyncio.wait_for(proc.wait(), timeout=20)
+    assert proc.returncode == 0
+    return log_of(config)
 
 
 async def kill(proc: asyncio.subprocess.Process) -> None:
     proc.kill()
     await proc.wait()
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
 
 
 def answers_per_user(fake: FakeBotApi, users: list[int]) -> Counter[int]:
@@ -139,7 +160,7 @@ async def test_webhook_updates_acknowledged_then_sigkill_are_answered_once_after
             await fake.wait_for(
                 lambda: len(answers_per_user(fake, users)) == len(users), timeout=120
             )
-            log = await stop(proc)
+            log = await stop(proc, config)
         counts = answers_per_user(fake, users)
         assert set(counts) == set(users), log[-2000:]  # none lost
         twice = in_doubt(counts)
@@ -168,9 +189,105 @@ async def test_polling_updates_confirmed_then_sigkill_are_answered_once_after_re
             await fake.wait_for(
                 lambda: len(answers_per_user(fake, users)) == len(users), timeout=60
             )
-            log = await stop(proc)
+            log = await stop(proc, config)
         counts = answers_per_user(fake, users)
         assert set(counts) == set(users), log[-2000:]  # none lost
         twice = in_doubt(counts)
         print(f"\npolling: {len(users)} confirmed, {before} answered before SIGKILL, 0 lost, "
               f"{twice} twice")  # fmt: skip
+
+
+def webhook_config(folder: Path, shared: Path, fake: FakeBotApi, port: int) -> Path:
+    hook = {"url": "https://example.org/hook", "listen": "127.0.0.1", "port": port,
+            "path": "/hook", "secret_token": SECRET}  # fmt: skip
+    return bot_config(folder, shared, fake, mode="webhook", webhook=hook)
+
+
+async def post_genuine(fake: FakeBotApi, port: int, user: int) -> float:
+    """POST one update with the secret; seconds until its reply reached the fake Bot API."""
+    update = fake.user_sends("/help", user_id=user)
+    fake.world.confirm(update["update_id"] + 1)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    async with httpx.AsyncClient(timeout=5) as client:
+        response = await client.post(
+            f"http://127.0.0.1:{port}/hook", json=update, headers={HEADER: SECRET}
+        )
+    assert response.status_code == 200
+    await fake.wait_for(lambda: any(m.chat_id == user for m in fake.sent), timeout=5)
+    return loop.time() - started
+
+
+async def test_a_100_mb_body_without_the_secret_is_refused_unread(
+    tmp_path: Path, shared_seeds: Path
+) -> None:
+    port = free_port()
+    async with FakeBotApi() as fake:
+        config = webhook_config(tmp_path, shared_seeds, fake, port)
+        async with bot_process(config, fake) as proc:
+            await wait_port(port, proc)
+            assert await post_genuine(fake, port, FIRST_USER + 20_000) < 5  # warmed up
+            start = peak = rss_kib(proc.pid)
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            size = 100 * 2**20
+            writer.write(
+                f"POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: {size}\r\n\r\n".encode()
+            )
+            chunk, sent = b"\0" * 2**20, 0
+            try:
+                while sent < size:
+                    writer.write(chunk)
+                    await asyncio.wait_for(writer.drain(), 5)
+                    sent += len(chunk)
+                    peak = max(peak, rss_kib(proc.pid))
+                status = await asyncio.wait_for(reader.readline(), 5)
+            except (ConnectionResetError, BrokenPipeError):
+                status = b"(closed)"
+            writer.close()
+            peak = max(peak, rss_kib(proc.pid))
+            log = await stop(proc, config)
+        growth_mib = (peak - start) / 1024
+        assert growth_mib < 10, growth_mib
+        assert "Traceback" not in log, log[-2000:]
+        print(f"\n100 MB without the secret: {sent / 2**20:.0f} MiB sent before the bot closed "
+              f"({status!r}), RSS growth {growth_mib:.1f} MiB")  # fmt: skip
+
+
+def limit_open_files_to_1024() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024))
+
+
+async def test_1100_idle_connections_at_a_1024_fd_limit_a_genuine_update_is_answered(
+    tmp_path: Path, shared_seeds: Path
+) -> None:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1300:
+        pytest.skip(f"this test opens 1,100 connections; the hard open-files limit is {hard}")
+    port = free_port()
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1300), hard))
+    idle: list[asyncio.StreamWriter] = []
+    try:
+        async with FakeBotApi() as fake:
+            config = webhook_config(tmp_path, shared_seeds, fake, port)
+            async with bot_process(config, fake, preexec=limit_open_files_to_1024) as proc:
+                await wait_port(port, proc)
+                for _ in range(1100):
+                    _, writer = await asyncio.open_connection("127.0.0.1", port)
+                    idle.append(writer)
+                await asyncio.sleep(0.2)  # the bot accepts them (and closes the oldest)
+                seconds = await post_genuine(fake, port, FIRST_USER + 21_000)
+                again = await post_genuine(fake, port, FIRST_USER + 21_001)
+                log = await stop(proc, config)
+    finally:
+        for writer in idle:
+            writer.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert seconds < 1 and again < 1, (seconds, again)
+    assert len(log) < 20_000, log[-2000:]
+    assert "Traceback" not in log and log.count("connections open") <= 2, log[-2000:]
+    print(f"\n1,100 idle connections at 1,024 fds: genuine answered in {seconds * 1000:.0f} ms "
+          f"and {again * 1000:.0f} ms; log {len(log)} bytes")  # fmt: skip
