@@ -51,8 +51,11 @@ async def answer_inline(
     size = services.config.replies.inline_max_results
     if not allowed(services, ctx):
         return InlineAnswer((), "", HELP_BUTTON, "help")
-    if services.limiter.check_inline(ctx.user_id) != "ok":
+    verdict = services.limiter.check_inline(ctx.user_id)
+    if verdict == "notice":  # told once per limited period
         return InlineAnswer((), "", SLOW_DOWN_BUTTON, "help")
+    if verdict == "silent":  # a flood: no lookup, no write, no call
+        return InlineAnswer((), silent=True)
     start = read_offset(offset)
     lead: str | None = None
     kind, words = read_query(query[: services.config.replies.max_query_chars])
