@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import logging
 import os
 import secrets
@@ -23,7 +24,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -260,6 +261,20 @@ async def _stop_within(application: Application, grace: float) -> None:
         )  # fmt: skip
 
 
+async def tell_admins_of_recovery(application: Application, services: Services) -> None:
+    """A state file that had to be moved aside or replaced by memory: each admin is told
+    once at start (an admin who never opened a private chat is only in the log)."""
+    recovery = services.state.recovery
+    if recovery is None:
+        return
+    text = f"⚠ corpusbot state store: {html.escape(recovery.message)}"
+    for admin in services.config.access.admins:
+        try:
+            await application.bot.send_message(admin, text)
+        except TelegramError as err:
+            log.info("could not tell admin %s about the state store: %s", admin, err)
+
+
 class TokenRedactor(logging.Filter):
     """Replaces the bot token in every log record (httpx logs request URLs holding it)."""
 
@@ -325,6 +340,7 @@ async def _serve_until_stopped(config: Config, token: str) -> None:
             me = application.bot.username
             how = f"webhook on {webhook.listen}:{webhook.port}" if webhook else "long polling"
             log.info("corpusbot @%s is serving (%s); Ctrl-C stops it", me, how)
+            await tell_admins_of_recovery(application, services)
             await stop.wait()
     log.info("corpusbot stopped")
 

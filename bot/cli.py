@@ -25,7 +25,7 @@ from bot.config import Config, ConfigError, default_config_path, load_config
 from bot.render import format_date
 from bot.reply import AskContext, Reply
 from bot.router import answer
-from bot.services import RateLimiter, failure_lines, open_services, refuse_empty
+from bot.services import RateLimiter, check_index, failure_lines, open_services, refuse_empty
 from bot.terminal import to_terminal
 from corpus.errors import CorpusError
 from corpus.library import BuildProgress, Library, Progress
@@ -192,6 +192,7 @@ def run_console(config: Config) -> int:
 
 
 async def run_index(config: Config, *, force: bool, out: TextIO) -> int:
+    check_index(config)
     library = await Library.open(
         config.source_specs(),
         config.index.path,

@@ -51,10 +51,10 @@ async def answer_inline(
     size = services.config.replies.inline_max_results
     if not allowed(services, ctx):
         return InlineAnswer((), "", HELP_BUTTON, "help")
-    verdict = services.limiter.check_inline(ctx.user_id)
-    if verdict == "notice":  # told once per limited period
+    allowance = services.limiter.check_inline(ctx.user_id)
+    if allowance == "notice":  # told once per limited period
         return InlineAnswer((), "", SLOW_DOWN_BUTTON, "help")
-    if verdict == "silent":  # a flood: no lookup, no write, no call
+    if allowance == "silent":  # a flood: no lookup, no write, no call
         return InlineAnswer((), silent=True)
     start = read_offset(offset)
     lead: str | None = None

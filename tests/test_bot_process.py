@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from conftest import ROOT, write_seed_config
 
 from bot.app import CONCURRENT_UPDATES
@@ -52,12 +53,16 @@ def bot_config(folder: Path, shared: Path, fake: FakeBotApi, **telegram: Any) ->
 
 @asynccontextmanager
 async def bot_process(
-    config: Path, fake: FakeBotApi, *, preexec: Callable[[], None] | None = None
+    config: Path,
+    fake: FakeBotApi,
+    *,
+    preexec: Callable[[], None] | None = None,
+    log_path: Path | None = None,
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     """`corpusbot run` with its log in `<config folder>/bot-<n>.log` (see `log_of`)."""
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token}
     logs = sorted(config.parent.glob("bot-*.log"))
-    with open(config.parent / f"bot-{len(logs)}.log", "wb") as err:
+    with open(log_path or config.parent / f"bot-{len(logs)}.log", "wb") as err:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", "--config", str(config),
             cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=err,
@@ -291,3 +296,79 @@ async def test_1100_idle_connections_at_a_1024_fd_limit_a_genuine_update_is_answ
     assert "Traceback" not in log and log.count("connections open") <= 2, log[-2000:]
     print(f"\n1,100 idle connections at 1,024 fds: genuine answered in {seconds * 1000:.0f} ms "
           f"and {again * 1000:.0f} ms; log {len(log)} bytes")  # fmt: skip
+
+
+async def test_a_garbage_state_file_is_moved_aside_the_bot_answers_and_admins_are_told(
+    tmp_path: Path, shared_seeds: Path
+) -> None:
+    admin = FIRST_USER + 30_000
+    async with FakeBotApi() as fake:
+        config = bot_config(tmp_path, shared_seeds, fake)
+        data = yaml.safe_load(config.read_text())
+        data["access"] = {"admins": [admin]}
+        config.write_text(yaml.safe_dump(data))
+        (tmp_path / "state.sqlite3").write_bytes(b"this is not a database" * 100)
+        fake.world.add_chat(admin, "private")
+        async with bot_process(config, fake) as proc:
+            await fake.wait_for(lambda: fake.sent_to(admin), timeout=60)
+            fake.user_sends("/help", user_id=admin + 1)
+            await fake.wait_for(lambda: fake.sent_to(admin + 1), timeout=10)
+            log = await stop(proc, config)
+        [told] = fake.sent_to(admin)
+        assert "state store" in told.text and "corrupt" in told.text, told.text
+        assert list(tmp_path.glob("state.sqlite3.corrupt-*"))
+        assert "Traceback" not in log, log[-2000:]
+
+
+def limit_file_size() -> None:
+    """A full disk: no regular file may grow (writes fail with EFBIG; Python ignores
+    SIGXFSZ)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))
+
+
+async def test_with_a_full_disk_the_bot_still_answers(tmp_path: Path, shared_seeds: Path) -> None:
+    user = FIRST_USER + 31_000
+    async with FakeBotApi() as fake:
+        config = bot_config(tmp_path, shared_seeds, fake)
+        async with bot_process(config, fake) as proc:  # the state file exists, then the disk fills
+            fake.user_sends("/help", user_id=user)
+            await fake.wait_for(lambda: fake.sent_to(user), timeout=60)
+            await stop(proc, config)
+        for n in range(3):
+            fake.user_sends(f"/topic drones {n}", user_id=user + 1 + n)
+        async with bot_process(
+            config, fake, preexec=limit_file_size, log_path=Path(os.devnull)
+        ) as proc:
+            await fake.wait_for(
+                lambda: all(fake.sent_to(user + 1 + n) for n in range(3)), timeout=60
+            )
+            proc.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(proc.wait(), 20)
+        for n in range(3):
+            [reply] = fake.sent_to(user + 1 + n)
+            assert "<blockquote" in reply.html and "Sorry" not in reply.text
+
+
+async def test_index_path_on_a_source_is_refused_in_one_line_and_the_source_kept(
+    tmp_path: Path, shared_seeds: Path
+) -> None:
+    async with FakeBotApi() as fake:
+        config = bot_config(tmp_path, shared_seeds, fake)
+        data = yaml.safe_load(config.read_text())
+        source = Path(data["corpus"]["sources"][0]["path"])
+        before = source.read_bytes()
+        data["index"] = {"path": str(source)}
+        config.write_text(yaml.safe_dump(data))
+        for command in ("index", "run"):
+            done = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", command, "--config", str(config), cwd=ROOT,
+                env={**os.environ, "TELEGRAM_BOT_TOKEN": fake.token},
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            )  # fmt: skip
+            _, err = await asyncio.wait_for(done.communicate(), 60)
+            lines = err.decode().strip().splitlines()
+            assert done.returncode == 2 and len(lines) == 1, (command, err.decode()[-1500:])
+            assert "index.path" in lines[0] and "corpus.sources[0]" in lines[0], lines
+        assert source.read_bytes() == before
