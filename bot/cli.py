@@ -14,7 +14,9 @@ import contextlib
 import dataclasses
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -191,15 +193,37 @@ def run_console(config: Config) -> int:
     return run_chat(config)
 
 
+def stoppable(progress: Progress | None, stop: threading.Event) -> Progress:
+    """`progress`, raising KeyboardInterrupt in the build thread once `stop` is set: the
+    build unwinds there (workers killed, scratch files removed) at its next step."""
+
+    def report(p: BuildProgress) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        if progress is not None:
+            progress(p)
+
+    return report
+
+
 async def run_index(config: Config, *, force: bool, out: TextIO) -> int:
     check_index(config)
-    library = await Library.open(
-        config.source_specs(),
-        config.index.path,
-        quote_threshold=config.replies.quote_threshold,
-        progress=progress_printer(),
-        force=force,
-    )
+    stop = threading.Event()  # Ctrl-C and SIGTERM: the build stops at its next source
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        library = await Library.open(
+            config.source_specs(),
+            config.index.path,
+            quote_threshold=config.replies.quote_threshold,
+            progress=stoppable(progress_printer(), stop),
+            force=force,
+        )
+    except KeyboardInterrupt:
+        print("\ncorpusbot: index build stopped; the previous index is unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
     await library.close()
     refuse_empty(config, library.report)
     print_report(library.report, config, out)

@@ -118,7 +118,7 @@ def card(
     title = f"{p.speaker} · {format_date(p.date)}"
     if verdict:
         title = f"{VERDICT_TITLES.get(verdict, verdict)} ({round(hit.score)}) · {title}"
-    description = " ".join(p.text.split())
+    description = " ".join(p.text[:400].split())  # a 20 MB passage costs no more
     if len(description) > 120:
         description = description[:119] + "…"
     html = render_card(hit, services.labels, mode=mode)  # type: ignore[arg-type]
