@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import html
 import logging
 import os
@@ -39,7 +40,7 @@ from telegram.ext import (
 )
 
 from bot import handlers
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.context import CONTEXT_TYPES, BotApplication, store_services
 from bot.intake import (
     Backlog,
@@ -221,7 +222,10 @@ async def _start_webhook(application: Application, webhook: WebhookSettings) -> 
         backlog=Backlog(journal, webhook.backlog) if journal is not None else None,
         max_body=webhook.max_body,
     )
-    server.listen(webhook.port, webhook.listen)
+    try:
+        server.listen(webhook.port, webhook.listen)
+    except OSError as err:  # one line from the CLI, not a traceback
+        raise listen_error(webhook, err) from None
     try:
         await application.bot.set_webhook(
             webhook.url,
@@ -232,6 +236,23 @@ async def _start_webhook(application: Application, webhook: WebhookSettings) -> 
         server.stop()
         raise
     return server
+
+
+def listen_error(webhook: WebhookSettings, err: OSError) -> ConfigError:
+    """A busy port or an address this host cannot listen on, as a config error."""
+    if err.errno == errno.EADDRINUSE:
+        return ConfigError(
+            "config", "telegram.webhook.port", f"port {webhook.port} on {webhook.listen} is in "
+            "use by another process; stop it or choose another port",
+        )  # fmt: skip
+    if err.errno == errno.EACCES:
+        return ConfigError(
+            "config", "telegram.webhook.port", f"no permission to listen on port {webhook.port}"
+        )
+    reason = err.strerror or str(err)
+    return ConfigError(
+        "config", "telegram.webhook.listen", f"cannot listen on {webhook.listen!r} ({reason})"
+    )
 
 
 async def _keep_journal(application: Application, journal: UpdateJournal) -> None:

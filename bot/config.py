@@ -270,6 +270,10 @@ def _choice(r: _Reader, value: Any, key: str, choices: tuple[str, ...], default:
     return text
 
 
+MAX_EMBEDDED_LINES = 1_000_000  # lines one `embedded.lines` may name (a range is a set of ints)
+TOKEN_LIKE_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")  # what BotFather hands out
+
+
 def parse_lines(value: Any, key: str, file: Path | str = "config") -> tuple[int, ...]:
     """`"3,5-8"`, `7` or `[3, 5, 6]` -> sorted 1-based line numbers."""
     if isinstance(value, bool):
@@ -289,6 +293,10 @@ def parse_lines(value: Any, key: str, file: Path | str = "config") -> tuple[int,
             if not m or first < 1 or last < first:
                 raise ConfigError(
                     file, key, f'bad line list {value!r}: write numbers and ranges like "3,5-8"'
+                )
+            if last - first + len(lines) >= MAX_EMBEDDED_LINES:
+                raise ConfigError(
+                    file, key, f"covers over {MAX_EMBEDDED_LINES:,} lines; name the lines meant"
                 )
             lines.update(range(first, last + 1))
     else:
@@ -518,7 +526,7 @@ def _parse_telegram(r: _Reader, data: dict[str, Any]) -> TelegramConfig:
     token = tg.get("token")
     return TelegramConfig(
         token=("" if token is None else r.string(token, "telegram.token")).strip(),
-        token_env=r.string(tg.get("token_env"), "telegram.token_env", default=t.token_env),
+        token_env=_token_env(r, tg.get("token_env"), t.token_env),
         base_url=r.string(tg.get("base_url"), "telegram.base_url", default=t.base_url),
         mode=mode,
         webhook=webhook,
@@ -528,6 +536,19 @@ def _parse_telegram(r: _Reader, data: dict[str, Any]) -> TelegramConfig:
             minimum=0, maximum=3600,
         ),
     )  # fmt: skip
+
+
+def _token_env(r: _Reader, raw: Any, default: str) -> str:
+    """The name of the token's environment variable; a token put here by mistake is
+    refused without being printed."""
+    name = r.string(raw, "telegram.token_env", default=default)
+    if TOKEN_LIKE_RE.fullmatch(name.strip()):
+        raise r.fail(
+            "telegram.token_env",
+            "holds what looks like a bot token (not shown); put the token in an environment "
+            "variable and that variable's name here (e.g. TELEGRAM_BOT_TOKEN)",
+        )
+    return name
 
 
 def _parse_network(r: _Reader, raw: Any) -> NetworkConfig:
@@ -600,6 +621,8 @@ def load_config(path: Path) -> Config:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
         problem = getattr(err, "problem", None) or str(err)
         raise ConfigError(path, None, f"YAML syntax error at {where}: {problem}") from None
+    except RecursionError:
+        raise ConfigError(path, None, "the YAML is nested too deeply to be a config") from None
     r = _Reader(path.resolve())
     if data is None:
         raise r.fail("corpus.sources", "the config is empty; it needs at least corpus.sources")

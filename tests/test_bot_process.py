@@ -372,3 +372,26 @@ async def test_index_path_on_a_source_is_refused_in_one_line_and_the_source_kept
             assert done.returncode == 2 and len(lines) == 1, (command, err.decode()[-1500:])
             assert "index.path" in lines[0] and "corpus.sources[0]" in lines[0], lines
         assert source.read_bytes() == before
+
+
+@pytest.mark.parametrize("listen", ["busy", "256.1.1.1"])
+async def test_a_busy_port_or_a_bad_listen_address_is_one_line(
+    tmp_path: Path, shared_seeds: Path, listen: str
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        async with FakeBotApi() as fake:
+            config = webhook_config(tmp_path, shared_seeds, fake, port)
+            if listen != "busy":
+                data = yaml.safe_load(config.read_text())
+                data["telegram"]["webhook"]["listen"] = listen
+                config.write_text(yaml.safe_dump(data))
+            async with bot_process(config, fake) as proc:
+                await asyncio.wait_for(proc.wait(), 60)
+            lines = log_of(config).strip().splitlines()
+    assert proc.returncode == 2, lines[-5:]
+    assert "Traceback" not in "\n".join(lines), lines[-20:]
+    key = "telegram.webhook.port" if listen == "busy" else "telegram.webhook.listen"
+    assert lines[-1].startswith("corpusbot: ") and key in lines[-1], lines[-3:]
