@@ -63,7 +63,10 @@ async def post_inline(
         fake.world.confirm(update["update_id"] + 1)
         async with semaphore:
             for _ in range(50):
-                response = await client.post(url, json=update, headers={HEADER: SECRET})
+                try:
+                    response = await client.post(url, json=update, headers={HEADER: SECRET})
+                except httpx.TransportError:  # a keep-alive closed as it was reused: retry
+                    continue
                 if response.status_code == 200:
                     return
                 await asyncio.sleep(0.2)  # 503: the backlog is full, retry like Telegram
