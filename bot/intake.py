@@ -81,7 +81,9 @@ class JournalingQueue(asyncio.Queue[object]):
         if isinstance(item, Update):
             try:
                 fresh = await self.journal.record(
-                    self.bot_id, item.update_id, json.dumps(item.to_dict(), ensure_ascii=False)
+                    self.bot_id,
+                    item.update_id,
+                    json.dumps(item.to_dict()),  # ASCII: lone surrogates
                 )
             except JournalUnavailable as err:
                 if not self._warned:  # answer anyway: a full disk must not silence the bot
