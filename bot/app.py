@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import html
 import logging
 import os
 import secrets
@@ -23,7 +25,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -38,9 +40,20 @@ from telegram.ext import (
 )
 
 from bot import handlers
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.context import CONTEXT_TYPES, BotApplication, store_services
 from bot.i18n import ENGLISH, Translator, languages, translator
+from bot.intake import (
+    Backlog,
+    CappedHTTPServer,
+    JournaledApplication,
+    JournalingQueue,
+    bot_id_of,
+    raise_open_files_limit,
+    replay_unfinished,
+    webhook_server,
+)
+from bot.journal import JournalUnavailable, UpdateJournal
 from bot.services import Services, open_services
 from bot.text import COMMANDS
 
@@ -50,6 +63,7 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES: tuple[str, ...] = ("message", "callback_query", "inline_query")
 CONCURRENT_UPDATES = 8
 FLOOD_RETRIES = 3
+SHUTDOWN_GRACE = 8.0  # seconds (config telegram.shutdown_grace)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +75,8 @@ class WebhookSettings:
     path: str
     url: str
     secret_token: str
+    max_body: int = 1 << 20
+    backlog: int = 5_000
 
 
 def bot_commands(tr: Translator = ENGLISH) -> tuple[BotCommand, ...]:
@@ -123,6 +139,10 @@ def build_application(
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)
     )
+    journal = services.state.journal
+    if journal is not None:  # every update on disk before Telegram is told it arrived
+        builder = builder.update_queue(JournalingQueue(journal, bot_id_of(token)))
+        builder = builder.application_class(JournaledApplication)
     if throttle:
         # PTB types AIORateLimiter for per-call `rate_limit_args` of int; we pass none
         builder = builder.rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))  # type: ignore[arg-type]
@@ -142,7 +162,8 @@ def build_application(
             InlineQueryHandler(handlers.on_inline_query),
         ]
     )
-    application.add_handler(TypeHandler(Update, handlers.skip_duplicates), group=-1)
+    if journal is None:  # the journal catches redeliveries; without it the seen-update ids do
+        application.add_handler(TypeHandler(Update, handlers.skip_duplicates), group=-1)
     application.add_error_handler(handlers.on_error)
     return application
 
@@ -153,34 +174,135 @@ async def serving(
     *,
     poll_timeout: int = 10,
     webhook: WebhookSettings | None = None,
+    grace: float = SHUTDOWN_GRACE,
 ) -> AsyncIterator[Application]:
-    """Initialize, run post_init, fetch updates (long polling, or a webhook server), dispatch;
-    stop and shut down cleanly on exit."""
+    """Initialize, run post_init, fetch updates (long polling, or the webhook server of
+    bot/intake.py), answer what a dead process left journalled, dispatch. On exit: stop
+    accepting at once, wait at most `grace` s for the answers in flight (the rest stays
+    journalled for the next start), shut down."""
     updater = application.updater
     if updater is None:
         raise ValueError("serving needs an Application built with an updater")
     async with application:
         if application.post_init is not None:
             await application.post_init(application)
+        server: CappedHTTPServer | None = None
         if webhook is None:
             await updater.start_polling(timeout=poll_timeout, allowed_updates=list(ALLOWED_UPDATES))
         else:
-            await updater.start_webhook(
-                listen=webhook.listen,
-                port=webhook.port,
-                url_path=webhook.path.strip("/"),
-                webhook_url=webhook.url,
-                secret_token=webhook.secret_token,
-                allowed_updates=list(ALLOWED_UPDATES),
-            )
+            server = await _start_webhook(application, webhook)
         await application.start()
+        keeper: asyncio.Task[None] | None = None
         try:
+            replayed = await replay_unfinished(application)
+            if replayed:
+                log.info("answering %d updates journalled but not answered before", replayed)
+            journal = _journal_of(application)
+            if journal is not None:
+                keeper = asyncio.create_task(_keep_journal(application, journal))
             yield application
         finally:
+            if keeper is not None:
+                keeper.cancel()
+            if server is not None:
+                server.stop()  # no new connection from here on
             if updater.running:
                 await updater.stop()
             if application.running:
-                await application.stop()
+                await _stop_within(application, grace)
+            if server is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(server.close_all_connections(), 1.0)
+
+
+def _journal_of(application: Application) -> UpdateJournal | None:
+    queue = application.update_queue
+    return queue.journal if isinstance(queue, JournalingQueue) else None
+
+
+async def _start_webhook(application: Application, webhook: WebhookSettings) -> CappedHTTPServer:
+    """Listen (errors reach the CLI: a busy port, a bad address), then tell Telegram."""
+    journal = _journal_of(application)
+    server = webhook_server(
+        path="/" + webhook.path.strip("/"),
+        secret=webhook.secret_token,
+        queue=application.update_queue,
+        bot=application.bot,
+        backlog=Backlog(journal, webhook.backlog) if journal is not None else None,
+        max_body=webhook.max_body,
+    )
+    try:
+        server.listen(webhook.port, webhook.listen)
+    except OSError as err:  # one line from the CLI, not a traceback
+        raise listen_error(webhook, err) from None
+    try:
+        await application.bot.set_webhook(
+            webhook.url,
+            secret_token=webhook.secret_token,
+            allowed_updates=list(ALLOWED_UPDATES),
+        )
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def listen_error(webhook: WebhookSettings, err: OSError) -> ConfigError:
+    """A busy port or an address this host cannot listen on, as a config error."""
+    if err.errno == errno.EADDRINUSE:
+        return ConfigError(
+            "config", "telegram.webhook.port", f"port {webhook.port} on {webhook.listen} is in "
+            "use by another process; stop it or choose another port",
+        )  # fmt: skip
+    if err.errno == errno.EACCES:
+        return ConfigError(
+            "config", "telegram.webhook.port", f"no permission to listen on port {webhook.port}"
+        )
+    reason = err.strerror or str(err)
+    return ConfigError(
+        "config", "telegram.webhook.listen", f"cannot listen on {webhook.listen!r} ({reason})"
+    )
+
+
+async def _keep_journal(application: Application, journal: UpdateJournal) -> None:
+    """Heartbeat every lease/3; every lease, answer what another dead process left."""
+    beats = 0
+    while True:
+        await asyncio.sleep(journal.lease / 3)
+        beats += 1
+        try:
+            await journal.heartbeat()
+            if beats % 3 == 0:
+                await replay_unfinished(application)
+        except JournalUnavailable as err:
+            log.debug("update journal: %s", err)
+
+
+async def _stop_within(application: Application, grace: float) -> None:
+    """application.stop() (answers what is queued) for at most `grace` seconds; what is left
+    is journalled and answered at the next start."""
+    try:
+        await asyncio.wait_for(application.stop(), grace)
+    except TimeoutError:
+        queue = application.update_queue
+        log.warning(
+            "stopped after the %.0f s grace; %d updates left journalled for the next start",
+            grace, queue.qsize(),
+        )  # fmt: skip
+
+
+async def tell_admins_of_recovery(application: Application, services: Services) -> None:
+    """A state file that had to be moved aside or replaced by memory: each admin is told
+    once at start (an admin who never opened a private chat is only in the log)."""
+    recovery = services.state.recovery
+    if recovery is None:
+        return
+    text = f"⚠ corpusbot state store: {html.escape(recovery.message)}"
+    for admin in services.config.access.admins:
+        try:
+            await application.bot.send_message(admin, text)
+        except TelegramError as err:
+            log.info("could not tell admin %s about the state store: %s", admin, err)
 
 
 class TokenRedactor(logging.Filter):
@@ -229,6 +351,8 @@ def webhook_settings(config: Config) -> WebhookSettings:
         path=hook.path,
         url=hook.url,
         secret_token=hook.secret_token or secrets.token_urlsafe(32),
+        max_body=hook.max_body,
+        backlog=hook.backlog,
     )
 
 
@@ -239,12 +363,14 @@ async def _serve_until_stopped(config: Config, token: str) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     webhook = webhook_settings(config) if config.telegram.mode == "webhook" else None
-    async with open_services(config) as services:
+    grace = config.telegram.shutdown_grace
+    async with open_services(config, bot_id=bot_id_of(token)) as services:
         application = build_application(services, token=token)
-        async with serving(application, webhook=webhook):
+        async with serving(application, webhook=webhook, grace=grace):
             me = application.bot.username
             how = f"webhook on {webhook.listen}:{webhook.port}" if webhook else "long polling"
             log.info("corpusbot @%s is serving (%s); Ctrl-C stops it", me, how)
+            await tell_admins_of_recovery(application, services)
             await stop.wait()
     log.info("corpusbot stopped")
 
@@ -253,6 +379,7 @@ def run_bot(config: Config, token: str) -> int:
     """`corpusbot run`: serve Telegram until SIGINT/SIGTERM. Errors reach the CLI, which
     translates them (bot/cli.py)."""
     configure_logging(token)
+    raise_open_files_limit()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve_until_stopped(config, token))
     return 0

@@ -14,7 +14,9 @@ import contextlib
 import dataclasses
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -25,7 +27,7 @@ from bot.config import Config, ConfigError, default_config_path, load_config
 from bot.render import format_date
 from bot.reply import AskContext, Reply
 from bot.router import answer
-from bot.services import RateLimiter, failure_lines, open_services, refuse_empty
+from bot.services import RateLimiter, check_index, failure_lines, open_services, refuse_empty
 from bot.terminal import to_terminal
 from corpus.errors import CorpusError
 from corpus.library import BuildProgress, Library, Progress
@@ -196,14 +198,37 @@ def run_console(config: Config, *, lang: str = "en") -> int:
     return run_chat(config, lang=lang)
 
 
+def stoppable(progress: Progress | None, stop: threading.Event) -> Progress:
+    """`progress`, raising KeyboardInterrupt in the build thread once `stop` is set: the
+    build unwinds there (workers killed, scratch files removed) at its next step."""
+
+    def report(p: BuildProgress) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        if progress is not None:
+            progress(p)
+
+    return report
+
+
 async def run_index(config: Config, *, force: bool, out: TextIO) -> int:
-    library = await Library.open(
-        config.source_specs(),
-        config.index.path,
-        quote_threshold=config.replies.quote_threshold,
-        progress=progress_printer(),
-        force=force,
-    )
+    check_index(config)
+    stop = threading.Event()  # Ctrl-C and SIGTERM: the build stops at its next source
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        library = await Library.open(
+            config.source_specs(),
+            config.index.path,
+            quote_threshold=config.replies.quote_threshold,
+            progress=stoppable(progress_printer(), stop),
+            force=force,
+        )
+    except KeyboardInterrupt:
+        print("\ncorpusbot: index build stopped; the previous index is unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
     await library.close()
     refuse_empty(config, library.report)
     print_report(library.report, config, out)

@@ -92,6 +92,8 @@ class WebhookConfig:
     port: int = 8443
     path: str = "/telegram"
     secret_token: str = field(default="", repr=False)
+    max_body: int = 1 << 20  # bytes; a larger body is refused before it is read
+    backlog: int = 5_000  # journalled updates not yet answered; beyond it 503 (retry later)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +121,7 @@ class TelegramConfig:
     mode: str = "polling"
     webhook: WebhookConfig = field(default_factory=WebhookConfig)
     network: NetworkConfig = field(default_factory=NetworkConfig)
+    shutdown_grace: float = 8.0  # seconds SIGTERM waits for answers in flight; the rest journalled
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +284,10 @@ def _choice(r: _Reader, value: Any, key: str, choices: tuple[str, ...], default:
     return text
 
 
+MAX_EMBEDDED_LINES = 1_000_000  # lines one `embedded.lines` may name (a range is a set of ints)
+TOKEN_LIKE_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")  # what BotFather hands out
+
+
 def parse_lines(value: Any, key: str, file: Path | str = "config") -> tuple[int, ...]:
     """`"3,5-8"`, `7` or `[3, 5, 6]` -> sorted 1-based line numbers."""
     if isinstance(value, bool):
@@ -300,6 +307,10 @@ def parse_lines(value: Any, key: str, file: Path | str = "config") -> tuple[int,
             if not m or first < 1 or last < first:
                 raise ConfigError(
                     file, key, f'bad line list {value!r}: write numbers and ranges like "3,5-8"'
+                )
+            if last - first + len(lines) >= MAX_EMBEDDED_LINES:
+                raise ConfigError(
+                    file, key, f"covers over {MAX_EMBEDDED_LINES:,} lines; name the lines meant"
                 )
             lines.update(range(first, last + 1))
     else:
@@ -497,11 +508,10 @@ def _section(r: _Reader, data: dict[str, Any], name: str, keys: tuple[str, ...])
 
 
 def _parse_telegram(r: _Reader, data: dict[str, Any]) -> TelegramConfig:
-    keys = ("token", "token_env", "base_url", "mode", "webhook", "network")
+    keys = ("token", "token_env", "base_url", "mode", "webhook", "network", "shutdown_grace")
     tg = _section(r, data, "telegram", keys)
-    hook = r.mapping(
-        tg.get("webhook"), "telegram.webhook", ("url", "listen", "port", "path", "secret_token")
-    )
+    hook_keys = ("url", "listen", "port", "path", "secret_token", "max_body", "backlog")
+    hook = r.mapping(tg.get("webhook"), "telegram.webhook", hook_keys)
     d = WebhookConfig()
     secret = r.string(hook.get("secret_token"), "telegram.webhook.secret_token", default="")
     if secret and not SECRET_TOKEN_RE.fullmatch(secret):
@@ -514,7 +524,15 @@ def _parse_telegram(r: _Reader, data: dict[str, Any]) -> TelegramConfig:
         ),
         path=r.string(hook.get("path"), "telegram.webhook.path", default=d.path),
         secret_token=secret,
-    )
+        max_body=r.integer(
+            hook.get("max_body"), "telegram.webhook.max_body", default=d.max_body,
+            minimum=1024, maximum=1 << 30,
+        ),
+        backlog=r.integer(
+            hook.get("backlog"), "telegram.webhook.backlog", default=d.backlog,
+            minimum=1, maximum=10_000_000,
+        ),
+    )  # fmt: skip
     mode = _choice(r, tg.get("mode"), "telegram.mode", MODES, "polling")
     if mode == "webhook" and not webhook.url:
         raise r.fail("telegram.webhook.url", "is required when telegram.mode is webhook")
@@ -522,12 +540,29 @@ def _parse_telegram(r: _Reader, data: dict[str, Any]) -> TelegramConfig:
     token = tg.get("token")
     return TelegramConfig(
         token=("" if token is None else r.string(token, "telegram.token")).strip(),
-        token_env=r.string(tg.get("token_env"), "telegram.token_env", default=t.token_env),
+        token_env=_token_env(r, tg.get("token_env"), t.token_env),
         base_url=r.string(tg.get("base_url"), "telegram.base_url", default=t.base_url),
         mode=mode,
         webhook=webhook,
         network=_parse_network(r, tg.get("network")),
-    )
+        shutdown_grace=r.number(
+            tg.get("shutdown_grace"), "telegram.shutdown_grace", default=t.shutdown_grace,
+            minimum=0, maximum=3600,
+        ),
+    )  # fmt: skip
+
+
+def _token_env(r: _Reader, raw: Any, default: str) -> str:
+    """The name of the token's environment variable; a token put here by mistake is
+    refused without being printed."""
+    name = r.string(raw, "telegram.token_env", default=default)
+    if TOKEN_LIKE_RE.fullmatch(name.strip()):
+        raise r.fail(
+            "telegram.token_env",
+            "holds what looks like a bot token (not shown); put the token in an environment "
+            "variable and that variable's name here (e.g. TELEGRAM_BOT_TOKEN)",
+        )
+    return name
 
 
 def _parse_network(r: _Reader, raw: Any) -> NetworkConfig:
@@ -625,6 +660,8 @@ def load_config(path: Path) -> Config:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
         problem = getattr(err, "problem", None) or str(err)
         raise ConfigError(path, None, f"YAML syntax error at {where}: {problem}") from None
+    except RecursionError:
+        raise ConfigError(path, None, "the YAML is nested too deeply to be a config") from None
     r = _Reader(path.resolve())
     if data is None:
         raise r.fail("corpus.sources", "the config is empty; it needs at least corpus.sources")

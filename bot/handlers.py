@@ -305,6 +305,8 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
         services, context, None, query.from_user, chat_type=query.chat_type or "sender"
     )
     result = await answer_inline(services, scrub(query.query), scrub(query.offset), ctx)
+    if result.silent:  # a refused flood costs a few µs: Telegram shows the user nothing new
+        return
     button = (
         InlineQueryResultsButton(
             text=result.button_text, start_parameter=result.button_start_parameter
@@ -326,7 +328,7 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
         next_offset=result.next_offset or None,
         button=button,
         cache_time=0 if empty else INLINE_CACHE_SECONDS,
-        is_personal=empty,
+        is_personal=empty or not result.cards,  # a refusal is this user's, not the query's
     )
 
 

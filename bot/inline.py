@@ -52,8 +52,11 @@ async def answer_inline(
     size = services.config.replies.inline_max_results
     if not allowed(services, ctx):
         return InlineAnswer((), "", ctx.tr._(HELP_BUTTON), "help")
-    if services.limiter.check_inline(ctx.user_id) != "ok":
+    allowance = services.limiter.check_inline(ctx.user_id)
+    if allowance == "notice":  # told once per limited period
         return InlineAnswer((), "", ctx.tr._(SLOW_DOWN_BUTTON), "help")
+    if allowance == "silent":  # a flood: no lookup, no write, no call
+        return InlineAnswer((), silent=True)
     start = read_offset(offset)
     lead: str | None = None
     kind, words = read_query(query[: services.config.replies.max_query_chars])
@@ -121,7 +124,7 @@ def card(
     if verdict:
         named = tr._(VERDICT_TITLES[verdict]) if verdict in VERDICT_TITLES else verdict
         title = f"{named} ({round(hit.score)}) · {title}"
-    description = " ".join(p.text.split())
+    description = " ".join(p.text[:400].split())  # a 20 MB passage costs no more
     if len(description) > 120:
         description = description[:119] + "…"
     html = render_card(hit, services.labels, mode=mode, tr=tr)  # type: ignore[arg-type]

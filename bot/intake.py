@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hmac
 import json
 import logging
 import resource
+import socket
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
@@ -40,6 +43,9 @@ BACKLOG = 5_000  # journalled updates not yet answered, beyond which the webhook
 IDLE_SECONDS = 10.0  # an idle keep-alive connection is closed after this
 BODY_SECONDS = 10.0  # a body must arrive within this
 MAX_CONNECTIONS = 900  # open webhook connections at most (kept under the open-files limit)
+ACCEPT_PAUSE = 0.1  # seconds accepting pauses when the process is out of file descriptors
+FD_LOG_EVERY = 10.0  # seconds between "out of file descriptors" log lines
+OUT_OF_FDS = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 
 
 def bot_id_of(token: str) -> int:
@@ -75,7 +81,9 @@ class JournalingQueue(asyncio.Queue[object]):
         if isinstance(item, Update):
             try:
                 fresh = await self.journal.record(
-                    self.bot_id, item.update_id, json.dumps(item.to_dict(), ensure_ascii=False)
+                    self.bot_id,
+                    item.update_id,
+                    json.dumps(item.to_dict()),  # ASCII: lone surrogates
                 )
             except JournalUnavailable as err:
                 if not self._warned:  # answer anyway: a full disk must not silence the bot
@@ -206,28 +214,99 @@ class WebhookEndpoint(tornado.web.RequestHandler):
 
 
 class CappedHTTPServer(HTTPServer):
-    """An HTTPServer that closes connections beyond `max_connections` at once."""
+    """An HTTPServer that closes connections beyond `max_connections` at once and, out of
+    file descriptors, pauses accepting for `ACCEPT_PAUSE` s with one log line per
+    `FD_LOG_EVERY` s (tornado's own accept loop re-raises EMFILE every loop turn)."""
 
     def initialize(self, *args: Any, max_connections: int = MAX_CONNECTIONS, **kw: Any) -> None:
         super().initialize(*args, **kw)
         self._max_connections = max_connections
-        self._open = 0
+        self._streams: OrderedDict[int, IOStream] = OrderedDict()  # oldest first
         self._refused_at = float("-inf")
+        self._fds_logged_at = float("-inf")
+        self.fd_pauses = 0  # how often accepting paused for want of file descriptors
+
+    def add_sockets(self, sockets: Iterable[socket.socket]) -> None:
+        for sock in sockets:
+            self._sockets[sock.fileno()] = sock
+            self._handlers[sock.fileno()] = self._accept_on(sock)
+
+    def _accept_on(self, sock: socket.socket) -> Callable[[], None]:
+        """Accept connections on `sock` until the returned callable is called."""
+        loop = asyncio.get_running_loop()
+        fd = sock.fileno()
+        state = {"removed": False, "paused": False}
+
+        def resume() -> None:
+            if not state["removed"]:
+                state["paused"] = False
+                loop.add_reader(fd, accept)
+
+        def accept() -> None:
+            for _ in range(128):
+                try:
+                    connection, address = sock.accept()
+                except (BlockingIOError, InterruptedError):
+                    return
+                except ConnectionAbortedError:
+                    continue
+                except OSError as err:
+                    if err.errno not in OUT_OF_FDS:
+                        raise
+                    self._out_of_fds(err)
+                    loop.remove_reader(fd)
+                    state["paused"] = True
+                    loop.call_later(ACCEPT_PAUSE, resume)
+                    return
+                self._handle_connection(connection, address)
+
+        def remove() -> None:
+            state["removed"] = True
+            if not state["paused"]:
+                loop.remove_reader(fd)
+
+        loop.add_reader(fd, accept)
+        return remove
+
+    def _out_of_fds(self, err: OSError) -> None:
+        self.fd_pauses += 1
+        self._close_oldest()  # frees a descriptor for the next connection
+        now = time.monotonic()
+        if now - self._fds_logged_at >= FD_LOG_EVERY:
+            self._fds_logged_at = now
+            log.warning(
+                "webhook: out of file descriptors (%s, %d connections open); accepting"
+                " paused %.1f s at a time",
+                err.strerror, len(self._connections), ACCEPT_PAUSE,
+            )  # fmt: skip
 
     def handle_stream(self, stream: IOStream, address: tuple[Any, ...]) -> None:
-        if self._open >= self._max_connections:
-            now = time.monotonic()
-            if now - self._refused_at > 10.0:
-                log.warning("webhook: %d connections open; closing new ones", self._open)
-                self._refused_at = now
-            stream.close()
-            return
-        self._open += 1
-        stream.set_close_callback(self._closed)
+        # tornado keeps the live connections in `_connections` (removed as each closes)
+        if len(self._connections) >= self._max_connections:
+            self._close_oldest()
+        self._streams[id(stream)] = stream
+        if len(self._streams) > 2 * self._max_connections:
+            self._forget_closed()
         super().handle_stream(stream, address)
 
-    def _closed(self) -> None:
-        self._open -= 1
+    def _forget_closed(self) -> None:
+        for key in [k for k, s in self._streams.items() if s.closed()]:
+            del self._streams[key]
+
+    def _close_oldest(self) -> None:
+        """At the cap the oldest connection goes (an idle flood's are older than Telegram's
+        fresh one; a request cut off is retried by Telegram), logged once per 10 s."""
+        now = time.monotonic()
+        if now - self._refused_at > FD_LOG_EVERY:
+            log.warning(
+                "webhook: %d connections open (the cap); closing the oldest", len(self._connections)
+            )
+            self._refused_at = now
+        while self._streams:
+            _, stream = self._streams.popitem(last=False)
+            if not stream.closed():
+                stream.close()
+                return
 
 
 def webhook_server(

@@ -115,6 +115,11 @@ class UpdateJournal:
             raise
         return journal
 
+    @property
+    def lease(self) -> float:
+        """Seconds without a heartbeat after which another host's owner counts as dead."""
+        return self._lease
+
     def close(self) -> None:
         self._executor.shutdown(wait=True)
         # a dead owner row is harmless: its rows are claimed after the lease

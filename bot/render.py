@@ -36,6 +36,7 @@ from corpus.model import (
     SourceInfo,
     TopicResult,
 )
+from corpus.windows import WINDOW_CHARS, window_for
 
 MAX_UNITS = MessageLimit.MAX_TEXT_LENGTH  # after entity parsing, in UTF-16 units
 EXPANDABLE_CHARS = 500  # longer quotes fold into an expandable blockquote
@@ -202,11 +203,14 @@ def hit_chunks(
     spans = hit_spans(hit, mode)
     attr = attribution(p, labels, compact=compact, tr=tr)
     lead = f"{head}\n" if head else ""
-    expandable = len(p.text) > EXPANDABLE_CHARS
-    whole = lead + quote_block(p.text, spans, expandable=expandable) + "\n" + attr
-    if visible_len(whole) <= limit:
-        return [whole]
+    if len(p.text) <= limit:  # else it cannot fit: not rendered whole (a 20 MB line)
+        expandable = len(p.text) > EXPANDABLE_CHARS
+        whole = lead + quote_block(p.text, spans, expandable=expandable) + "\n" + attr
+        if visible_len(whole) <= limit:
+            return [whole]
     budget = limit - visible_len(lead + attr) - 8
+    if len(p.text) > WINDOW_CHARS:  # one verbatim window around the match, `…` at each cut
+        return [window_chunk(p.text, spans, lead, attr, min(WINDOW_CHARS, max(budget, 200)))]
     pieces = cut_points(p.text, max(budget, 200))
     chunks = []
     for i, (a, b) in enumerate(pieces):
@@ -216,6 +220,24 @@ def hit_chunks(
         after = "\n" + (attr if i == len(pieces) - 1 else ELLIPSIS)
         chunks.append(before + block + after)
     return chunks
+
+
+def window_chunk(
+    text: str, spans: Sequence[tuple[int, int]], lead: str, attr: str, limit: int
+) -> str:
+    """`text[a:b]` around the first span (the start when none): one message whatever the
+    passage's length (a 200 KB paragraph, a 20 MB line); costs O(limit), not O(text)."""
+    while True:
+        window = window_for(text, spans[0] if spans else None, limit)
+        a, b = window.start, window.end
+        shifted = [(s - a, e - a) for s, e in spans if e > a and s < b]
+        block = quote_block(text[a:b], shifted, expandable=True)
+        before = lead + (ELLIPSIS + "\n" if a > 0 else "")
+        after = ("\n" + ELLIPSIS if b < len(text) else "") + "\n" + attr
+        chunk = before + block + after
+        if visible_len(chunk) <= MAX_UNITS or limit <= 200:
+            return chunk
+        limit //= 2  # characters outside the BMP count twice in Telegram's units
 
 
 def pack(chunks: Iterable[str], *, header: str = "", limit: int = MAX_UNITS) -> list[str]:

@@ -91,3 +91,4 @@ class InlineAnswer:
     next_offset: str = ""  # <= 64 bytes
     button_text: str | None = None  # "How to use" button opening the private chat
     button_start_parameter: str | None = None
+    silent: bool = False  # refused again within the limit: answer nothing (costs nothing)

@@ -15,6 +15,7 @@ from bot.config import Config
 from bot.render import SourceLabel
 from bot.state import StateStore
 from corpus.errors import SourceError
+from corpus.index_path import check_index_path
 from corpus.library import Library, Progress
 from corpus.lookup.date_query import today_in
 from corpus.model import BuildReport, SourceFailure
@@ -165,14 +166,27 @@ class Services:
     labels: Mapping[str, SourceLabel] = field(default_factory=dict)
 
 
+def check_index(config: Config) -> None:
+    """Refuse an `index.path` the build would destroy (a source, the config, the state, any
+    file that is not an index): IndexPathError, one line naming the key. Before Library.open."""
+    others = {
+        f"corpus.sources[{i}].path": spec.path for i, spec in enumerate(config.source_specs())
+    }
+    others["the config file"] = config.path
+    others["state.path"] = config.state.path
+    check_index_path(config.index.path, others=others)
+
+
 @asynccontextmanager
 async def open_services(
     config: Config,
     *,
     progress: Progress | None = None,
     clock: Callable[[], float] = time.time,
+    bot_id: int = 0,
 ) -> AsyncIterator[Services]:
     """Open the library (building the index when needed) and the state store; close both."""
+    check_index(config)
     library = await Library.open(
         config.source_specs(),
         config.index.path,
@@ -189,7 +203,7 @@ async def open_services(
     for line in failure_lines(config, library.report.failed):
         log.warning("source left out of the index: %s", line)
     try:
-        state = await StateStore.open(config.state.path, clock=clock)
+        state = await StateStore.open(config.state.path, clock=clock, bot_id=bot_id)
         try:
             limits = config.rate_limit
             limiter = RateLimiter(

@@ -62,6 +62,7 @@ from corpus.store import (
     tantivy_dir,
     tantivy_schema,
 )
+from corpus.workers import stop_pool, sweep_leftovers, worker_initializer
 
 WRITER_HEAP = 400_000_000  # tantivy's indexing memory, split among its threads
 WRITER_THREADS = 1  # tantivy indexes on its own thread while Python feeds it
@@ -441,7 +442,10 @@ def _prepared(
             yield prepare_or_fail(spec, speakers)
         return
     context = multiprocessing.get_context("spawn")  # no fork of a threaded process
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=worker_initializer, initargs=(os.getpid(),)
+    )  # workers die with this process, ignore Ctrl-C (the parent's to handle)
+    with pool:
         pending: collections.deque[tuple[SourceSpec, Future[PreparedSource]]] = collections.deque()
         queued = iter(specs)
         try:
@@ -462,6 +466,9 @@ def _prepared(
                 for spec in itertools.islice(queued, 1):
                     pending.append((spec, pool.submit(prepare_or_fail, spec, speakers, parts)))
                 yield done
+        except BaseException:  # Ctrl-C, SIGTERM, an error: no worker outlives the build
+            stop_pool(pool)
+            raise
         finally:
             for _, future in pending:
                 future.cancel()
@@ -628,6 +635,7 @@ def build_index(
     """Parse `specs` and write a complete index for them beside `index_path`, then swap it
     in atomically; the build's content hash. Blocking: run it in a thread."""
     index_path.parent.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(index_path.parent, index_path.name)  # of builds killed before
     tmp_dir = _tmp_name(index_path.with_name(f"{index_path.name}.tantivy"))
     tmp_db = _tmp_name(index_path)
     try:

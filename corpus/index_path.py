@@ -55,8 +55,10 @@ def is_index_file(path: Path) -> bool:
         return False
     try:
         row = db.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()
-    except sqlite3.Error:
-        return False
+    except sqlite3.DatabaseError as err:
+        # a damaged SQLite file (a build or a copy cut short): ours to rebuild; a sound one
+        # without our meta table is someone else's database
+        return "no such table" not in str(err)
     finally:
         db.close()
     return row is not None

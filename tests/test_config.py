@@ -244,3 +244,31 @@ def test_source_language_must_be_a_code(tmp_path: Path, value: str) -> None:
     )
     err = error_of(tmp_path, text)
     assert err.key == "corpus.sources[1].language"
+
+
+def test_one_line_refusals_token_in_token_env_huge_line_ranges_deep_yaml(tmp_path: Path) -> None:
+    import time
+
+    import yaml as pyyaml
+    from conftest import write_seed_config
+
+    from bot.config import ConfigError, load_config
+
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
+    path = write_seed_config(tmp_path, telegram={"token_env": token})
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert "telegram.token_env" in str(err.value) and token not in str(err.value)
+
+    data = pyyaml.safe_load(path.read_text())
+    data["telegram"] = {}
+    data["corpus"]["sources"][0]["embedded"] = [{"lines": "1-20000000", "speaker": "X"}]
+    path.write_text(pyyaml.safe_dump(data))
+    started = time.perf_counter()
+    with pytest.raises(ConfigError, match="lines"):
+        load_config(path)
+    assert time.perf_counter() - started < 1
+
+    path.write_text("a: " + "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        load_config(path)

@@ -64,6 +64,8 @@ telegram:
     port: 8443
     path: /telegram
     secret_token: ""
+    max_body: 1048576
+    backlog: 5000
   network:
     connect_timeout: 5
     read_timeout: 6
@@ -71,6 +73,7 @@ telegram:
     pool_timeout: 1
     retries: 2
     retry_backoff: 0.5
+  shutdown_grace: 8
 access:
   admins: []
   allowed_chats: []
@@ -129,6 +132,9 @@ CHANGES: dict[str, tuple[str, str]] = {
     "telegram.webhook.port": ("port: 8443", "port: 8444"),
     "telegram.webhook.path": ("path: /telegram", "path: /hook"),
     "telegram.webhook.secret_token": ('secret_token: ""', "secret_token: s3cret"),
+    "telegram.webhook.max_body": ("max_body: 1048576", "max_body: 65536"),
+    "telegram.webhook.backlog": ("backlog: 5000", "backlog: 100"),
+    "telegram.shutdown_grace": ("shutdown_grace: 8", "shutdown_grace: 2"),
     "telegram.network.connect_timeout": ("connect_timeout: 5", "connect_timeout: 4"),
     "telegram.network.read_timeout": ("read_timeout: 6", "read_timeout: 4"),
     "telegram.network.write_timeout": ("write_timeout: 7", "write_timeout: 4"),

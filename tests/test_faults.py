@@ -37,6 +37,7 @@ from bot.config import load_config
 from bot.fakeapi import FakeBotApi
 from bot.handlers import SORRY
 from bot.services import open_services
+from corpus.index_path import IndexPathError
 
 # PTB 22 warns about its own RetryAfter.retry_after type change whenever a 429 arrives
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -340,8 +341,14 @@ async def test_a_lost_or_corrupt_index_is_rebuilt_on_open(own_corpus: Any, damag
         pass  # build it
     if damage == "deleted":
         index.unlink()
-    elif damage == "garbage":
-        index.write_bytes(b"this is not an SQLite file\x00" * 100)
+    elif damage == "garbage":  # no SQLite header: maybe someone's file, so never replaced
+        garbage = b"this is not an SQLite file\x00" * 100
+        index.write_bytes(garbage)
+        with pytest.raises(IndexPathError, match=r"index\.path"):
+            async with open_services(own_corpus):
+                pass
+        assert index.read_bytes() == garbage
+        return
     elif damage == "truncated":
         index.write_bytes(index.read_bytes()[:4096])
     else:

@@ -164,7 +164,9 @@ def as_messages(text: str, commands: Sequence[str] = LOOKUPS) -> list[str]:
     return [f"{command} {text}" for command in commands] + [text]
 
 
-HOSTILE_CONFIG = {"rate_limit": {"user_per_minute": 0, "chat_per_minute": 0}}
+HOSTILE_CONFIG = {
+    "rate_limit": {"user_per_minute": 0, "chat_per_minute": 0, "inline_per_minute": 0}
+}
 
 
 @pytest.fixture

@@ -128,12 +128,28 @@ async def test_beyond_the_backlog_the_webhook_says_503(hook: Hook) -> None:
     assert hook.queue.qsize() == 3
 
 
-async def test_connections_beyond_the_cap_are_closed_at_once(hook: Hook) -> None:
+async def test_at_the_cap_the_oldest_connection_goes_and_the_new_one_is_served(
+    hook: Hook,
+) -> None:
     idle = [await asyncio.open_connection("127.0.0.1", hook.port) for _ in range(4)]
-    await asyncio.sleep(0)  # let the server accept them
-    reader, writer = await asyncio.open_connection("127.0.0.1", hook.port)
-    assert await asyncio.wait_for(reader.read(10), 5) == b""
-    writer.close()
+    await asyncio.sleep(0.05)  # let the server accept them
+    assert (await hook.post(update_body(300)))[0] == 200  # a fifth connection: served
+    oldest_reader, _ = idle[0]
+    assert await asyncio.wait_for(oldest_reader.read(10), 5) == b""  # the oldest closed
+    for _, w in idle:
+        w.close()
+
+
+async def test_connections_closed_long_ago_do_not_count_against_the_cap(hook: Hook) -> None:
+    for n in range(12):  # three times the cap, one after another
+        assert (await hook.post(update_body(400 + n)))[0] in (200, 503)
+    idle = [await asyncio.open_connection("127.0.0.1", hook.port) for _ in range(3)]
+    await asyncio.sleep(0.05)
+    for _, w in idle:  # none of the three was closed to make room
+        assert not w.is_closing()
+    first_reader, _ = idle[0]
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(first_reader.read(1), 0.1)
     for _, w in idle:
         w.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -151,37 +152,42 @@ def test_exactly_fitting_and_one_over() -> None:
     over = passage("y" * (MAX_UNITS - overhead + 1))
     messages = render_hits([Hit(over, 1.0)], LABELS, first_number=None)
     check_all(messages)
-    assert len(messages) == 2
-    assert "".join(quotes_of(messages)) == over.text
+    assert len(messages) == 1  # a verbatim window, cut marked
+    [piece] = quotes_of(messages)
+    assert over.text.startswith(piece) and len(piece) < len(over.text)
+    assert visible_text(messages[0]).count("…") == 1
 
 
-def test_giant_passage_is_cut_into_verbatim_pieces() -> None:
-    text = "".join(f"word{i} 🇺🇦 and some more text, " for i in range(900))  # ~ 28k units
+def test_a_giant_passage_is_one_verbatim_window_around_the_match() -> None:
+    text = "".join(f"word{i} 🇺🇦 and some more text. " for i in range(900))  # ~ 28k units
     p = passage(text, start=7)
-    spans = [(7 + m.start(), 7 + m.end()) for m in re.finditer(r"word\d+", text)]
+    at = text.index("word450 ")
+    spans = [(7 + at, 7 + at + len("word450"))]
     messages = render_hits([Hit(p, 50.0, highlights=tuple(spans))], LABELS, mode="topic")
     check_all(messages)
-    pieces = quotes_of(messages)
-    assert len(pieces) == len(messages) > 5
-    assert "".join(pieces) == text
-    pos = 0
-    for piece in pieces:
-        assert text[pos : pos + len(piece)] == piece
-        pos += len(piece)
-    for i, message in enumerate(messages):
-        shown = visible_text(message)
-        if i < len(messages) - 1:
-            assert shown.endswith("…")
-        if i > 0:
-            assert shown.startswith("…")
-    assert "/context abc123def0" in visible_text(messages[-1])
+    [piece] = quotes_of(messages)
+    assert piece in text and "word450" in piece and len(piece) < len(text)
+    shown = visible_text(messages[0])
+    assert shown.count("…") == 2  # cut on both sides
+    assert "/context abc123def0" in shown
 
 
 def test_giant_token_without_spaces() -> None:
     text = "a" * 10_000
     messages = render_hits([Hit(passage(text), 1.0)], LABELS)
     check_all(messages)
-    assert "".join(quotes_of(messages)) == text
+    [piece] = quotes_of(messages)
+    assert text.startswith(piece) and 1000 < len(piece) < len(text)
+
+
+def test_a_20_mb_line_renders_in_milliseconds() -> None:
+    import time
+
+    text = "w " * 10_000_000
+    started = time.perf_counter()
+    messages = render_hits([Hit(passage(text), 1.0)], LABELS)
+    assert time.perf_counter() - started < 0.5
+    assert len(messages) == 1
 
 
 def test_card_stays_in_one_message() -> None:
@@ -255,3 +261,23 @@ def test_chunks_are_verbatim_and_within_limit(text: str, budget: int) -> None:
     for chunk in chunks:
         check_telegram_html(chunk)
         assert visible_len(chunk) <= budget
+
+
+async def test_topic_over_one_200_kb_paragraph_sends_at_most_3_messages(tmp_path: Path) -> None:
+    from conftest import running_bot, write_seed_config
+
+    from bot.config import load_config
+
+    sentence = "Reports say the drones flew over the river at night and nobody slept. "
+    source = tmp_path / "long.txt"
+    source.write_text(sentence * (200_000 // len(sentence)), encoding="utf-8")
+    config = load_config(
+        write_seed_config(
+            tmp_path,
+            corpus={"sources": [{"path": str(source), "format": "plain", "speaker": "Someone"}]},
+        )
+    )
+    async with running_bot(config) as bot:
+        for command in ("/topic drones", "/random", "/quote the drones flew over the river"):
+            replies = await bot.send(command)
+            assert 1 <= len(replies) <= 3, (command, len(replies))

@@ -66,3 +66,20 @@ def test_a_file_that_lies_about_its_size_is_capped() -> None:
     if not proc.exists():
         pytest.skip("no /proc")
     assert "over the" in reason(proc, max_bytes=16)
+
+
+@pytest.mark.parametrize("kind", ["device", "directory", "fifo"])
+def test_a_source_that_is_not_a_file_gets_its_own_reason_through_the_parser(
+    tmp_path: Path, kind: str
+) -> None:
+    import os
+
+    from corpus.parse import read_source
+
+    path = {"device": Path("/dev/zero"), "directory": tmp_path}.get(kind, tmp_path / "pipe")
+    if kind == "fifo":
+        os.mkfifo(path)
+    with pytest.raises(SourceError) as err:
+        read_source(path)
+    reason = {"device": "device", "directory": "directory", "fifo": "FIFO"}[kind]
+    assert reason in str(err.value) and "\n" not in str(err.value)

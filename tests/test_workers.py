@@ -98,3 +98,66 @@ def test_leftovers_of_dead_builders_are_swept_and_live_ones_kept(tmp_path: Path)
     removed = sweep_leftovers(tmp_path, "index.sqlite3")
     assert sorted(removed) == sorted([gone_dir, gone_file])
     assert mine.exists() and other.exists() and beside.parent.exists()
+
+
+SENTENCE = "the drones flew over the river at night and nobody in the town slept"
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_stops_corpusbot_index_cleanly(tmp_path: Path, sig: int) -> None:
+    """A real `corpusbot index` over 40 generated sources (~12 MB, parsed in worker
+    processes): stopped after its first source, it exits within seconds, leaves no worker
+    alive and no scratch file, and the next build sweeps nothing because nothing is left."""
+    import yaml
+    from conftest import ROOT
+
+    words = SENTENCE.split()
+    sources = []
+    for n in range(40):
+        path = tmp_path / f"s{n}.txt"
+        lines = (" ".join(words[(i + n) % 7 :] + words[: (i + n) % 7]) for i in range(4000))
+        path.write_text("\n\n".join(f"{line} {n}-{i}." for i, line in enumerate(lines)) * 1)
+        sources.append({"path": str(path), "format": "plain", "speaker": f"Speaker {n}"})
+    config = tmp_path / "corpusbot.yaml"
+    index = tmp_path / "var" / "index.sqlite3"
+    state = tmp_path / "var" / "state.sqlite3"
+    data = {"corpus": {"sources": sources}, "index": {"path": str(index)}}
+    config.write_text(yaml.safe_dump({**data, "state": {"path": str(state)}}))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "index", "--config", str(config)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stderr is not None
+        first = proc.stderr.readline()  # a line per source once one is written
+        assert first.startswith("indexing"), first
+        workers = children_of(proc.pid)
+        proc.send_signal(sig)
+        started = time.monotonic()
+        rest = proc.communicate(timeout=20)[1]
+        took = time.monotonic() - started
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, (proc.returncode, rest[-1500:])
+    assert "Traceback" not in rest and "stopped" in rest, rest[-1500:]
+    assert took < 10, took
+    deadline = time.monotonic() + 5
+    while any(Path(f"/proc/{w}").exists() and not process_gone(w) for w in workers):
+        assert time.monotonic() < deadline, "orphan workers"
+        time.sleep(0.05)
+    assert not [p.name for p in index.parent.iterdir() if ".tmp-" in p.name]
+    assert not index.exists()
+    print(f"\nindex build stopped by signal {sig} in {took:.2f} s; {len(workers)} workers gone")

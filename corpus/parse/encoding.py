@@ -12,10 +12,12 @@ other invalid byte is refused with its line and, when recognisable, what the fil
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 from typing import NamedTuple
 
 from corpus.errors import SourceError
+from corpus.source_file import read_source_file
 
 # A file larger than this is refused before it is read: text sources cost ~2-5x their size
 # in memory (bytes + str), structured ones ~5-10x (bytes + str + parsed objects).
@@ -35,20 +37,21 @@ class Decoded(NamedTuple):
 
 
 def read_bytes(name: str, path: Path, *, limit: int = MAX_TEXT_BYTES) -> bytes:
-    """The file's bytes; `SourceError` if it cannot be read or is larger than `limit`."""
+    """The file's bytes; `SourceError` if it cannot be read, is larger than `limit`, or is
+    not a regular file (a directory, /dev/zero, a FIFO: named, never read)."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise SourceError(
-                name,
-                None,
-                f"the file is {size / (1 << 20):,.0f} MB; this format reads at most "
-                f"{limit / (1 << 20):,.0f} MB of one file: split it into smaller files",
-            )
-        return path.read_bytes()
+        st = path.stat()
     except OSError as err:
         reason = err.strerror or type(err).__name__
         raise SourceError(name, None, f"cannot read the file ({reason})") from err
+    if stat.S_ISREG(st.st_mode) and st.st_size > limit:
+        raise SourceError(
+            name,
+            None,
+            f"the file is {st.st_size / (1 << 20):,.0f} MB; this format reads at most "
+            f"{limit / (1 << 20):,.0f} MB of one file: split it into smaller files",
+        )
+    return read_source_file(path, max_bytes=limit)
 
 
 def describe_bytes(raw: bytes) -> str | None:
