@@ -172,13 +172,19 @@ async def time_filtered(library, queries: list[dict]) -> dict:
 async def time_speakers(library, rounds: int = 20) -> dict:
     """/speakers: the tally (made at build) sorted and rendered as the bot replies."""
     from bot.render import render_speakers
+    from bot.router import ymd_date
 
     ms = []
     for _ in range(rounds):
         began = time.perf_counter()
         speakers = await library.speakers()
         rows = [
-            (s.name, s.passages, s.dated, f"{s.first} – {s.last}")
+            (
+                s.name,
+                s.passages,
+                s.dated,
+                (ymd_date(s.first), ymd_date(s.last)) if s.dated else None,
+            )
             for s in sorted(speakers, key=lambda s: (-s.passages, s.name))
         ]
         render_speakers(rows)
