@@ -325,3 +325,61 @@ def fast_values(store: Store, query: tantivy.Query, field_name: str) -> list[int
     result = store.searcher.search(query, max(store.count, 1), count=False)
     addresses = [addr for _, addr in result.hits]
     return [int(v) for v in store.searcher.fast_field_values(field_name, addresses)]  # type: ignore[arg-type]
+
+
+def _count(store: Store, query: tantivy.Query) -> int:
+    return int(store.searcher.search(query, 1, count=True).count or 0)  # type: ignore[attr-defined]
+
+
+def _seq_in(store: Store, seqs: Sequence[int]) -> tantivy.Query:
+    """Documents whose `seq` is one of `seqs` (a range query reads the fast field; `seq` is
+    not indexed)."""
+    return tantivy.Query.boolean_query(
+        [
+            (
+                tantivy.Occur.Should,
+                tantivy.Query.range_query(
+                    store.schema, SEQ_FIELD, tantivy.FieldType.Unsigned, seq, seq
+                ),
+            )
+            for seq in seqs
+        ]
+    )
+
+
+def distinct_total(
+    store: Store, query: tantivy.Query, total: int, *, parents_match: bool = False
+) -> int:
+    """How many passages a list of the `total` documents matching `query` shows: a paragraph
+    one of whose quote spans also matches is shown as its quotes (`corpus.lookup.topic`), so
+    it is not counted. `parents_match`: the caller knows every matching quote span's
+    paragraph matches too (no speaker filter, no exclusion), so only the matching quote
+    spans are read; otherwise their paragraphs are checked (quote spans are few)."""
+    not_quote = tantivy.Query.range_query(
+        store.schema, PARENT_FIELD, tantivy.FieldType.Integer, 0, 0
+    )
+    quotes = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, query), (tantivy.Occur.MustNot, not_quote)]
+    )
+    found = _count(store, quotes)
+    if not found:
+        return total
+    result = store.searcher.search(
+        quotes, found, count=False, order_by_field=SEQ_FIELD, order=tantivy.Order.Asc
+    )
+    addresses = [addr for _, addr in result.hits]
+    seqs = store.searcher.fast_field_values(SEQ_FIELD, addresses)
+    offsets = store.searcher.fast_field_values(PARENT_FIELD, addresses)
+    parents = sorted({int(s) + int(o) for s, o in zip(seqs, offsets, strict=True)})  # type: ignore[call-overload, arg-type]
+    if parents_match:
+        return total - len(parents)
+    matched = 0
+    for first in range(0, len(parents), 512):
+        chunk = parents[first : first + 512]
+        matched += _count(
+            store,
+            tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, query), (tantivy.Occur.Must, _seq_in(store, chunk))]
+            ),
+        )
+    return total - matched

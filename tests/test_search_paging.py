@@ -84,7 +84,20 @@ async def page_through(services: Services, text: str) -> tuple[int, list[str], l
     return reply.total, forward, backward
 
 
-@pytest.mark.parametrize("text", ["/date 2025", "/topic drones", "/topic Ukraine"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/date 2025",
+        "/topic drones",
+        "/topic Ukraine",
+        '/topic "security guarantees"',
+        '/topic by:"Volodymyr Zelensky"',
+        "/topic Ukraine by:Zelensky",
+        "/topic Ukraine since:2025-08-01",
+        "/topic drones OR ceasefire",
+        "/topic Ukraine -Russia",
+    ],
+)
 async def test_paging_reaches_every_match_and_back(services: Services, text: str) -> None:
     total, forward, backward = await page_through(services, text)
     assert total > WINDOW, total  # the list is longer than a window

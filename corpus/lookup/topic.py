@@ -54,6 +54,7 @@ from corpus.store import (
     YMD_FIELD,
     Store,
     corpus_languages,
+    distinct_total,
     fast_values,
     passage_from_row,
     search_page,
@@ -314,6 +315,11 @@ async def find_topic(
     if ranked:
         # Every hit holds every word (each is a MUST), so a quote always covers its paragraph.
         hits = await _hits(store, marks, ranked, limit, marked, 50, 50)
+        # Count what the pages reach: a paragraph shown as its matching quotes counts once
+        # per quote, not once more. A quote span's words and date are its paragraph's, so
+        # its paragraph matches too unless a speaker filter or an exclusion tells them apart.
+        exact = not plan.nots and not plan.parsed.speakers
+        total = distinct_total(store, query, total, parents_match=exact)
         return TopicResult(text, shown, hits, total=total, said=said)
     if not plan.plain or len(terms) < 2:
         return TopicResult(text, shown, (), suggestions=await suggest(store, terms), said=said)
