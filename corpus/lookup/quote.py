@@ -42,6 +42,7 @@ from corpus.verify.ellipsis import split_ellipsis
 from corpus.verify.parts import CLAUSE_MARKS
 from corpus.verify.speaker import parse_claim, resolve_claim
 from corpus.verify.verify import Verification, missing_clauses, verify_quote
+from corpus.windows import WINDOW_CHARS, window_for
 
 RARE_TERMS = 6
 MIN_RARE = 3
@@ -58,6 +59,12 @@ MAX_REFINED = 10
 WIDE_CANDIDATES = 5  # candidates (with their neighbours) checked for a quote across passages
 CLAUSE_CANDIDATES = 3  # per clause, by its own rarest words, when no clause search ran
 NEIGHBOURS = 2  # passages either side (by seq) a quote across passages may continue into
+# A passage longer than this is not read whole: only windows around where the query's rarest
+# words stand (a 20 MB one-line source would cost seconds of CPU per lookup otherwise).
+LONG_PASSAGE = 4 * WINDOW_CHARS
+PLACE_WORDS = 6  # the query's longest words looked for in a long passage
+PLACE_HITS = 2_000  # a word found more often than this is too common to place the query
+PLACES = 3  # windows of a long passage scored (the ones holding the most query words)
 SPEAKERS_MEMO = "verify_speakers"
 NAMES_MEMO = "verify_names"
 # Capitalised at a sentence's start without being names: a swap of these is not a name swap.
@@ -169,6 +176,76 @@ def _token_at(starts: Sequence[int], char: int) -> int:
     return lo
 
 
+def _places(text: str, norms: Sequence[str]) -> list[tuple[int, int]]:
+    """Where in a long `text` the words `norms` cluster: up to `PLACES` ranges around the
+    hits of the rarest of its longest words (counted only up to `PLACE_HITS`), the ones
+    holding the most of the words first; the text's head when none is found."""
+    reach = 2 * sum(len(n) + 1 for n in norms) + WINDOW_CHARS // 2
+    words = sorted({n for n in norms if len(n) > 2} or set(norms), key=lambda n: (-len(n), n))
+    patterns = {
+        w: re.compile(r"(?<!\w)" + re.escape(w) + r"(?!\w)", re.IGNORECASE)
+        for w in words[:PLACE_WORDS]
+    }
+    anchors: list[int] | None = None
+    for word in patterns:
+        hits = _word_hits(text, word, PLACE_HITS + 1)
+        if hits and len(hits) <= PLACE_HITS and (anchors is None or len(hits) < len(anchors)):
+            anchors = hits
+    if not anchors:
+        return [(0, min(len(text), 2 * reach))]
+
+    def holds(at: int) -> int:  # how many of the words stand near `at`
+        lo, hi = max(0, at - reach), at + reach
+        return sum(p.search(text, lo, hi) is not None for p in patterns.values())
+
+    best = heapq.nsmallest(PLACES, anchors, key=lambda at: (-holds(at), at))
+    places: list[tuple[int, int]] = []
+    for at in best:
+        window = window_for(text, (max(0, at - reach), at + reach), 2 * reach + WINDOW_CHARS)
+        if not any(a < window.end and window.start < b for a, b in places):
+            places.append((window.start, window.end))
+    return places
+
+
+def _word_hits(text: str, word: str, most: int) -> list[int]:
+    """Where `word` (folded, as written small, Capitalised or in CAPITALS) stands as a whole
+    word in `text`, sorted, at most `most` places. `str.find` scans, not a regex: a regex
+    over 20 MB costs seconds."""
+    hits: list[int] = []
+    for form in dict.fromkeys((word, word.capitalize(), word.upper())):
+        at = text.find(form)
+        tries = 0
+        while at >= 0 and len(hits) < most and tries < 20 * most:
+            tries += 1
+            end = at + len(form)
+            if (at == 0 or not text[at - 1].isalnum()) and (
+                end == len(text) or not text[end].isalnum()
+            ):
+                hits.append(at)
+            at = text.find(form, end)
+        if len(hits) >= most:
+            break
+    return sorted(hits)
+
+
+def tokenize_places(text: str, norms: Sequence[str]) -> list[list[Token]]:
+    """The tokens of `text` (offsets into all of it), whole for a passage of at most
+    `LONG_PASSAGE` characters, else of each place the words `norms` cluster (`_places`)."""
+    if len(text) <= LONG_PASSAGE:
+        return [tokenize(text)]
+    return [
+        [Token(t.norm, t.start + a, t.end + a) for t in tokenize(text[a:b])]
+        for a, b in _places(text, norms)
+    ]
+
+
+def _coarse_text(text: str, norms: Sequence[str]) -> str:
+    """What the coarse score reads of a passage: all of it, or its places when it is long."""
+    if len(text) <= LONG_PASSAGE:
+        return text
+    return " … ".join(text[a:b] for a, b in _places(text, norms))
+
+
 async def _texts(store: Store, seqs: Sequence[int], known: dict[int, str]) -> dict[int, str]:
     """The text of each passage, without building `Passage` objects for ones we discard;
     `known` holds the texts already read by this lookup and gains the new ones."""
@@ -181,14 +258,20 @@ async def _texts(store: Store, seqs: Sequence[int], known: dict[int, str]) -> di
 
 
 async def _score_coarse(
-    store: Store, asked: str, seqs: Sequence[int], texts: dict[int, str], coarse: dict[int, float]
+    store: Store,
+    asked: str,
+    asked_norms: Sequence[str],
+    seqs: Sequence[int],
+    texts: dict[int, str],
+    coarse: dict[int, float],
 ) -> float:
     """The coarse score (`partial_ratio`) of each passage not scored yet by this lookup, into
     `coarse`; the best of `seqs`."""
     await _texts(store, [seq for seq in seqs if seq not in coarse], texts)
     for seq in seqs:
         if seq not in coarse:
-            coarse[seq] = fuzz.partial_ratio(asked, default_process(texts.get(seq, "")))
+            read = _coarse_text(texts.get(seq, ""), asked_norms)
+            coarse[seq] = fuzz.partial_ratio(asked, default_process(read))
     return max((coarse[seq] for seq in seqs), default=0.0)
 
 
@@ -205,7 +288,7 @@ async def _refine(
     """The best span of each of the candidates that look closest on a coarse score
     (`coarse`: the scores of the passages this lookup has scored, gains the new ones)."""
     seqs = [seq for _, seq in ranked]
-    await _score_coarse(store, asked, seqs, texts, coarse)
+    await _score_coarse(store, asked, asked_norms, seqs, texts, coarse)
     order = heapq.nsmallest(refined, range(len(seqs)), key=lambda i: (-coarse[seqs[i]], i))
     passages = await store.by_seqs([seqs[i] for i in order if seqs[i] not in spans])
     found = []
@@ -220,11 +303,17 @@ async def _refine(
 
 
 def _span_in(passage: Passage, asked: str, asked_norms: Sequence[str]) -> Found | None:
-    """The passage's best span: its score, whether it is verbatim, and its words."""
-    tokens = tokenize(passage.text)
-    if not tokens:
+    """The passage's best span: its score, whether it is verbatim, and its words (of a long
+    passage, only the place holding that span)."""
+    best: tuple[Span, list[Token]] | None = None
+    for tokens in tokenize_places(passage.text, asked_norms):
+        if tokens:
+            span = best_span(asked, [t.norm for t in tokens])
+            if best is None or span.score > best[0].score:
+                best = (span, tokens)
+    if best is None:
         return None
-    span = best_span(asked, [t.norm for t in tokens])
+    span, tokens = best
     window = tokens[span.first : span.last + 1]
     exact = [t.norm for t in window] == asked_norms
     score = 100.0 if exact else round(span.score, 1)
@@ -263,9 +352,11 @@ def _swapped_capitals(check: Verification) -> frozenset[str]:
     return frozenset(found)
 
 
-async def _neighbours(store: Store, found: Sequence[Found], reach: int = NEIGHBOURS) -> list[Found]:
+async def _neighbours(
+    store: Store, found: Sequence[Found], norms: Sequence[str], reach: int = NEIGHBOURS
+) -> list[Found]:
     """The passages next (by seq, `reach` either side) to the candidates, for quotes across
-    passages."""
+    passages (of a long one, the place holding the most of the words `norms`)."""
     have = {f.passage.seq for f in found}
     near = sorted({f.passage.seq + d for f in found for d in range(-reach, reach + 1)} - have)
     near = [seq for seq in near if 0 <= seq < store.count]
@@ -274,7 +365,7 @@ async def _neighbours(store: Store, found: Sequence[Found], reach: int = NEIGHBO
     for seq in near:
         p = passages.get(seq)
         if p is not None and p.kind != "quote":
-            tokens = tokenize(p.text)
+            tokens = tokenize_places(p.text, norms)[0]
             if tokens:
                 out.append(Found(0.0, False, -1, p, tokens, tokens))
     return out
@@ -301,7 +392,7 @@ async def _clause_candidates(
             p = passages.get(seq)
             if p is not None and p.kind != "quote":
                 seen.add(seq)
-                tokens = tokenize(p.text)
+                tokens = tokenize_places(p.text, norms)[0]
                 out.append(Found(0.0, False, -1, p, tokens, tokens))
     return out
 
@@ -399,7 +490,9 @@ async def find_quote(
         if (
             ranked
             and budget is not None
-            and await _score_coarse(store, asked, [seq for _, seq in ranked], texts, coarse)
+            and await _score_coarse(
+                store, asked, asked_norms, [seq for _, seq in ranked], texts, coarse
+            )
             < HOPELESS_COARSE
             and _candidate_query(store, asked_norms)[1] != terms
         ):
@@ -467,7 +560,7 @@ async def find_quote(
     if wide and top.passage.kind != "quote":
         # across consecutive passages: the best candidate and the passages either side of it
         # (no search); a spliced verdict there is checked against the clauses' own places
-        pool = [top, *await _neighbours(store, [top], 1)]
+        pool = [top, *await _neighbours(store, [top], asked_norms, 1)]
         adjacent = verify_quote(
             text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
             names=names, tokens=[f.tokens for f in pool],
@@ -484,7 +577,7 @@ async def find_quote(
             names=names, tokens=[f.tokens for f in near],
         )  # fmt: skip
         if check.verdict == "not_found":
-            pool = near + await _neighbours(store, near[:2])
+            pool = near + await _neighbours(store, near[:2], asked_norms)
             check = verify_quote(
                 text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
                 names=names, tokens=[f.tokens for f in pool],
