@@ -331,30 +331,21 @@ def _count(store: Store, query: tantivy.Query) -> int:
     return int(store.searcher.search(query, 1, count=True).count or 0)  # type: ignore[attr-defined]
 
 
-def _seq_in(store: Store, seqs: Sequence[int]) -> tantivy.Query:
-    """Documents whose `seq` is one of `seqs` (a range query reads the fast field; `seq` is
-    not indexed)."""
-    return tantivy.Query.boolean_query(
-        [
-            (
-                tantivy.Occur.Should,
-                tantivy.Query.range_query(
-                    store.schema, SEQ_FIELD, tantivy.FieldType.Unsigned, seq, seq
-                ),
-            )
-            for seq in seqs
-        ]
-    )
-
-
 def distinct_total(
-    store: Store, query: tantivy.Query, total: int, *, parents_match: bool = False
+    store: Store,
+    query: tantivy.Query,
+    total: int,
+    *,
+    parents_match: bool = False,
+    parent_speakers: Sequence[str] = (),
 ) -> int:
     """How many passages a list of the `total` documents matching `query` shows: a paragraph
     one of whose quote spans also matches is shown as its quotes (`corpus.lookup.topic`), so
     it is not counted. `parents_match`: the caller knows every matching quote span's
     paragraph matches too (no speaker filter, no exclusion), so only the matching quote
-    spans are read; otherwise their paragraphs are checked (quote spans are few)."""
+    spans are read; otherwise (a speaker filter, no exclusion) a paragraph matches when its
+    speaker is one of `parent_speakers`, read from SQLite (its words, source and date are its
+    quote's)."""
     not_quote = tantivy.Query.range_query(
         store.schema, PARENT_FIELD, tantivy.FieldType.Integer, 0, 0
     )
@@ -374,12 +365,12 @@ def distinct_total(
     if parents_match:
         return total - len(parents)
     matched = 0
-    for first in range(0, len(parents), 512):
-        chunk = parents[first : first + 512]
-        matched += _count(
-            store,
-            tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, query), (tantivy.Occur.Must, _seq_in(store, chunk))]
-            ),
+    names = list(dict.fromkeys(parent_speakers))
+    for first in range(0, len(parents), 500):
+        chunk = parents[first : first + 500]
+        sql = (
+            f"SELECT COUNT(*) FROM passages WHERE seq IN ({', '.join('?' * len(chunk))})"
+            f" AND speaker IN ({', '.join('?' * len(names))})"
         )
+        matched += int(store.db.execute(sql, (*chunk, *names)).fetchone()[0]) if names else 0
     return total - matched

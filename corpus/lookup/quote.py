@@ -21,6 +21,7 @@ consecutive passages, then the candidates at hand and each missing clause's best
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import heapq
@@ -166,14 +167,7 @@ def best_span(asked: str, norms: Sequence[str]) -> Span:
 
 def _token_at(starts: Sequence[int], char: int) -> int:
     """Index of the token holding `char` in the joined string (a space counts as the next)."""
-    lo, hi = 0, len(starts) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if starts[mid] <= char:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    return max(0, bisect.bisect_right(starts, char) - 1)
 
 
 def _places(text: str, norms: Sequence[str]) -> list[tuple[int, int]]:

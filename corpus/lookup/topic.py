@@ -19,7 +19,7 @@ import tantivy
 
 from corpus.errors import QueryError
 from corpus.lookup.date_query import DateOrder
-from corpus.lookup.filters import with_filters
+from corpus.lookup.filters import speaker_ids, with_filters
 from corpus.lookup.highlight import mark_text
 from corpus.lookup.terms import (
     SHORT,
@@ -318,8 +318,13 @@ async def find_topic(
         # Count what the pages reach: a paragraph shown as its matching quotes counts once
         # per quote, not once more. A quote span's words and date are its paragraph's, so
         # its paragraph matches too unless a speaker filter or an exclusion tells them apart.
-        exact = not plan.nots and not plan.parsed.speakers
-        total = distinct_total(store, query, total, parents_match=exact)
+        # Under an exclusion a paragraph may hold the excluded word its quote lacks: there the
+        # count stays tantivy's (a quote and its paragraph may both be counted).
+        if not plan.nots:
+            speakers = speaker_ids(store, plan.parsed.speakers)[1] if plan.parsed.speakers else ()
+            total = distinct_total(
+                store, query, total, parents_match=not speakers, parent_speakers=speakers
+            )
         return TopicResult(text, shown, hits, total=total, said=said)
     if not plan.plain or len(terms) < 2:
         return TopicResult(text, shown, (), suggestions=await suggest(store, terms), said=said)

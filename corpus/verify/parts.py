@@ -9,6 +9,7 @@ or paragraph run: a tweet boundary is not a break) or were spliced together.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -78,14 +79,8 @@ def best_span(asked: Sequence[Unit], source: Sequence[Unit]) -> Span:
 
 
 def _unit_at(starts: Sequence[int], char: int) -> int:
-    lo, hi = 0, len(starts) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if starts[mid] <= char:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    """Index of the unit whose start is the last at or before `char` (0 before the first)."""
+    return max(0, bisect.bisect_right(starts, char) - 1)
 
 
 def split_clauses(
