@@ -11,14 +11,38 @@ from collections.abc import Mapping, Sequence
 
 from corpus.lookup.terms import Matcher, Term, topic_terms
 from corpus.model import Hit, Passage
-from corpus.normalize import written_words
+from corpus.normalize import fold, written_words
+from corpus.windows import WINDOW_CHARS, window_for
+
+# A passage longer than this is marked only in the window a reply shows of it (around the
+# first place a query word stands): a 20 MB one-line source is never marked whole.
+LONG_TEXT = 4 * WINDOW_CHARS
+
+
+def shown_window(text: str, terms: Sequence[Term]) -> tuple[int, int]:
+    """The window of a long `text` a reply shows: around the first place one of the query
+    words (its first letters, so `drone` finds `drones`) stands, else the head."""
+    lowered = text.lower()
+    places = []
+    for term in terms:
+        word = fold(term.word)
+        found = lowered.find(word[: max(3, len(word) - 2)]) if word else -1
+        if found >= 0:
+            places.append(found)
+    first = min(places, default=0)
+    window = window_for(text, (first, first + 1), WINDOW_CHARS)
+    return window.start, window.end
 
 
 def mark_text(
     text: str, base: int, terms: Sequence[Term], matcher: Matcher, lang: str | None = "en"
 ) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
     """Absolute spans of the words of `text` (at `base`, in `lang`) that match a term, and
-    the terms matched. Each word is analysed in the passage's language, as it was indexed."""
+    the terms matched. Each word is analysed in the passage's language, as it was indexed.
+    A text over `LONG_TEXT` characters is marked only in the window a reply shows."""
+    if len(text) > LONG_TEXT:
+        start, end = shown_window(text, terms)
+        return mark_text(text[start:end], base + start, terms, matcher, lang)
     spans: list[tuple[int, int]] = []
     matched: set[str] = set()
     memo, surface, find, at = matcher.surfaces_in(lang), matcher.surface, text.find, 0
