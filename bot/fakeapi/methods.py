@@ -223,20 +223,7 @@ class Methods:
         plain, entities = render_text(
             p.get("text"), p.get("parse_mode"), p.get("entities"), strict=self.strict
         )
-        markup = check_markup(p.get("reply_markup"))
-        replied = self._replied(chat["id"], p)
-        message: dict[str, Any] = {
-            "message_id": w.next_message_id(chat["id"]),
-            "from": w.bot,
-            "chat": chat,
-            "date": w.now(),
-        }
-        if thread is not None:
-            message["message_thread_id"] = thread
-            if chat.get("is_forum"):
-                message["is_topic_message"] = True
-        if replied is not None:
-            message["reply_to_message"] = replied
+        message, markup = self._new_message(chat, thread, p)
         message["text"] = plain
         if entities:
             message["entities"] = entities
@@ -261,27 +248,16 @@ class Methods:
             )
             if utf16_len(plain) > MAX_CAPTION:
                 raise bad_request("message caption is too long")
-        markup = check_markup(p.get("reply_markup"))
-        replied = self._replied(chat["id"], p)
-        message: dict[str, Any] = {
-            "message_id": w.next_message_id(chat["id"]),
-            "from": w.bot,
-            "chat": chat,
-            "date": w.now(),
-            "photo": [
-                {
-                    "file_id": f"photo-{len(w.sent)}",
-                    "file_unique_id": f"p{len(w.sent)}",
-                    "width": width,
-                    "height": height,
-                    "file_size": len(data),
-                }
-            ],
-        }
-        if thread is not None:
-            message["message_thread_id"] = thread
-        if replied is not None:
-            message["reply_to_message"] = replied
+        message, markup = self._new_message(chat, thread, p)
+        message["photo"] = [
+            {
+                "file_id": f"photo-{len(w.sent)}",
+                "file_unique_id": f"p{len(w.sent)}",
+                "width": width,
+                "height": height,
+                "file_size": len(data),
+            }
+        ]
         if plain:
             message["caption"] = plain
         if entities:
@@ -292,6 +268,28 @@ class Methods:
         record = self._record(message, {**p, "text": caption or ""}, edited=False)
         w.record_sent(dataclasses.replace(record, text=plain, photo=data))
         return message
+
+    def _new_message(
+        self, chat: dict[str, Any], thread: int | None, p: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """A sent message's head (id, sender, chat, date, topic, the message it answers) and
+        its checked reply markup; the caller adds the text or the media."""
+        w = self.world
+        markup = check_markup(p.get("reply_markup"))
+        replied = self._replied(chat["id"], p)
+        message: dict[str, Any] = {
+            "message_id": w.next_message_id(chat["id"]),
+            "from": w.bot,
+            "chat": chat,
+            "date": w.now(),
+        }
+        if thread is not None:
+            message["message_thread_id"] = thread
+            if chat.get("is_forum"):
+                message["is_topic_message"] = True
+        if replied is not None:
+            message["reply_to_message"] = replied
+        return message, markup
 
     def _replied(self, chat_id: int, p: dict[str, Any]) -> dict[str, Any] | None:
         rp = p.get("reply_parameters")
