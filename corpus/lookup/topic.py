@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import tantivy
 
@@ -444,17 +444,27 @@ async def _hits(
         spans: tuple[tuple[int, int], ...] = ()
         matched: tuple[str, ...] = ()
         if marked is None or len(hits) < marked:
-            spans, matched = mark_text(
-                str(row[ROW_TEXT]),
-                int(row[ROW_START]),  # type: ignore[call-overload]
-                terms,
-                matcher,
-                languages.get(str(row[ROW_SOURCE]), "en"),
-            )
+            spans, matched = _mark_row(row, terms, matcher, languages)
         rel = scores[seq] / best if best > 0 else 1.0
         score = round(base + span * rel, 1)
         hits.append(Hit(passage_from_row(row), score, None, None, spans, matched))
     return tuple(hits)
+
+
+def _mark_row(
+    row: Sequence[object],
+    terms: Sequence[Term],
+    matcher: Matcher,
+    languages: Mapping[str, str | None],
+) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
+    """`mark_text` over a raw passage row, in its source's language (before any `Passage`)."""
+    return mark_text(
+        str(row[ROW_TEXT]),
+        int(row[ROW_START]),  # type: ignore[call-overload]
+        terms,
+        matcher,
+        languages.get(str(row[ROW_SOURCE]), "en"),
+    )
 
 
 async def _fallback(
@@ -475,13 +485,7 @@ async def _fallback(
         row = rows.get(seq)
         if row is None:
             continue
-        spans, matched = mark_text(
-            str(row[ROW_TEXT]),
-            int(row[ROW_START]),  # type: ignore[call-overload]
-            terms,
-            matcher,
-            languages.get(str(row[ROW_SOURCE]), "en"),
-        )
+        spans, matched = _mark_row(row, terms, matcher, languages)
         if len(matched) >= need:
             scored.append((len(matched), score, seq, spans, matched))
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
