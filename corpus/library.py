@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.budget import Clock, Deadline
 from corpus.build import (
     BuildProgress,
     Progress,
@@ -109,6 +110,9 @@ class Library:
         # search settings (issue 13): the owner's synonym groups; dates read with this order
         self.synonyms: tuple[tuple[str, ...], ...] = ()
         self.date_order: DateOrder = "dmy"
+        # each lookup's time budget in seconds (None: none) and the clock it is read on
+        self.time_budget: float | None = None
+        self.clock: Clock = time.monotonic
 
     @classmethod
     async def open(
@@ -174,12 +178,23 @@ class Library:
             if live.retired and live.users == 0:
                 await live.store.close()
 
+    def deadline(self) -> Deadline:
+        """A fresh budget for one lookup (`time_budget` seconds of `clock` from now)."""
+        return Deadline(self.time_budget, self.clock)
+
     async def find_date(
         self, text: str, *, limit: int = 100, today: dt.date | None = None
     ) -> DateResult:
         """Passages on a day, month or range, in corpus order. `QueryError` if `text` is no date."""
         async with self._use() as store:
-            return await date.find_date(store, text, limit, today=today, date_order=self.date_order)
+            return await date.find_date(
+                store,
+                text,
+                limit,
+                today=today,
+                date_order=self.date_order,
+                deadline=self.deadline(),
+            )
 
     async def find_topic(
         self,
@@ -200,13 +215,19 @@ class Library:
                 synonyms=self.synonyms,
                 today=today,
                 date_order=self.date_order,
+                deadline=self.deadline(),
             )
 
     async def timeline(self, text: str, *, today: dt.date | None = None) -> Timeline:
         """How often the topic `text` comes up per week or month (`corpus.lookup.timeline`)."""
         async with self._use() as store:
             return await find_timeline(
-                store, text, synonyms=self.synonyms, today=today, date_order=self.date_order
+                store,
+                text,
+                synonyms=self.synonyms,
+                today=today,
+                date_order=self.date_order,
+                deadline=self.deadline(),
             )
 
     def mark_topic(self, text: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
@@ -216,7 +237,8 @@ class Library:
             terms = plan_topic(store, text, topic.query_terms_of, synonyms=self.synonyms).marks
         except QueryError:
             terms = []
-        return highlight.mark_hits(text, hits, source_languages(store.infos), terms)
+        languages = source_languages(store.infos)
+        return highlight.mark_hits(text, hits, languages, terms, deadline=self.deadline())
 
     async def find_quote(
         self, text: str, *, limit: int = 5, today: dt.date | None = None
@@ -225,7 +247,13 @@ class Library:
         (`by:`/`since:`/`until:`/`in:` typed with the words narrow the search)."""
         async with self._use() as store:
             return await quote.find_quote(
-                store, text, limit, self._threshold, today=today, date_order=self.date_order
+                store,
+                text,
+                limit,
+                self._threshold,
+                today=today,
+                date_order=self.date_order,
+                deadline=self.deadline(),
             )
 
     async def random(self, count: int = 1, *, seed: int | None = None) -> tuple[Passage, ...]:

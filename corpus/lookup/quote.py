@@ -33,6 +33,8 @@ import tantivy
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
+from corpus.budget import Deadline
+from corpus.errors import LookupTimeout
 from corpus.lookup.date_query import DateOrder
 from corpus.lookup.filters import Filters, resolve_filters, with_filters
 from corpus.model import Hit, Passage, QuoteChange, QuotePart, QuoteResult
@@ -55,6 +57,7 @@ FUZZY_TERMS = 3
 # span reaching QUICK_SCORE (a span's score exceeded its passage's coarse score by at most 11
 # over the 1M and 100k benchmark queries): its spans are not worked out, the full search runs.
 HOPELESS_COARSE = 65.0
+UNSCORED = -1.0  # the coarse score of a candidate left unscored when the time budget ran out
 CANDIDATES = 50
 MAX_REFINED = 10
 WIDE_CANDIDATES = 5  # candidates (with their neighbours) checked for a quote across passages
@@ -258,15 +261,21 @@ async def _score_coarse(
     seqs: Sequence[int],
     texts: dict[int, str],
     coarse: dict[int, float],
+    deadline: Deadline,
 ) -> float:
     """The coarse score (`partial_ratio`) of each passage not scored yet by this lookup, into
-    `coarse`; the best of `seqs`."""
+    `coarse`; the best of `seqs`. When `deadline` is spent the rest stay unscored (at least
+    one is scored)."""
     await _texts(store, [seq for seq in seqs if seq not in coarse], texts)
+    scored = False
     for seq in seqs:
         if seq not in coarse:
+            if scored and deadline.spent():
+                break
             read = _coarse_text(texts.get(seq, ""), asked_norms)
             coarse[seq] = fuzz.partial_ratio(asked, default_process(read))
-    return max((coarse[seq] for seq in seqs), default=0.0)
+            scored = True
+    return max((coarse.get(seq, UNSCORED) for seq in seqs), default=0.0)
 
 
 async def _refine(
@@ -278,16 +287,23 @@ async def _refine(
     spans: dict[int, Found | None],
     texts: dict[int, str],
     coarse: dict[int, float],
+    deadline: Deadline,
 ) -> list[Found]:
     """The best span of each of the candidates that look closest on a coarse score
-    (`coarse`: the scores of the passages this lookup has scored, gains the new ones)."""
+    (`coarse`: the scores of the passages this lookup has scored, gains the new ones); when
+    `deadline` is spent, of those worked out so far (at least one span found)."""
     seqs = [seq for _, seq in ranked]
-    await _score_coarse(store, asked, asked_norms, seqs, texts, coarse)
-    order = heapq.nsmallest(refined, range(len(seqs)), key=lambda i: (-coarse[seqs[i]], i))
+    await _score_coarse(store, asked, asked_norms, seqs, texts, coarse, deadline)
+    order = heapq.nsmallest(
+        refined, range(len(seqs)), key=lambda i: (-coarse.get(seqs[i], UNSCORED), i)
+    )
+    order = [i for i in order if seqs[i] in coarse]
     passages = await store.by_seqs([seqs[i] for i in order if seqs[i] not in spans])
-    found = []
+    found: list[Found] = []
     for rank in order:
         seq = seqs[rank]
+        if seq not in spans and found and deadline.spent():
+            break
         if seq not in spans:  # else found by the first search of this lookup
             spans[seq] = _span_in(passages[seq], asked, asked_norms) if seq in passages else None
         known = spans[seq]
@@ -366,7 +382,7 @@ async def _neighbours(
 
 
 async def _clause_candidates(
-    store: Store, clauses: Sequence[str], have: Sequence[Found]
+    store: Store, clauses: Sequence[str], have: Sequence[Found], deadline: Deadline
 ) -> list[Found]:
     """The best few passages of each clause by its own rarest words (cheap postings only):
     a spliced quote's second part need not share the first part's rare words. Only on the
@@ -374,6 +390,8 @@ async def _clause_candidates(
     seen = {f.passage.seq for f in have}
     out: list[Found] = []
     for clause in clauses:
+        if deadline.spent():
+            break
         norms = [t.norm for t in tokenize(clause)]
         if len(norms) < 3:
             continue
@@ -396,13 +414,20 @@ def _hit(located_passage: Passage, start: int, end: int, score: float) -> Hit:
     return Hit(located_passage, score, base + start, base + end)
 
 
-def _result(text: str, check: Verification, hits: Sequence[Hit], limit: int) -> QuoteResult:
-    """The lookup's answer from a verification: its places first, then other close hits."""
+def _result(
+    text: str, check: Verification, hits: Sequence[Hit], limit: int, partial: bool
+) -> QuoteResult:
+    """The lookup's answer from a verification: its places first, then other close hits
+    (`partial`: the time budget ran out before every candidate was checked)."""
     changes = tuple(QuoteChange(c.kind, c.query, c.source) for c in check.changes)
     parts = tuple(QuotePart(p.query_start, p.query_end, p.result) for p in check.parts)
     if check.verdict == "not_found":
         return QuoteResult(
-            text, "not_found", tuple(hits[:limit]), claimed_speaker=check.claimed_speaker
+            text,
+            "not_found",
+            tuple(hits[:limit]),
+            claimed_speaker=check.claimed_speaker,
+            partial=partial,
         )
     shown = [_hit(r.passage, r.start, r.end, r.score) for r in check.results]
     if len(shown) == 1:
@@ -422,6 +447,7 @@ def _result(text: str, check: Verification, hits: Sequence[Hit], limit: int) -> 
         check.claimed_speaker,
         check.attribution,
         check.skipped,
+        partial,
     )
 
 
@@ -451,9 +477,13 @@ async def find_quote(
     *,
     today: dt.date | None = None,
     date_order: DateOrder = "dmy",
+    deadline: Deadline | None = None,
 ) -> QuoteResult:
     """The passages holding the span closest to `text`, best first, with a verdict. Filters
-    typed with the words narrow the candidates inside the search (`by:Rutte since:Aug`)."""
+    typed with the words narrow the candidates inside the search (`by:Rutte since:Aug`).
+    When `deadline` is spent the answer is about the candidates checked so far, flagged
+    `partial`; `LookupTimeout` when none was."""
+    deadline = deadline or Deadline()
     text, filters = quote_filters(store, text, today, date_order)
     speakers = known_speakers(store)
     claim = parse_claim(text, known=speakers)
@@ -485,7 +515,7 @@ async def find_quote(
             ranked
             and budget is not None
             and await _score_coarse(
-                store, asked, asked_norms, [seq for _, seq in ranked], texts, coarse
+                store, asked, asked_norms, [seq for _, seq in ranked], texts, coarse, deadline
             )
             < HOPELESS_COARSE
             and _candidate_query(store, asked_norms)[1] != terms
@@ -493,13 +523,19 @@ async def find_quote(
             found = []  # no span here can reach QUICK_SCORE: straight to the full search
             continue
         found = (
-            await _refine(store, asked, asked_norms, ranked, refined, spans, texts, coarse)
+            await _refine(
+                store, asked, asked_norms, ranked, refined, spans, texts, coarse, deadline
+            )
             if ranked
             else []
         )
         if found and max(f.score for f in found) >= max(threshold, QUICK_SCORE):
             break
+        if found and deadline.spent():
+            break  # no time for the full search: the answer is about these candidates
     if not found:
+        if deadline.cut:  # nothing checked in time: no answer is honest
+            raise LookupTimeout(deadline.seconds or 0.0)
         return QuoteResult(text, "not_found", (), claimed_speaker=claimed)
     found.sort(key=lambda f: (-f.score, not f.exact, f.passage.kind != "quote", f.rank))
     hits: list[Hit] = []
@@ -517,7 +553,12 @@ async def find_quote(
             resolve_claim(claim.name, speakers, top.passage.speaker) if claim else (None, None)
         )
         return QuoteResult(
-            text, "verbatim", tuple(hits[:limit]), claimed_speaker=claimed, attribution=attribution
+            text,
+            "verbatim",
+            tuple(hits[:limit]),
+            claimed_speaker=claimed,
+            attribution=attribution,
+            partial=deadline.cut,
         )
     names = _names(store, speakers)
     # only the words around the span found (the verifier reads no more of a long passage)
@@ -540,7 +581,7 @@ async def find_quote(
             text, [top.passage], threshold=threshold, known_speakers=speakers,
             names=names | swapped, tokens=[around], claim=claim, query_tokens=query_tokens,
         )  # fmt: skip
-    wide = check.verdict == "not_found" and not filters.any
+    wide = check.verdict == "not_found" and not filters.any and not deadline.spent()
     if wide and not gapped:  # a clause the best candidate lacks may stand in another passage
         clauses = [
             text[a:b]
@@ -561,19 +602,21 @@ async def find_quote(
         )  # fmt: skip
         if adjacent.verdict not in ("not_found", "spliced"):
             check, wide = adjacent, False
+    if wide and deadline.spent():
+        wide = False  # no time for the clause searches: the answer is about the best candidate
     if wide:
         # across passages or spliced: the candidates at hand and each missing clause's best
         # few (by its rarest words); the neighbours by seq only when that places nothing
         near = [f for f in found[:WIDE_CANDIDATES] if f.passage.kind != "quote"]
-        near += await _clause_candidates(store, clauses, near)
+        near += await _clause_candidates(store, clauses, near, deadline)
         check = verify_quote(
             text, [f.passage for f in near], threshold=threshold, known_speakers=speakers,
             names=names, tokens=[f.tokens for f in near],
         )  # fmt: skip
-        if check.verdict == "not_found":
+        if check.verdict == "not_found" and not deadline.spent():
             pool = near + await _neighbours(store, near[:2], asked_norms)
             check = verify_quote(
                 text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
                 names=names, tokens=[f.tokens for f in pool],
             )  # fmt: skip
-    return _result(text, check, hits, limit)
+    return _result(text, check, hits, limit, deadline.cut)
