@@ -395,9 +395,15 @@ def reply_json(reply: Reply) -> dict[str, Any]:
     """The JSON form of one reply (the schema `ask --json` promises). A `not_found` quote has
     no results (`QuoteResult.matches`): its closest passage is a hint in the message only.
     A quote also gives `changes`, `parts` (`result` indexes `results`), `claimed_speaker`
-    and `attribution` (issue 11)."""
+    and `attribution` (issue 11). `error` ("timeout": the time budget ran out with no answer)
+    and `partial` (true: cut short, only the closest candidates checked) appear only when set."""
     quote = reply.quote
-    return {
+    extra: dict[str, Any] = {}  # only when set: other replies stay as pinned
+    if reply.error is not None:
+        extra["error"] = reply.error
+    if reply.partial:
+        extra["partial"] = True
+    return extra | {
         "command": reply.command,
         "query": reply.query,
         "verdict": reply.verdict if reply.command == "quote" else None,

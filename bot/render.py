@@ -632,6 +632,11 @@ def render_query(args: str) -> str:
     return esc(args)
 
 
+def render_partial(tr: Translator = ENGLISH) -> str:
+    """The line a lookup cut short by its time budget adds: only what was checked counts."""
+    return f"\n<i>{esc(tr._(words.PARTIAL_ANSWER))}</i>"
+
+
 def render_notice(text: str) -> str:
     """A plain-words notice (text.py's, or an error's message) as HTML."""
     return esc(text)

@@ -65,6 +65,8 @@ class Reply:
     total: int | None = None  # a list: how many match in all (JSON `total`)
     quote: QuoteResult | None = None  # /quote: the verification (changes, parts, speaker)
     timeline: Timeline | None = None  # /timeline: the series (JSON `series`, `undated`)
+    error: str | None = None  # why no answer (JSON `error`, only when set): "timeout"
+    partial: bool = False  # cut short by the time budget (JSON `partial`, only when true)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from bot import text as words
 from bot.paging import ListView, list_messages, reopen, turn_page
 from bot.reply import AskContext, Button, ButtonAnswer, OutMessage, Reply
 from bot.services import Services, failure_lines, today_of
-from corpus.errors import CorpusError, QueryError
+from corpus.errors import CorpusError, LookupTimeout, QueryError
 from corpus.lookup.date_query import parse_date_query
 from corpus.model import Hit, PassageDate
 
@@ -124,6 +124,9 @@ async def dispatch(services: Services, command: str, args: str, ctx: AskContext)
         )
     try:
         reply = await HANDLERS[command](services, args, ctx)
+    except LookupTimeout:
+        notice = html.render_notice(ctx.tr._(words.LOOKUP_TIMEOUT))
+        reply = Reply(command, args, message(notice), error="timeout")
     except CorpusError as err:
         reply = Reply(command, args, message(html.render_notice(str(err))))
     except Exception:
@@ -219,10 +222,12 @@ async def cmd_topic(services: Services, args: str, ctx: AskContext) -> Reply:
     title = html.render_topic_title(args, window_result, ctx.tr)
     title += html.render_said(result.said)
     title = html.render_total_title(title, result.total, len(hits), ctx.tr)
+    if result.partial:
+        title += html.render_partial(ctx.tr)
     view = ListView("topic", args, "topic", title, result.hits)
     return Reply(
         "topic", args, await list_messages(services, ctx, view), hits=hits,
-        total=max(result.total, len(result.hits)),
+        total=max(result.total, len(result.hits)), partial=result.partial,
     )  # fmt: skip
 
 
@@ -298,9 +303,14 @@ async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
     result = await services.library.find_quote(args, limit=QUOTE_LIMIT, today=today_of(services))
     threshold = services.config.replies.quote_threshold
     lead = html.render_quote_header(result, threshold, services.labels, ctx.tr)
+    if result.partial:
+        lead += html.render_partial(ctx.tr)
     if not result.hits:
         shown = html.render_quote_empty(args, lead, ctx.tr)
-        return Reply("quote", args, message(shown), verdict=result.verdict, quote=result)
+        return Reply(
+            "quote", args, message(shown), verdict=result.verdict, quote=result,
+            partial=result.partial,
+        )  # fmt: skip
     if result.hint is not None:
         hits: tuple[Hit, ...] = (result.hint,)
     elif result.parts:  # each part's own place
@@ -315,6 +325,7 @@ async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
         verdict=result.verdict,
         hits=result.matches,
         quote=result,
+        partial=result.partial,
     )
 
 
@@ -402,6 +413,8 @@ async def press(services: Services, data: str, ctx: AskContext) -> ButtonAnswer:
         return ButtonAnswer(notice=ctx.tr._(words.BAD_BUTTON), alert=True)
     try:
         return await handle_press(services, pressed, ctx)
+    except LookupTimeout:
+        return ButtonAnswer(notice=ctx.tr._(words.LOOKUP_TIMEOUT)[: buttons.MAX_NOTICE_CHARS])
     except CorpusError as err:
         return ButtonAnswer(notice=str(err)[: buttons.MAX_NOTICE_CHARS])
     except Exception:
