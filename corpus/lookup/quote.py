@@ -173,10 +173,13 @@ def _token_at(starts: Sequence[int], char: int) -> int:
     return max(0, bisect.bisect_right(starts, char) - 1)
 
 
-def _places(text: str, norms: Sequence[str]) -> list[tuple[int, int]]:
+def _places(
+    text: str, norms: Sequence[str], deadline: Deadline | None = None
+) -> list[tuple[int, int]]:
     """Where in a long `text` the words `norms` cluster: up to `PLACES` ranges around the
-    hits of the rarest of its longest words (counted only up to `PLACE_HITS`), the ones
-    holding the most of the words first; the text's head when none is found."""
+    hits of the rarest of its longest words (counted only up to `PLACE_HITS`; once `deadline`
+    is spent, of the words scanned so far), the ones holding the most of the words first;
+    the text's head when none is found."""
     reach = 2 * sum(len(n) + 1 for n in norms) + WINDOW_CHARS // 2
     words = sorted({n for n in norms if len(n) > 2} or set(norms), key=lambda n: (-len(n), n))
     patterns = {
@@ -185,6 +188,8 @@ def _places(text: str, norms: Sequence[str]) -> list[tuple[int, int]]:
     }
     anchors: list[int] | None = None
     for word in patterns:
+        if anchors and deadline is not None and deadline.spent():
+            break  # each word scans the whole text (~50 ms for 20 MB): place by those scanned
         hits = _word_hits(text, word, PLACE_HITS + 1)
         if hits and len(hits) <= PLACE_HITS and (anchors is None or len(hits) < len(anchors)):
             anchors = hits
@@ -225,22 +230,24 @@ def _word_hits(text: str, word: str, most: int) -> list[int]:
     return sorted(hits)
 
 
-def tokenize_places(text: str, norms: Sequence[str]) -> list[list[Token]]:
+def tokenize_places(
+    text: str, norms: Sequence[str], deadline: Deadline | None = None
+) -> list[list[Token]]:
     """The tokens of `text` (offsets into all of it), whole for a passage of at most
     `LONG_PASSAGE` characters, else of each place the words `norms` cluster (`_places`)."""
     if len(text) <= LONG_PASSAGE:
         return [tokenize(text)]
     return [
         [Token(t.norm, t.start + a, t.end + a) for t in tokenize(text[a:b])]
-        for a, b in _places(text, norms)
+        for a, b in _places(text, norms, deadline)
     ]
 
 
-def _coarse_text(text: str, norms: Sequence[str]) -> str:
+def _coarse_text(text: str, norms: Sequence[str], deadline: Deadline) -> str:
     """What the coarse score reads of a passage: all of it, or its places when it is long."""
     if len(text) <= LONG_PASSAGE:
         return text
-    return " … ".join(text[a:b] for a, b in _places(text, norms))
+    return " … ".join(text[a:b] for a, b in _places(text, norms, deadline))
 
 
 async def _texts(store: Store, seqs: Sequence[int], known: dict[int, str]) -> dict[int, str]:
@@ -272,7 +279,7 @@ async def _score_coarse(
         if seq not in coarse:
             if scored and deadline.spent():
                 break
-            read = _coarse_text(texts.get(seq, ""), asked_norms)
+            read = _coarse_text(texts.get(seq, ""), asked_norms, deadline)
             coarse[seq] = fuzz.partial_ratio(asked, default_process(read))
             scored = True
     return max((coarse.get(seq, UNSCORED) for seq in seqs), default=0.0)
@@ -305,18 +312,22 @@ async def _refine(
         if seq not in spans and found and deadline.spent():
             break
         if seq not in spans:  # else found by the first search of this lookup
-            spans[seq] = _span_in(passages[seq], asked, asked_norms) if seq in passages else None
+            spans[seq] = (
+                _span_in(passages[seq], asked, asked_norms, deadline) if seq in passages else None
+            )
         known = spans[seq]
         if known is not None:
             found.append(dataclasses.replace(known, rank=rank))
     return found
 
 
-def _span_in(passage: Passage, asked: str, asked_norms: Sequence[str]) -> Found | None:
+def _span_in(
+    passage: Passage, asked: str, asked_norms: Sequence[str], deadline: Deadline
+) -> Found | None:
     """The passage's best span: its score, whether it is verbatim, and its words (of a long
     passage, only the place holding that span)."""
     best: tuple[Span, list[Token]] | None = None
-    for tokens in tokenize_places(passage.text, asked_norms):
+    for tokens in tokenize_places(passage.text, asked_norms, deadline):
         if tokens:
             span = best_span(asked, [t.norm for t in tokens])
             if best is None or span.score > best[0].score:
@@ -363,7 +374,11 @@ def _swapped_capitals(check: Verification) -> frozenset[str]:
 
 
 async def _neighbours(
-    store: Store, found: Sequence[Found], norms: Sequence[str], reach: int = NEIGHBOURS
+    store: Store,
+    found: Sequence[Found],
+    norms: Sequence[str],
+    deadline: Deadline,
+    reach: int = NEIGHBOURS,
 ) -> list[Found]:
     """The passages next (by seq, `reach` either side) to the candidates, for quotes across
     passages (of a long one, the place holding the most of the words `norms`)."""
@@ -375,7 +390,7 @@ async def _neighbours(
     for seq in near:
         p = passages.get(seq)
         if p is not None and p.kind != "quote":
-            tokens = tokenize_places(p.text, norms)[0]
+            tokens = tokenize_places(p.text, norms, deadline)[0]
             if tokens:
                 out.append(Found(0.0, False, -1, p, tokens, tokens))
     return out
@@ -404,7 +419,7 @@ async def _clause_candidates(
             p = passages.get(seq)
             if p is not None and p.kind != "quote":
                 seen.add(seq)
-                tokens = tokenize_places(p.text, norms)[0]
+                tokens = tokenize_places(p.text, norms, deadline)[0]
                 out.append(Found(0.0, False, -1, p, tokens, tokens))
     return out
 
@@ -595,7 +610,7 @@ async def find_quote(
     if wide and top.passage.kind != "quote":
         # across consecutive passages: the best candidate and the passages either side of it
         # (no search); a spliced verdict there is checked against the clauses' own places
-        pool = [top, *await _neighbours(store, [top], asked_norms, 1)]
+        pool = [top, *await _neighbours(store, [top], asked_norms, deadline, 1)]
         adjacent = verify_quote(
             text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
             names=names, tokens=[f.tokens for f in pool],
@@ -614,7 +629,7 @@ async def find_quote(
             names=names, tokens=[f.tokens for f in near],
         )  # fmt: skip
         if check.verdict == "not_found" and not deadline.spent():
-            pool = near + await _neighbours(store, near[:2], asked_norms)
+            pool = near + await _neighbours(store, near[:2], asked_norms, deadline)
             check = verify_quote(
                 text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
                 names=names, tokens=[f.tokens for f in pool],
