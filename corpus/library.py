@@ -32,6 +32,7 @@ from corpus.lookup import date, highlight, quote, topic
 from corpus.lookup.date_query import DateOrder
 from corpus.lookup.timeline import Timeline, find_timeline
 from corpus.lookup.topic_query import plan_topic
+from corpus.lookup_threads import LookupThreads
 from corpus.model import (
     BuildReport,
     DateResult,
@@ -113,6 +114,8 @@ class Library:
         # each lookup's time budget in seconds (None: none) and the clock it is read on
         self.time_budget: float | None = None
         self.clock: Clock = time.monotonic
+        # where find_*/timeline run: worker threads, so a slow one leaves the caller's loop free
+        self.threads = LookupThreads()
 
     @classmethod
     async def open(
@@ -136,6 +139,7 @@ class Library:
         return self._report
 
     async def close(self) -> None:
+        await self.threads.close()
         live = self._live
         live.retired = True
         if live.users == 0:
@@ -187,13 +191,15 @@ class Library:
     ) -> DateResult:
         """Passages on a day, month or range, in corpus order. `QueryError` if `text` is no date."""
         async with self._use() as store:
-            return await date.find_date(
-                store,
-                text,
-                limit,
-                today=today,
-                date_order=self.date_order,
-                deadline=self.deadline(),
+            return await self.threads.run(
+                date.find_date(
+                    store,
+                    text,
+                    limit,
+                    today=today,
+                    date_order=self.date_order,
+                    deadline=self.deadline(),
+                )
             )
 
     async def find_topic(
@@ -207,27 +213,31 @@ class Library:
         """Passages about the words of `text`, typo/stem/variant tolerant, most relevant first;
         the matched words marked in the first `marked` hits (all when None)."""
         async with self._use() as store:
-            return await topic.find_topic(
-                store,
-                text,
-                limit,
-                marked=marked,
-                synonyms=self.synonyms,
-                today=today,
-                date_order=self.date_order,
-                deadline=self.deadline(),
+            return await self.threads.run(
+                topic.find_topic(
+                    store,
+                    text,
+                    limit,
+                    marked=marked,
+                    synonyms=self.synonyms,
+                    today=today,
+                    date_order=self.date_order,
+                    deadline=self.deadline(),
+                )
             )
 
     async def timeline(self, text: str, *, today: dt.date | None = None) -> Timeline:
         """How often the topic `text` comes up per week or month (`corpus.lookup.timeline`)."""
         async with self._use() as store:
-            return await find_timeline(
-                store,
-                text,
-                synonyms=self.synonyms,
-                today=today,
-                date_order=self.date_order,
-                deadline=self.deadline(),
+            return await self.threads.run(
+                find_timeline(
+                    store,
+                    text,
+                    synonyms=self.synonyms,
+                    today=today,
+                    date_order=self.date_order,
+                    deadline=self.deadline(),
+                )
             )
 
     def mark_topic(self, text: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
@@ -246,14 +256,16 @@ class Library:
         """The passage holding the span closest to `text`, with a verdict and a word diff
         (`by:`/`since:`/`until:`/`in:` typed with the words narrow the search)."""
         async with self._use() as store:
-            return await quote.find_quote(
-                store,
-                text,
-                limit,
-                self._threshold,
-                today=today,
-                date_order=self.date_order,
-                deadline=self.deadline(),
+            return await self.threads.run(
+                quote.find_quote(
+                    store,
+                    text,
+                    limit,
+                    self._threshold,
+                    today=today,
+                    date_order=self.date_order,
+                    deadline=self.deadline(),
+                )
             )
 
     async def random(self, count: int = 1, *, seed: int | None = None) -> tuple[Passage, ...]:
