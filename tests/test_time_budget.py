@@ -112,6 +112,10 @@ async def test_the_bot_says_politely_that_a_search_took_too_long(
         bot.fake.user_speaks("en")
         answer = await bot.send(f"/quote {QUOTE}")
         assert "checked only the closest candidates" in answer[0].html
+        # a cut-short not_found never says no passage holds the words (promise 3)
+        answer = await bot.send(f"/quote {SPLICED}")
+        assert "in the passages I had time to check" in answer[0].html
+        assert "no passage says this" not in answer[0].html
 
 
 def test_ask_json_gives_partial_and_a_timeout_error(
