@@ -17,6 +17,7 @@ from test_cli import run
 from corpus.budget import Deadline
 from corpus.errors import LookupTimeout
 from corpus.library import Library
+from corpus.verify.verify import verify_quote
 
 QUOTE = "so long as he kills, he lives"
 # in no single passage: only the clause searches (skipped once the budget is spent) place it
@@ -132,3 +133,13 @@ def test_ask_json_gives_partial_and_a_timeout_error(
     assert timeline["error"] == "timeout" and timeline["series"] == []
     assert "took too long" in timeline["messages"][0]
     assert "error" not in sources and "partial" not in sources
+
+
+async def test_verify_places_no_clause_it_had_no_time_for(library: Library) -> None:
+    free = await library.find_quote(SPLICED)
+    passages = [hit.passage for hit in free.hits]
+    whole = verify_quote(SPLICED, passages)
+    assert whole.verdict == "spliced"
+    spent = Deadline(1.0, jumping_clock())
+    cut = verify_quote(SPLICED, passages, deadline=spent)
+    assert cut.verdict == "not_found" and spent.cut

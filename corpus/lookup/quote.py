@@ -583,18 +583,19 @@ async def find_quote(
         around = top.tokens
     check = verify_quote(
         text, [top.passage], threshold=threshold, known_speakers=speakers, names=names,
-        tokens=[around], claim=claim, query_tokens=query_tokens,
+        tokens=[around], claim=claim, query_tokens=query_tokens, deadline=deadline,
     )  # fmt: skip
     if check.verdict == "not_found" and len(around) < len(top.tokens):
         check = verify_quote(
             text, [top.passage], threshold=threshold, known_speakers=speakers, names=names,
-            tokens=[top.tokens], claim=claim, query_tokens=query_tokens,
+            tokens=[top.tokens], claim=claim, query_tokens=query_tokens, deadline=deadline,
         )  # fmt: skip
         around = top.tokens
     if check.verdict == "close" and (swapped := _swapped_capitals(check)):
         check = verify_quote(
             text, [top.passage], threshold=threshold, known_speakers=speakers,
             names=names | swapped, tokens=[around], claim=claim, query_tokens=query_tokens,
+            deadline=deadline,
         )  # fmt: skip
     wide = check.verdict == "not_found" and not filters.any and not deadline.spent()
     if wide and not gapped:  # a clause the best candidate lacks may stand in another passage
@@ -613,7 +614,7 @@ async def find_quote(
         pool = [top, *await _neighbours(store, [top], asked_norms, deadline, 1)]
         adjacent = verify_quote(
             text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
-            names=names, tokens=[f.tokens for f in pool],
+            names=names, tokens=[f.tokens for f in pool], deadline=deadline,
         )  # fmt: skip
         if adjacent.verdict not in ("not_found", "spliced"):
             check, wide = adjacent, False
@@ -626,12 +627,12 @@ async def find_quote(
         near += await _clause_candidates(store, clauses, near, deadline)
         check = verify_quote(
             text, [f.passage for f in near], threshold=threshold, known_speakers=speakers,
-            names=names, tokens=[f.tokens for f in near],
+            names=names, tokens=[f.tokens for f in near], deadline=deadline,
         )  # fmt: skip
         if check.verdict == "not_found" and not deadline.spent():
             pool = near + await _neighbours(store, near[:2], asked_norms, deadline)
             check = verify_quote(
                 text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
-                names=names, tokens=[f.tokens for f in pool],
+                names=names, tokens=[f.tokens for f in pool], deadline=deadline,
             )  # fmt: skip
     return _result(text, check, hits, limit, deadline.cut)
