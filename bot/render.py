@@ -509,9 +509,13 @@ def render_quote_header(
         lines.append(tr._("ℹ The speaker is inferred from the article's wording (no speech verb)."))
     line = "\n".join(lines)
     if result.verdict == "not_found":
-        if result.hits:
+        if result.hits and result.hits[0].score < threshold:
             below = tr._("The closest passage scores below {threshold}; it is only a hint:")
             line += ".\n" + below.format(threshold=round(threshold))
+        elif result.hits:  # close in score, yet the words are not all there: never "close"
+            line += ".\n" + tr._(
+                "The closest passage does not hold all your words; it is only a hint:"
+            )
         else:
             line += "."
     return line

@@ -65,7 +65,8 @@ class Reply:
     total: int | None = None  # a list: how many match in all (JSON `total`)
     quote: QuoteResult | None = None  # /quote: the verification (changes, parts, speaker)
     timeline: Timeline | None = None  # /timeline: the series (JSON `series`, `undated`)
-    error: str | None = None  # why no answer (JSON `error`, only when set): "timeout"
+    # why no answer (JSON `error`, only when set): "timeout", "too_common", "quote_too_short"
+    error: str | None = None
     partial: bool = False  # cut short by the time budget (JSON `partial`, only when true)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from bot import buttons
 from bot import render as html
 from bot import text as words
+from bot.i18n import Translator
 from bot.paging import ListView, list_messages, reopen, turn_page
 from bot.reply import AskContext, Button, ButtonAnswer, OutMessage, Reply
 from bot.services import Services, failure_lines, today_of
@@ -124,16 +125,30 @@ async def dispatch(services: Services, command: str, args: str, ctx: AskContext)
         )
     try:
         reply = await HANDLERS[command](services, args, ctx)
-    except LookupTimeout:
-        notice = html.render_notice(ctx.tr._(words.LOOKUP_TIMEOUT))
-        reply = Reply(command, args, message(notice), error="timeout")
     except CorpusError as err:
-        reply = Reply(command, args, message(html.render_notice(str(err))))
+        notice = html.render_notice(error_text(err, ctx.tr))
+        reply = Reply(command, args, message(notice), error=error_code(err))
     except Exception:
         log.exception("lookup failed: /%s %r", command, args[:100])
         return Reply(command, args, message(ctx.tr._(words.SOMETHING_WRONG)))
     await services.state.count_query(command)
     return reply
+
+
+def error_code(err: CorpusError) -> str | None:
+    """The JSON `error` of a failed lookup: "timeout", a QueryError's code, or None."""
+    if isinstance(err, LookupTimeout):
+        return "timeout"
+    return err.code if isinstance(err, QueryError) else None
+
+
+def error_text(err: CorpusError, tr: Translator) -> str:
+    """What the user is told when the core refuses a lookup, in their language when the
+    error has a code the catalogs know (else the core's English words)."""
+    if isinstance(err, LookupTimeout):
+        return tr._(words.LOOKUP_TIMEOUT)
+    code = error_code(err)
+    return tr._(words.QUERY_ERRORS[code]) if code in words.QUERY_ERRORS else str(err)
 
 
 async def cmd_start(services: Services, args: str, ctx: AskContext) -> Reply:
@@ -413,10 +428,8 @@ async def press(services: Services, data: str, ctx: AskContext) -> ButtonAnswer:
         return ButtonAnswer(notice=ctx.tr._(words.BAD_BUTTON), alert=True)
     try:
         return await handle_press(services, pressed, ctx)
-    except LookupTimeout:
-        return ButtonAnswer(notice=ctx.tr._(words.LOOKUP_TIMEOUT)[: buttons.MAX_NOTICE_CHARS])
     except CorpusError as err:
-        return ButtonAnswer(notice=str(err)[: buttons.MAX_NOTICE_CHARS])
+        return ButtonAnswer(notice=error_text(err, ctx.tr)[: buttons.MAX_NOTICE_CHARS])
     except Exception:
         log.exception("button failed: %r", data[:64])
         return ButtonAnswer(notice=ctx.tr._(words.SOMETHING_WRONG))

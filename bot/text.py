@@ -81,6 +81,17 @@ EXPIRED = N_("This list has expired, send the command again.")
 NOT_YOURS = N_("Only the person who asked can turn these pages.")
 BAD_BUTTON = N_("This button no longer works. Send the command again.")
 LOOKUP_TIMEOUT = N_("That search took too long, so I stopped it. Try fewer or more specific words.")
+# the core's QueryError codes, in the user's language (corpus.errors: TOO_COMMON, ...)
+QUERY_ERRORS = {
+    "too_common": N_(
+        "Those words are too common to search for on their own (like “the” or “and”): they "
+        "would match nearly every passage. Add a word that says what the passages are about."
+    ),
+    "quote_too_short": N_(
+        "That is too short to check as a quote: one word, or only words as common as “the”, "
+        "stand in too many places. Send a few more of the words you remember."
+    ),
+}
 PARTIAL_ANSWER = N_(
     "I ran out of time and checked only the closest candidates: a better match may exist."
 )

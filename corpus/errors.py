@@ -26,7 +26,17 @@ class IndexBuildError(CorpusError):
 
 
 class QueryError(CorpusError):
-    """A query the core cannot understand (e.g. no date in `/date banana`)."""
+    """A query the core cannot understand (e.g. no date in `/date banana`). `code` names the
+    kind for the edges that say it in the user's language (`TOO_COMMON`, `QUOTE_TOO_SHORT`);
+    None: `str(err)` is the message."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+TOO_COMMON = "too_common"  # every word of a /topic is a stop word
+QUOTE_TOO_SHORT = "quote_too_short"  # a /quote of one word, or of stop words only
 
 
 class LookupTimeout(CorpusError):

@@ -33,14 +33,15 @@ import tantivy
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
+from corpus.analysis import is_stop_query
 from corpus.budget import Deadline
-from corpus.errors import LookupTimeout
+from corpus.errors import QUOTE_TOO_SHORT, LookupTimeout, QueryError
 from corpus.lookup.date_query import DateOrder
 from corpus.lookup.filters import Filters, resolve_filters, with_filters
 from corpus.model import Hit, Passage, QuoteChange, QuotePart, QuoteResult
 from corpus.normalize import Token, fold, stem, tokenize
 from corpus.query_syntax import SyntaxProblem, parse_search_query
-from corpus.store import TERMS_FIELD, Store, search_seqs
+from corpus.store import TERMS_FIELD, Store, corpus_languages, search_seqs
 from corpus.verify.ellipsis import split_ellipsis
 from corpus.verify.parts import CLAUSE_MARKS
 from corpus.verify.speaker import parse_claim, resolve_claim
@@ -51,6 +52,14 @@ RARE_TERMS = 6
 MIN_RARE = 3
 FUZZY_BELOW = 4
 QUICK_POSTINGS = 10_000
+MIN_QUOTE_WORDS = 2  # one word stands in too many places to check as a quote
+# `Zelensky said so`, `Trump told me so`: a claim whose quote is shorter than this is no claim
+# (the whole text is the quote), so a word like "so" is never "said by X, as claimed"
+MIN_CLAIMED_WORDS = 3
+TOO_SHORT_TEXT = (
+    "That is too short to check as a quote: one word, or only words as common as “the”, stand "
+    "in too many places. Send a few more of the words you remember."
+)
 QUICK_SCORE = 80.0
 FUZZY_TERMS = 3
 # A quick search whose candidates all score below this on the coarse `partial_ratio` holds no
@@ -502,6 +511,8 @@ async def find_quote(
     text, filters = quote_filters(store, text, today, date_order)
     speakers = known_speakers(store)
     claim = parse_claim(text, known=speakers)
+    if claim and len(tokenize(text[claim.start : claim.end])) < MIN_CLAIMED_WORDS:
+        claim = None
     words = text[claim.start : claim.end] if claim else text
     claimed = resolve_claim(claim.name, speakers, None)[0] if claim else None
     query_tokens = tokenize(text)
@@ -510,6 +521,10 @@ async def find_quote(
     asked_norms = [t.norm for t in asked_tokens]
     if not asked_tokens or limit <= 0:
         return QuoteResult(text, "not_found", (), claimed_speaker=claimed)
+    if len(asked_norms) < MIN_QUOTE_WORDS or is_stop_query(
+        asked_norms, corpus_languages(store.infos)
+    ):
+        raise QueryError(TOO_SHORT_TEXT, QUOTE_TOO_SHORT)
     asked = " ".join(asked_norms)
     found: list[Found] = []
     searched: tuple[str, ...] | None = None

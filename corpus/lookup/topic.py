@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 import tantivy
 
 from corpus.budget import Deadline
-from corpus.errors import QueryError
+from corpus.errors import TOO_COMMON, QueryError
 from corpus.lookup.date_query import DateOrder
 from corpus.lookup.filters import speaker_ids, with_filters
 from corpus.lookup.highlight import mark_text
@@ -34,7 +34,7 @@ from corpus.lookup.terms import (
     topic_terms,
 )
 from corpus.lookup.topic_query import (
-    TOO_COMMON,
+    TOO_COMMON_TEXT,
     VOCABULARY_LIMIT,
     Synonyms,
     TopicPlan,
@@ -312,7 +312,7 @@ async def find_topic(
     said = plan.filters.said
     if plan.empty and not plan.filters.any:
         if words(text) and not plan.parsed.excluded:
-            raise QueryError(TOO_COMMON)
+            raise QueryError(TOO_COMMON_TEXT, TOO_COMMON)
         return TopicResult(text, shown, (), said=said)
     if limit <= 0 or store.count == 0:
         return TopicResult(text, shown, (), said=said)
@@ -388,7 +388,7 @@ async def topic_dates(
     )
     if plan.empty and not plan.filters.any:
         if words(text) and not plan.parsed.excluded:
-            raise QueryError(TOO_COMMON)
+            raise QueryError(TOO_COMMON_TEXT, TOO_COMMON)
         return [], plan
     if store.count == 0:
         return [], plan

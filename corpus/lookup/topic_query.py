@@ -16,7 +16,7 @@ import simplemma
 import tantivy
 
 from corpus.compounds import propose_compounds
-from corpus.errors import QueryError
+from corpus.errors import TOO_COMMON, QueryError
 from corpus.lookup.date_query import DateOrder
 from corpus.lookup.filters import Filters, resolve_filters
 from corpus.lookup.terms import Term, topic_terms
@@ -26,7 +26,7 @@ from corpus.store import TERMS_FIELD, Store, corpus_languages
 
 Synonyms = Sequence[Sequence[str]]
 
-TOO_COMMON = (
+TOO_COMMON_TEXT = (
     "Those words are too common to search for on their own (like “the” or “and”): they would "
     "match nearly every passage. Add a word that says what the passages are about."
 )
@@ -202,7 +202,7 @@ def plan_topic(
             marks += with_synonyms(topic_terms(st.text, langs), synonyms, langs)
     nots = [search_term_query(store, st, langs) for st in parsed.excluded]
     if not (terms or musts or parsed.phrases or parsed.any_of or filters.any) and words(rest):
-        raise QueryError(TOO_COMMON)
+        raise QueryError(TOO_COMMON_TEXT, TOO_COMMON)
     return TopicPlan(parsed, terms, musts, nots, filters, marks)
 
 
