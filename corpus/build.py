@@ -614,6 +614,14 @@ def _write_streamed(
         }
         db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
         db.commit()
+    except BaseException:  # Ctrl-C, SIGTERM, a failure: stop tantivy's threads before the
+        # caller removes the directory they write into (else a segment file lands after it)
+        committer.shutdown(wait=True)
+        if committing is None:
+            with contextlib.suppress(Exception):
+                writer.rollback()
+                writer.wait_merging_threads()
+        raise
     finally:
         db.close()
         shutil.rmtree(parts, ignore_errors=True)
@@ -651,7 +659,10 @@ def build_index(
     finally:
         with contextlib.suppress(OSError):
             tmp_db.unlink()
-        shutil.rmtree(tmp_dir, ignore_errors=True)
+        for _ in range(3):  # a file still being closed can make one pass leave the folder
+            shutil.rmtree(tmp_dir, ignore_errors=True)
+            if not tmp_dir.exists():
+                break
     return chash
 
 
