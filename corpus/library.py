@@ -219,14 +219,22 @@ class Library:
         return highlight.mark_hits(text, hits, source_languages(store.infos), terms)
 
     async def find_quote(
-        self, text: str, *, limit: int = 5, today: dt.date | None = None
+        self,
+        text: str,
+        *,
+        limit: int = 5,
+        today: dt.date | None = None,
+        words_only: bool = False,
+        speaker: str | None = None,
     ) -> QuoteResult:
         """The passage holding the span closest to `text`, with a verdict and a word diff
-        (`by:`/`since:`/`until:`/`in:` typed with the words narrow the search)."""
+        (`by:`/`since:`/`until:`/`in:` typed with the words narrow the search). `words_only`:
+        `text` is only the quote words, `speaker` the one claimed (a question read them)."""
         async with self._use() as store:
             return await quote.find_quote(
-                store, text, limit, self._threshold, today=today, date_order=self.date_order
-            )
+                store, text, limit, self._threshold, today=today, date_order=self.date_order,
+                words_only=words_only, speaker=speaker,
+            )  # fmt: skip
 
     async def random(self, count: int = 1, *, seed: int | None = None) -> tuple[Passage, ...]:
         """Distinct random passages (tweets, paragraphs, statements; not quote spans)."""

@@ -41,7 +41,7 @@ from corpus.query_syntax import SyntaxProblem, parse_search_query
 from corpus.store import TERMS_FIELD, Store, search_seqs
 from corpus.verify.ellipsis import split_ellipsis
 from corpus.verify.parts import CLAUSE_MARKS
-from corpus.verify.speaker import parse_claim, resolve_claim
+from corpus.verify.speaker import Claim, parse_claim, resolve_claim
 from corpus.verify.verify import Verification, missing_clauses, verify_quote
 from corpus.windows import WINDOW_CHARS, window_for
 
@@ -451,12 +451,21 @@ async def find_quote(
     *,
     today: dt.date | None = None,
     date_order: DateOrder = "dmy",
+    words_only: bool = False,
+    speaker: str | None = None,
 ) -> QuoteResult:
     """The passages holding the span closest to `text`, best first, with a verdict. Filters
-    typed with the words narrow the candidates inside the search (`by:Rutte since:Aug`)."""
-    text, filters = quote_filters(store, text, today, date_order)
+    typed with the words narrow the candidates inside the search (`by:Rutte since:Aug`).
+    `words_only`: `text` is the quote words and nothing else (a question read them out of
+    its words): no filter or claimed speaker is read from it; `speaker` is then the one
+    claimed (checked against the source as a `Zelensky said …` would be)."""
     speakers = known_speakers(store)
-    claim = parse_claim(text, known=speakers)
+    if words_only:
+        filters = Filters()
+        claim = Claim(speaker, 0, len(text)) if speaker else None
+    else:
+        text, filters = quote_filters(store, text, today, date_order)
+        claim = parse_claim(text, known=speakers)
     words = text[claim.start : claim.end] if claim else text
     claimed = resolve_claim(claim.name, speakers, None)[0] if claim else None
     query_tokens = tokenize(text)
@@ -557,7 +566,7 @@ async def find_quote(
         pool = [top, *await _neighbours(store, [top], asked_norms, 1)]
         adjacent = verify_quote(
             text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
-            names=names, tokens=[f.tokens for f in pool],
+            names=names, tokens=[f.tokens for f in pool], claim=claim, query_tokens=query_tokens,
         )  # fmt: skip
         if adjacent.verdict not in ("not_found", "spliced"):
             check, wide = adjacent, False
@@ -568,12 +577,13 @@ async def find_quote(
         near += await _clause_candidates(store, clauses, near)
         check = verify_quote(
             text, [f.passage for f in near], threshold=threshold, known_speakers=speakers,
-            names=names, tokens=[f.tokens for f in near],
+            names=names, tokens=[f.tokens for f in near], claim=claim, query_tokens=query_tokens,
         )  # fmt: skip
         if check.verdict == "not_found":
             pool = near + await _neighbours(store, near[:2], asked_norms)
             check = verify_quote(
                 text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
-                names=names, tokens=[f.tokens for f in pool],
+                names=names, tokens=[f.tokens for f in pool], claim=claim,
+                query_tokens=query_tokens,
             )  # fmt: skip
     return _result(text, check, hits, limit)
