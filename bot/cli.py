@@ -32,6 +32,7 @@ from bot.terminal import to_terminal
 from corpus.errors import CorpusError
 from corpus.library import BuildProgress, Library, Progress
 from corpus.model import BuildReport, Hit, SourceInfo
+from corpus.question import Question
 
 LANG_HELP = "the bot's language, as a Telegram language_code (en, uk, uk-UA; default: en)"
 ASK_CONTEXT = AskContext(chat_id=1, user_id=1, chat_type="private", bot_username="corpusbot")
@@ -420,4 +421,28 @@ def reply_json(reply: Reply) -> dict[str, Any]:
             for p in (reply.timeline.series if reply.timeline else ())
         ],
         "undated": reply.timeline.undated if reply.timeline else None,
+        "question": question_json(reply.question),
+    }
+
+
+def question_json(question: Question | None) -> dict[str, Any] | None:
+    """How a question in plain words was read (null for a command or text read as before):
+    its kind (quote, who, when, topic, date), the speaker as the corpus names them (null
+    when none, or `speaker_known` false for a name the corpus lacks), the quote words, the
+    topic or date, the filters, and the command that asks the same."""
+    if question is None:
+        return None
+    return {
+        "kind": question.kind,
+        "language": question.language,
+        "speaker": question.speaker,
+        "speaker_asked": question.speaker_asked or None,
+        "speaker_known": question.speaker_known,
+        "quote": question.quote or None,
+        "quoted": question.quoted,
+        "topic": question.topic or None,
+        "date": question.date or None,
+        "filters": list(question.filters),
+        "command": question.command,
+        "args": question.args,
     }

@@ -40,6 +40,21 @@ TOP_KEYS = [
     "total",
     "series",
     "undated",
+    "question",
+]
+QUESTION_KEYS = [
+    "kind",
+    "language",
+    "speaker",
+    "speaker_asked",
+    "speaker_known",
+    "quote",
+    "quoted",
+    "topic",
+    "date",
+    "filters",
+    "command",
+    "args",
 ]
 RESULT_TYPES: dict[str, tuple[type, ...]] = {
     "id": (str,),
@@ -92,6 +107,9 @@ def check_schema(reply: dict[str, Any], texts: dict[str, str]) -> None:
     """The fixed `ask --json` schema, and the verbatim promise on every result and message."""
     assert list(reply) == TOP_KEYS
     assert isinstance(reply["command"], str) and isinstance(reply["query"], str)
+    if reply["question"] is not None:
+        assert list(reply["question"]) == QUESTION_KEYS
+        assert reply["question"]["command"] == reply["command"]
     if reply["command"] == "quote":
         assert reply["verdict"] in {"verbatim", "close", "altered", "spliced", "not_found"}
         assert reply["attribution"] in {None, "matches", "differs"}
