@@ -803,6 +803,7 @@ def render_help(*, inline_name: str, is_admin: bool = False, tr: Translator = EN
         lines.append(tr._("/reload and /stats are for the bot's admins."))
     lines.append("")
     lines.append(tr._(words.PLAIN_TEXT_RULE))
+    lines.append(tr._(words.QUESTIONS_RULE))
     lines.append(
         tr._(
             "Inline: type <code>@{inline_name} words</code> in any chat; start with "
