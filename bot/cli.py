@@ -428,8 +428,9 @@ def reply_json(reply: Reply) -> dict[str, Any]:
 def question_json(question: Question | None) -> dict[str, Any] | None:
     """How a question in plain words was read (null for a command or text read as before):
     its kind (quote, who, when, topic, date), the speaker as the corpus names them (null
-    when none, or `speaker_known` false for a name the corpus lacks), the quote words, the
-    topic or date, the filters, and the command that asks the same."""
+    when none, or `speaker_known` false for a name the corpus lacks; `speakers` for several
+    names), the quote words, the topic or date, the filters, and the command that asks the
+    same (a quote's filters narrow it apart from its words)."""
     if question is None:
         return None
     return {
@@ -438,6 +439,7 @@ def question_json(question: Question | None) -> dict[str, Any] | None:
         "speaker": question.speaker,
         "speaker_asked": question.speaker_asked or None,
         "speaker_known": question.speaker_known,
+        "speakers": list(question.speakers),
         "quote": question.quote or None,
         "quoted": question.quoted,
         "topic": question.topic or None,

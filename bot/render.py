@@ -946,8 +946,15 @@ def period_text(period: Period, tr: Translator = ENGLISH) -> str:
 def render_question_title(question: Question, tr: Translator = ENGLISH) -> str:
     """How a quote question was read, above its answer: `Checked as a quote by Volodymyr
     Zelensky: “…”`, `Who said “…”?`, `When did Volodymyr Zelensky say “…”?`."""
+    title = _render_question_words(question, tr)
+    if question.filters:
+        title += " <code>" + esc(" ".join(question.filters)) + "</code>"
+    return title
+
+
+def _render_question_words(question: Question, tr: Translator) -> str:
     quote = render_query(question.quote)
-    claim = question.claim
+    claim = question.claim or " / ".join(question.speakers)
     if question.kind == "who":
         return tr._("<b>Who said</b> “{quote}”?").format(quote=quote)
     if question.kind == "when":
@@ -985,12 +992,12 @@ def render_question_lead(
     tr: Translator = ENGLISH,
 ) -> str:
     """What a quote question asked first, above the verdict: a name the corpus lacks; for
-    `who said …` (or an unknown name) who said the words, and the others who said similar
-    words; for `when did … say …` when."""
+    `who said …` (or an unknown name, or several) who said the words, and the others who
+    said similar words; for `when did … say …` when."""
     lines = [render_unknown_speaker(question, tr)]
     if question.kind == "when":
         lines.append(_render_when(result, tr))
-    elif question.kind == "who" or not question.speaker_known:
+    elif question.kind == "who" or not question.speaker_known or question.speakers:
         lines.append(_render_who(result, threshold, labels, tr))
     return "\n".join(line for line in lines if line)
 

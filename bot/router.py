@@ -344,6 +344,7 @@ async def cmd_quote(
     result = await services.library.find_quote(
         args, limit=QUOTE_LIMIT, today=today_of(services),
         words_only=question is not None, speaker=question.claim if question else None,
+        filters=question.filters if question else (),
     )  # fmt: skip
     threshold = services.config.replies.quote_threshold
     lead = html.render_quote_header(result, threshold, services.labels, ctx.tr)

@@ -226,14 +226,16 @@ class Library:
         today: dt.date | None = None,
         words_only: bool = False,
         speaker: str | None = None,
+        filters: Sequence[str] = (),
     ) -> QuoteResult:
         """The passage holding the span closest to `text`, with a verdict and a word diff
         (`by:`/`since:`/`until:`/`in:` typed with the words narrow the search). `words_only`:
-        `text` is only the quote words, `speaker` the one claimed (a question read them)."""
+        `text` is only the quote words, `speaker` the one claimed, `filters` what narrows it
+        (`date:June`): a question read them."""
         async with self._use() as store:
             return await quote.find_quote(
                 store, text, limit, self._threshold, today=today, date_order=self.date_order,
-                words_only=words_only, speaker=speaker,
+                words_only=words_only, speaker=speaker, filters_typed=filters,
             )  # fmt: skip
 
     async def random(self, count: int = 1, *, seed: int | None = None) -> tuple[Passage, ...]:

@@ -48,6 +48,7 @@ QUESTION_KEYS = [
     "speaker",
     "speaker_asked",
     "speaker_known",
+    "speakers",
     "quote",
     "quoted",
     "topic",

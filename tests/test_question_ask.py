@@ -150,6 +150,22 @@ CASES: list[tuple[str, dict[str, Any]]] = [
         "кто сказал «we are Russia's next target»?",
         {"verdict": "verbatim", "speaker": RUTTE},
     ),
+    (
+        "Did Zelensky say 'Russia is stronger than any of us' in June?",
+        {"verdict": "verbatim", "attribution": "matches", "q_filters": ["date:June"]},
+    ),
+    (
+        "Did Zelensky say 'Russia is stronger than any of us' in August?",
+        {"verdict": "not_found", "q_filters": ["date:August"]},
+    ),
+    (
+        "did Zelensky say anything about drones?",
+        {"command": "topic", "q_topic": "drones", "speaker": ZELENSKY},
+    ),
+    (
+        'did Rutte or Zelensky say "we are Russia\'s next target"?',
+        {"verdict": "verbatim", "speaker": RUTTE, "has": ["🗣 Who: Mark Rutte"]},
+    ),
     # not questions: routed as before
     ("so long as he kills, he lives", {"verdict": "verbatim", "q_kind": None}),
     ("what about sanctions", {"command": "topic", "q_kind": None}),

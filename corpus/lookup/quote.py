@@ -453,15 +453,19 @@ async def find_quote(
     date_order: DateOrder = "dmy",
     words_only: bool = False,
     speaker: str | None = None,
+    filters_typed: Sequence[str] = (),
 ) -> QuoteResult:
     """The passages holding the span closest to `text`, best first, with a verdict. Filters
     typed with the words narrow the candidates inside the search (`by:Rutte since:Aug`).
     `words_only`: `text` is the quote words and nothing else (a question read them out of
     its words): no filter or claimed speaker is read from it; `speaker` is then the one
-    claimed (checked against the source as a `Zelensky said …` would be)."""
+    claimed (checked against the source as a `Zelensky said …` would be), `filters_typed`
+    the filters that narrow it (`date:June`)."""
     speakers = known_speakers(store)
     if words_only:
         filters = Filters()
+        if filters_typed:
+            filters = quote_filters(store, " ".join(filters_typed), today, date_order)[1]
         claim = Claim(speaker, 0, len(text)) if speaker else None
     else:
         text, filters = quote_filters(store, text, today, date_order)

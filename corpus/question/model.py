@@ -25,9 +25,10 @@ class Question:
     speaker: str | None = None  # the one corpus speaker the name means
     speaker_asked: str = ""  # the name as typed ('' none, or a pronoun: he, він, он)
     candidates: tuple[str, ...] = ()  # the corpus speakers the name may mean (several: ambiguous)
+    speakers: tuple[str, ...] = ()  # `Rutte or Zelensky`: each name's corpus speaker
     topic: str = ""  # topic: the words to look for
     date: str = ""  # date: the day, month or range
-    filters: tuple[str, ...] = ()  # topic and date: the filters, as query syntax
+    filters: tuple[str, ...] = ()  # the filters, as query syntax (a quote's: a date after it)
 
     @property
     def speaker_known(self) -> bool:
@@ -51,6 +52,6 @@ class Question:
     def args(self) -> str:
         """The lookup's input: the quote words, or the topic or date with its filters."""
         if self.kind in QUOTE_KINDS:
-            return self.quote
+            return self.quote  # its filters go to the lookup apart (never into the words)
         first = self.topic if self.kind == "topic" else self.date
         return " ".join(part for part in (first, *self.filters) if part)

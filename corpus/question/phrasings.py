@@ -202,6 +202,25 @@ PHRASINGS: tuple[Phrasing, ...] = (
         rf"что\s+(?:именно\s+)?{NAME}\s+{ADV_RU}{TOPIC_VERB_RU}\b" + REST,
     ),
     _p("topic", "ru", r"что\s+(?:было\s+)?(?:сказано|говорили|писали|заявляли)\b" + REST),
+    # --- did X say anything about Y (a topic, not a quote)
+    _p(
+        "topic",
+        "en",
+        rf"{AUX_EN}\s+{NAME}\s+{ADV_EN}{SAY_EN}\s+(?:anything|something|much)\s+"
+        r"(?P<rest>(?:about|on|regarding|concerning)\s+.+?)\s*\?*",
+    ),
+    _p(
+        "topic",
+        "uk",
+        rf"чи\s+{ADV_UK}(?:{VERB_UK}\s+{NAME}|{NAME2}\s+{ADV_UK}{VERB_UK})\s+щось\s+"
+        r"(?P<rest>(?:про|щодо)\s+.+?)\s*\?*",
+    ),
+    _p(
+        "topic",
+        "ru",
+        rf"{VERB_RU}\s+ли\s+{NAME}\s+(?:что-нибудь|что-то|чего-нибудь)\s+"
+        r"(?P<rest>(?:о|об|обо|про)\s+.+?)\s*\?*",
+    ),
     # --- did X (really) say …
     _p(
         "quote",

@@ -2,8 +2,8 @@
 
 Only the forms in `phrasings` are read, and only when their parts read too: a speaker name
 (a pronoun means none; a name the corpus lacks is kept and said so by the caller), quote
-words (quoted, or three words or more), a topic or a date. Anything else is None, and the
-caller routes the text as it always did; nothing is guessed.
+words (a quotation, or three words or more), a topic or a date. Anything else is None, and
+the caller routes the text as it always did; nothing is guessed.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from corpus.verify.speaker import parse_claim
 
 MAX_CHARS = 1000  # a longer text is no question (the lookups refuse it anyway)
 MIN_UNQUOTED_WORDS = 3  # unquoted quote words: fewer are no quote (`who said that?`)
+MIN_QUOTATION_WORDS = 3  # a shorter quotation inside more words is a scare quote, not the quote
 MAX_CHECK_DEPTH = 2  # `fact check: fact check: …`
 # A speaker named by these is no speaker: the question checks the words alone.
 PRONOUNS = frozenset(
@@ -57,7 +58,6 @@ PRONOUNS = frozenset(
         "он",
         "она",
         "они",
-        "я",
         "ты",
         "вы",
         "мы",
@@ -91,6 +91,8 @@ NOT_NAMES = frozenset(
         "said",
         "say",
         "exactly",
+        "anything",
+        "something",
         "що",
         "хто",
         "коли",
@@ -101,6 +103,7 @@ NOT_NAMES = frozenset(
         "дійсно",
         "чи",
         "також",
+        "щось",
         "что",
         "кто",
         "когда",
@@ -110,8 +113,44 @@ NOT_NAMES = frozenset(
         "действительно",
         "ли",
         "также",
+        "что-нибудь",
+        "что-то",
     ]
 )
+# Titles before a name (`President Zelensky`): left out when matching the name.
+TITLES = frozenset(
+    [
+        "president",
+        "prime",
+        "minister",
+        "pm",
+        "secretary",
+        "general",
+        "chancellor",
+        "chief",
+        "nato",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "ukrainian",
+        "ukraine's",
+        "ukraine’s",
+        "президент",
+        "прем'єр",
+        "прем’єр",
+        "міністр",
+        "генсек",
+        "генсекретар",
+        "пан",
+        "пані",
+        "премьер",
+        "министр",
+        "господин",
+        "госпожа",
+    ]
+)
+JOINED_NAMES = re.compile(r"\s*(?:,|&|\band\b|\bor\b|\bі\b|\bта\b|\bабо\b|\bи\b|\bили\b)\s*", re.I)
 LEAD_RE = re.compile(
     r"^(?:(?:that|що|ніби|нібито|что|будто|якобы)\s*[,:—–\-]?\s+"
     r"|(?:this|these\s+words|the\s+words|the\s+following|it|це|ці\s+слова|это|эти\s+слова)"
@@ -119,7 +158,7 @@ LEAD_RE = re.compile(
     re.I,
 )
 TAIL_RE = re.compile(
-    r"(?:\s*[,;—–\-]\s*(?:true|right|correct|really|real|fake|or\s+not|"
+    r"(?:\s*[,;.—–\-]\s*(?:true|right|correct|really|real|fake|or\s+not|"
     r"is\s+(?:that|it|this)\s+(?:true|right|correct|real|so)|правда|це\s+правда|так|чи\s+ні|"
     r"вірно|справді|это\s+правда|верно|так\s+ли\s+это|или\s+нет))?\s*[?!]*\s*$",
     re.I,
@@ -130,9 +169,26 @@ WORD_RE = re.compile(r"\w+")
 
 @dataclass(frozen=True, slots=True)
 class _Speaker:
-    corpus: str | None  # the one corpus speaker meant
-    asked: str  # as typed ('' for none or a pronoun)
-    candidates: tuple[str, ...]
+    corpus: str | None = None  # the one corpus speaker meant
+    asked: str = ""  # as typed ('' for none, a pronoun, or several names)
+    candidates: tuple[str, ...] = ()
+    several: tuple[str, ...] = ()  # `Rutte or Zelensky`: each one's corpus name
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    quote: str
+    quoted: bool
+    filters: tuple[str, ...] = ()  # a date after the quotation: `"…" in June`
+
+
+@dataclass(frozen=True, slots=True)
+class _Asking:
+    """What a reading needs besides the words: the corpus's speakers and how dates read."""
+
+    speakers: tuple[str, ...]
+    today: dt.date | None
+    date_order: DateOrder
 
 
 def read_question(
@@ -149,17 +205,11 @@ def read_question(
     cleaned = "".join(c if c.isprintable() or c in "\n\t" else " " for c in text).strip()
     if not cleaned or MARK in cleaned:
         return None
-    return _read(mask_quotation(cleaned), text, tuple(speakers), today, date_order, 0)
+    asking = _Asking(tuple(speakers), today, date_order)
+    return _read(mask_quotation(cleaned), text, asking, 0)
 
 
-def _read(
-    masked: Masked,
-    text: str,
-    speakers: tuple[str, ...],
-    today: dt.date | None,
-    date_order: DateOrder,
-    depth: int,
-) -> Question | None:
+def _read(masked: Masked, text: str, asking: _Asking, depth: int) -> Question | None:
     asked = masked.text.strip()
     for phrasing in PHRASINGS:
         found = phrasing.pattern.fullmatch(asked)
@@ -167,58 +217,54 @@ def _read(
             continue
         if phrasing.kind == "check":
             rest = Masked(found["rest"].strip(), masked.inner, masked.outer)
-            question = _read_check(rest, text, phrasing, speakers, today, date_order, depth)
+            question = _read_check(rest, text, phrasing, asking, depth)
         elif phrasing.kind in ("topic", "topic_known"):
-            question = _read_topic(found, masked, text, phrasing, speakers, today, date_order)
+            question = _read_topic(found, masked, text, phrasing, asking)
         else:
-            question = _read_quote(found, masked, text, phrasing, speakers)
+            question = _read_quote(found, masked, text, phrasing, asking)
         if question is not None:
             return question
     return None
 
 
 def _read_check(
-    rest: Masked,
-    text: str,
-    phrasing: Phrasing,
-    speakers: tuple[str, ...],
-    today: dt.date | None,
-    date_order: DateOrder,
-    depth: int,
+    rest: Masked, text: str, phrasing: Phrasing, asking: _Asking, depth: int
 ) -> Question | None:
     """`fact check: …`: a question in the rest, else `X said …` / `… (X)`, else the words."""
     if depth < MAX_CHECK_DEPTH:
-        inner = _read(rest, text, speakers, today, date_order, depth + 1)
+        inner = _read(rest, text, asking, depth + 1)
         if inner is not None:
             return inner
     restored = rest.restore(rest.text)
-    claim = parse_claim(restored, known=speakers)
+    claim = parse_claim(restored, known=asking.speakers)
     if claim is not None:
-        speaker = _speaker(claim.name, speakers)
-        words = _words(Masked(restored[claim.start : claim.end]))
+        speaker = _speaker(claim.name, asking.speakers)
+        words = _words(mask_quotation(restored[claim.start : claim.end]), asking)
         if speaker is None or words is None:
             return None
         return _quote_question("quote", phrasing.language, text, words, speaker)
-    words = _words(rest)
+    words = _words(rest, asking)
     if words is None:
         return None
-    return _quote_question("quote", phrasing.language, text, words, _Speaker(None, "", ()))
+    return _quote_question("quote", phrasing.language, text, words, _Speaker())
 
 
 def _read_quote(
-    found: re.Match[str], masked: Masked, text: str, phrasing: Phrasing, speakers: tuple[str, ...]
+    found: re.Match[str], masked: Masked, text: str, phrasing: Phrasing, asking: _Asking
 ) -> Question | None:
-    speaker = _Speaker(None, "", ())
+    speaker = _Speaker()
     name = _name_in(found)
     if name is not None:
-        named = _speaker(name, speakers)
+        named = _speaker(name, asking.speakers)
         if named is None:
             return None
         speaker = named
-    words = _words(masked, found["body"])
+    words = _words(masked, asking, found["body"])
     if words is None:
         return None
-    kind: QuestionKind = "who" if phrasing.kind == "who" else phrasing.kind  # type: ignore[assignment]
+    kind: QuestionKind = "when" if phrasing.kind == "when" else "quote"
+    if phrasing.kind == "who":
+        kind = "who"
     return _quote_question(kind, phrasing.language, text, words, speaker)
 
 
@@ -231,49 +277,71 @@ def _name_in(found: re.Match[str]) -> str | None:
 
 
 def _quote_question(
-    kind: QuestionKind, language: str, text: str, words: tuple[str, bool], speaker: _Speaker
+    kind: QuestionKind, language: str, text: str, words: _Words, speaker: _Speaker
 ) -> Question:
-    quote, quoted = words
     return Question(
         kind,
         language,
         text,
-        quote=quote,
-        quoted=quoted,
+        quote=words.quote,
+        quoted=words.quoted,
         speaker=speaker.corpus,
         speaker_asked=speaker.asked,
         candidates=speaker.candidates,
+        speakers=speaker.several,
+        filters=words.filters,
     )
 
 
-def _words(masked: Masked, raw: str | None = None) -> tuple[str, bool] | None:
-    """The quote words of a question's body: the quotation exactly as typed when the body is
-    only that, else the body's words (at least `MIN_UNQUOTED_WORDS`) with any quotation put
-    back, question words and marks at its edges left out."""
+def _words(masked: Masked, asking: _Asking, raw: str | None = None) -> _Words | None:
+    """The quote words of a question's body: its quotation exactly as typed (the words
+    around it are the question's, a date after it a filter), unless it is a word or two
+    inside a longer sentence; else the body's words (at least `MIN_UNQUOTED_WORDS`), the
+    question's words and marks at its edges left out."""
     body = (masked.text if raw is None else raw).strip(EDGE)
     body = LEAD_RE.sub("", body, count=1)
     body = TAIL_RE.sub("", body, count=1).strip(EDGE)
-    if body == MARK and masked.inner is not None:
+    if MARK in body and masked.inner is not None:
         inner = masked.inner.strip()
-        return (inner, True) if WORD_RE.search(inner) else None
+        around = body.replace(MARK, " ")
+        if not WORD_RE.search(inner):
+            return None
+        if len(WORD_RE.findall(inner)) >= MIN_QUOTATION_WORDS or not WORD_RE.search(around):
+            after = body.partition(MARK)[2].strip(EDGE + "?!.")
+            dated = read_date(after, today=asking.today, date_order=asking.date_order)
+            return _Words(inner, True, (dated.filter,) if dated and after else ())
     body = masked.restore(body)
     if len(WORD_RE.findall(body)) < MIN_UNQUOTED_WORDS:
         return None
-    return body, False
+    return _Words(body, False)
 
 
 def _speaker(name: str, speakers: Sequence[str]) -> _Speaker | None:
     """Who a name in a question means: a pronoun is nobody; a corpus speaker (or several
-    sharing the name); an unknown but capitalised name kept as typed; else None (no name)."""
+    sharing the name, or several names each a corpus speaker's); an unknown but capitalised
+    name kept as typed; else None (no name: the phrasing does not apply)."""
     name = name.strip(" .,")
     words = name.split()
     if not words or len(words) > 4:
         return None
     if len(words) == 1 and words[0].casefold() in PRONOUNS:
-        return _Speaker(None, "", ())
+        return _Speaker()
     if any(w.casefold() in NOT_NAMES or w.casefold() in PRONOUNS for w in words):
         return None
-    candidates = tuple(c.name for c in match_speaker(name, speakers).candidates)
+    parts = [p for p in JOINED_NAMES.split(name) if p]
+    if len(parts) > 1:
+        each = [_one_speaker(p, speakers) for p in parts]
+        found = tuple(s.corpus for s in each if s is not None and s.corpus)
+        return _Speaker(several=found) if len(found) == len(parts) else None
+    return _one_speaker(name, speakers)
+
+
+def _one_speaker(name: str, speakers: Sequence[str]) -> _Speaker | None:
+    words = name.split()
+    while len(words) > 1 and words[0].casefold() in TITLES:
+        words = words[1:]  # `President Zelensky`, `NATO chief Rutte`
+    bare = " ".join(words)
+    candidates = tuple(c.name for c in match_speaker(bare, speakers).candidates)
     if candidates:
         return _Speaker(candidates[0] if len(candidates) == 1 else None, name, candidates)
     if not any(w.lstrip("@")[:1].isupper() for w in words):
@@ -282,36 +350,31 @@ def _speaker(name: str, speakers: Sequence[str]) -> _Speaker | None:
 
 
 def _read_topic(
-    found: re.Match[str],
-    masked: Masked,
-    text: str,
-    phrasing: Phrasing,
-    speakers: tuple[str, ...],
-    today: dt.date | None,
-    date_order: DateOrder,
+    found: re.Match[str], masked: Masked, text: str, phrasing: Phrasing, asking: _Asking
 ) -> Question | None:
     """`what did X say about Y since Z` -> topic Y by:X since:Z; `… on Aug 28` -> date."""
-    speaker = _Speaker(None, "", ())
+    speaker = _Speaker()
     name = _name_in(found)
     if name is not None:
-        named = _speaker(name, speakers)
-        if named is None or (phrasing.kind == "topic_known" and not named.candidates):
+        named = _speaker(name, asking.speakers)
+        known = named is not None and (named.candidates or named.several)
+        if named is None or (phrasing.kind == "topic_known" and not known):
             return None
         speaker = named
     rest = masked.restore(found["rest"]).strip(EDGE + "?!.")
-    by = _by_filter(speaker)
-    date = read_date(rest, today=today, date_order=date_order) if rest else None
+    by = _by_filters(speaker)
+    today, order = asking.today, asking.date_order
+    date = read_date(rest, today=today, date_order=order) if rest else None
     if date is not None:
         value = date.value if date.key == "date" else f"{date.key} {date.value}"
-        dated = _about(speaker, "date", phrasing.language, text, "", value, by)
-        return _checked(dated, today, date_order)
+        return _checked(_about(speaker, "date", phrasing.language, text, "", value, by), asking)
     topic = ""
     filters = by
     if rest:
         first, _, after = rest.partition(" ")
         if first.casefold() not in TOPIC_WORDS[phrasing.language]:
             return None
-        topic, tail = split_date_tail(after.strip(EDGE), today=today, date_order=date_order)
+        topic, tail = split_date_tail(after.strip(EDGE), today=today, date_order=order)
         topic = topic.strip(EDGE)
         if not WORD_RE.search(topic):
             return None
@@ -320,7 +383,7 @@ def _read_topic(
     if not topic and not by:
         return None
     about = _about(speaker, "topic", phrasing.language, text, topic, "", filters)
-    return _checked(about, today, date_order)
+    return _checked(about, asking)
 
 
 def _about(
@@ -339,23 +402,30 @@ def _about(
         speaker=speaker.corpus,
         speaker_asked=speaker.asked,
         candidates=speaker.candidates,
+        speakers=speaker.several,
         topic=topic,
         date=date,
         filters=filters,
     )
 
 
-def _by_filter(speaker: _Speaker) -> tuple[str, ...]:
-    name = speaker.corpus or speaker.asked
-    if not name:
-        return ()
-    name = name.replace('"', "")
-    return (f'by:"{name}"' if " " in name else f"by:{name}",)
+def _by_filters(speaker: _Speaker) -> tuple[str, ...]:
+    """`by:` filters for whom a question names (each of several names; the corpus's name
+    when known, else as typed: the lookup then says no speaker matches)."""
+    names = speaker.several or ((speaker.corpus or speaker.asked),)
+    found = []
+    for name in names:
+        name = name.replace('"', "")
+        if name:
+            found.append(f'by:"{name}"' if " " in name else f"by:{name}")
+    return tuple(found)
 
 
-def _checked(question: Question, today: dt.date | None, date_order: DateOrder) -> Question | None:
+def _checked(question: Question, asking: _Asking) -> Question | None:
     """The question when the query syntax reads its filters as meant, else None."""
     parsed = parse_search_query(
-        " ".join((question.topic, *question.filters)), today=today, date_order=date_order
+        " ".join((question.topic, *question.filters)),
+        today=asking.today,
+        date_order=asking.date_order,
     )
     return None if isinstance(parsed, SyntaxProblem) else question
