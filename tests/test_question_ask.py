@@ -166,6 +166,10 @@ CASES: list[tuple[str, dict[str, Any]]] = [
         'did Rutte or Zelensky say "we are Russia\'s next target"?',
         {"verdict": "verbatim", "speaker": RUTTE, "has": ["🗣 Who: Mark Rutte"]},
     ),
+    (
+        "هل قال Zelensky إن «Russia is stronger than any of us»؟",
+        {"verdict": "verbatim", "attribution": "matches", "q_language": "ar"},
+    ),
     # not questions: routed as before
     ("so long as he kills, he lives", {"verdict": "verbatim", "q_kind": None}),
     ("what about sanctions", {"command": "topic", "q_kind": None}),

@@ -53,11 +53,21 @@ TOPIC_VERB_RU = rf"(?:{VERB_RU}|говорит|пишет|думает|дума�
 THAT_RU = r"(?:\s*[,:]\s*(?:(?:что|будто|якобы)\s+)?|\s+(?:что|будто|якобы)\s+|\s*(?=\ue000))"
 TAIL_RU = r"(?:правда|это\s+правда|верно|так|так\s+ли\s+это|или\s+нет|да)"
 
+# Arabic
+ADV_AR = r"(?:(?:حقا|حقًا|فعلا|فعلًا|بالفعل)\s+)*"
+VERB_AR = r"(?:قال|قالت|كتب|كتبت|صرح|صرّح|صرحت|غرد|غرّد|غردت|ذكر|ذكرت)"
+THAT_WORD_AR = r"(?:إن|إنّ|أن|أنّ|بأن|بأنّ)"
+THAT_AR = (
+    r"(?:\s+(?:حقا|حقًا|فعلا|فعلًا|بالفعل))?"
+    rf"(?:\s*[,:]\s*(?:{THAT_WORD_AR}\s+)?|\s+{THAT_WORD_AR}\s+|\s*(?=\ue000))"
+)
+
 # The words that introduce what a topic question is about.
 TOPIC_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset({"about", "on", "regarding", "concerning", "of"}),
     "uk": frozenset({"про", "щодо", "стосовно"}),
     "ru": frozenset({"о", "об", "обо", "про", "насчёт", "насчет"}),
+    "ar": frozenset({"عن", "حول", "بشأن"}),
 }
 
 
@@ -298,6 +308,31 @@ PHRASINGS: tuple[Phrasing, ...] = (
     _p("quote", "uk", rf"{NAME}\s+{ADV_UK}{VERB_UK}\b\s*[,:]?\s*(?:(?:що|ніби|нібито)\s+)?" + BODY),
     _p(
         "quote", "ru", rf"{NAME}\s+{ADV_RU}{VERB_RU}\b\s*[,:]?\s*(?:(?:что|будто|якобы)\s+)?" + BODY
+    ),
+    # --- Arabic: هل قال X إن … (did X say), من قال … (who said), متى قال X … (when),
+    # ماذا قال X عن Y (what did X say about Y)
+    _p("when", "ar", rf"متى\s+{ADV_AR}{VERB_AR}\s+{NAME}{THAT_AR}" + BODY),
+    _p(
+        "who",
+        "ar",
+        rf"من\s+(?:الذي\s+)?{VERB_AR}\b\s*[,:]?\s*(?:{THAT_WORD_AR}\s+)?" + BODY,
+    ),
+    _p(
+        "who",
+        "ar",
+        r"(?:لمن|من\s+صاحب)\s+(?:هذه\s+|هذا\s+)?(?:الكلمات|المقولة|العبارة|الاقتباس|الكلام)"
+        r"\s*[:—–\-,]?" + BODY,
+    ),
+    _p(
+        "topic",
+        "ar",
+        rf"ماذا\s+{VERB_AR}\s+{NAME}(?P<rest>(?:\s+(?:عن|حول|بشأن)\s+.*?)?)\s*\?*",
+    ),
+    _p("quote", "ar", rf"هل\s+{ADV_AR}{VERB_AR}\s+{NAME}{THAT_AR}" + BODY),
+    _p(
+        "quote",
+        "ar",
+        rf"هل\s+(?:من\s+)?(?:الصحيح|صحيح|حقا|يصح)\s+(?:أن|أنّ)\s+{NAME}\s+{VERB_AR}{THAT_AR}" + BODY,
     ),
     # --- X on Y (X a known speaker)
     _p("topic_known", "en", rf"{NAME}\s+(?P<rest>(?:on|about)\s+.+?)\s*\?*"),

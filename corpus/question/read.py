@@ -65,6 +65,12 @@ PRONOUNS = frozenset(
         "кто-нибудь",
         "это",
         "тот",
+        "هو",
+        "هي",
+        "هم",
+        "أنت",
+        "أنا",
+        "نحن",
     ]
 )
 # Never (part of) a name: a phrasing that would take one as a name does not apply.
@@ -115,6 +121,16 @@ NOT_NAMES = frozenset(
         "также",
         "что-нибудь",
         "что-то",
+        "هل",
+        "من",
+        "ماذا",
+        "متى",
+        "حقا",
+        "فعلا",
+        "بالفعل",
+        "إن",
+        "أن",
+        "الذي",
     ]
 )
 # Titles before a name (`President Zelensky`): left out when matching the name.
@@ -164,6 +180,7 @@ TAIL_RE = re.compile(
     re.I,
 )
 EDGE = " \t\n,;:—–-"
+ARABIC_MARKS = str.maketrans({"؟": "?", "،": ",", "؛": ";"})
 WORD_RE = re.compile(r"\w+")
 
 
@@ -206,7 +223,10 @@ def read_question(
     if not cleaned or MARK in cleaned:
         return None
     asking = _Asking(tuple(speakers), today, date_order)
-    return _read(mask_quotation(cleaned), text, asking, 0)
+    masked = mask_quotation(cleaned)
+    # Arabic question mark and comma read as `?` and `,` (outside the quotation only)
+    masked = Masked(masked.text.translate(ARABIC_MARKS), masked.inner, masked.outer)
+    return _read(masked, text, asking, 0)
 
 
 def _read(masked: Masked, text: str, asking: _Asking, depth: int) -> Question | None:
@@ -344,9 +364,15 @@ def _one_speaker(name: str, speakers: Sequence[str]) -> _Speaker | None:
     candidates = tuple(c.name for c in match_speaker(bare, speakers).candidates)
     if candidates:
         return _Speaker(candidates[0] if len(candidates) == 1 else None, name, candidates)
-    if not any(w.lstrip("@")[:1].isupper() for w in words):
+    if not any(_name_like(w) for w in words):
         return None
     return _Speaker(None, name, ())
+
+
+def _name_like(word: str) -> bool:
+    """Capitalised, or in a script without capitals (Arabic): may be an unknown name."""
+    first = word.lstrip("@")[:1]
+    return first.isupper() or (first.isalpha() and first.lower() == first.upper())
 
 
 def _read_topic(
