@@ -18,7 +18,7 @@ class Question:
     asks about; `filters` the `/topic` and `/date` filters (`by:"Mark Rutte"`, `since:August`)."""
 
     kind: QuestionKind
-    language: str  # whose phrasing matched: en, uk, ru
+    language: str  # whose phrasing matched: en, uk, ru, ar
     text: str  # the question as typed
     quote: str = ""  # quote kinds: the words to check
     quoted: bool = False  # they stood in quotation marks

@@ -1,4 +1,5 @@
-"""The question forms read, per language, as regular expressions over a masked question.
+"""The question forms read (English, Ukrainian, Russian, Arabic) as regular expressions over
+a masked question.
 
 Each matches the whole question (the quotation masked as `quoted.MARK`) and names its parts:
 `name` (the speaker asked about), `body` (the quote words), `rest` (what a topic or date
