@@ -78,3 +78,26 @@ def test_any_text_reads_or_falls_back_without_raising(text: str) -> None:
 def test_stray_quotation_marks_never_raise(text: str, extra: str) -> None:
     read_question(text + extra, speakers=SPEAKERS, today=TODAY)
     read_question(extra + text, speakers=SPEAKERS, today=TODAY)
+
+
+QUOTE_CHARS = st.characters(
+    blacklist_characters="\"'“”„«»‘’‚「」\ue000",
+    blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp", "Co", "Cn"),
+)
+
+
+@given(st.text(alphabet=QUOTE_CHARS, min_size=1, max_size=200))
+def test_a_quotation_is_the_quote_exactly_as_typed(words: str) -> None:
+    """Whatever stands in the quotation marks is the quote, unchanged; the question's own
+    words (did, say, the name, the question mark) never enter it."""
+    words = words.strip()
+    if not any(c.isalnum() for c in words) or not words.isprintable():
+        return
+    for text in (f'did Zelensky say "{words}"?', f"чи справді Зеленський казав, що «{words}»?"):
+        question = read_question(text, speakers=SPEAKERS, today=TODAY)
+        assert question is not None
+        assert (question.quote, question.quoted, question.speaker) == (
+            words,
+            True,
+            "Volodymyr Zelensky",
+        )
