@@ -406,11 +406,13 @@ def _result(text: str, check: Verification, hits: Sequence[Hit], limit: int) -> 
         )
     shown = [_hit(r.passage, r.start, r.end, r.score) for r in check.results]
     if len(shown) == 1:
-        seen = {(shown[0].match_start, shown[0].match_end)}
+        first = shown[0]
         shown += [
             h
             for h in hits
-            if (h.match_start, h.match_end) not in seen and h.passage.id != shown[0].passage.id
+            if (h.passage.source, h.match_start, h.match_end)
+            != (first.passage.source, first.match_start, first.match_end)
+            and h.passage.id != first.passage.id
         ]
     return QuoteResult(
         text,
@@ -516,12 +518,12 @@ async def find_quote(
         return QuoteResult(text, "not_found", (), claimed_speaker=claimed)
     found.sort(key=lambda f: (-f.score, not f.exact, f.passage.kind != "quote", f.rank))
     hits: list[Hit] = []
-    shown: set[tuple[int, int]] = set()
+    shown: set[tuple[str, int, int]] = set()  # the same words of another source are not these
     for f in found:
         start, end = f.passage.start + f.window[0].start, f.passage.start + f.window[-1].end
-        if (start, end) in shown:
+        if (f.passage.source, start, end) in shown:
             continue  # the parent paragraph of a quote already shown
-        shown.add((start, end))
+        shown.add((f.passage.source, start, end))
         hits.append(Hit(f.passage, f.score, start, end))
     top = found[0]
     gapped = len(split_ellipsis(words)) > 1
