@@ -396,9 +396,18 @@ def reply_json(reply: Reply) -> dict[str, Any]:
     """The JSON form of one reply (the schema `ask --json` promises). A `not_found` quote has
     no results (`QuoteResult.matches`): its closest passage is a hint in the message only.
     A quote also gives `changes`, `parts` (`result` indexes `results`), `claimed_speaker`
-    and `attribution` (issue 11)."""
+    and `attribution` (issue 11). `error` ("timeout": the time budget ran out with no answer)
+    and `partial` (true: cut short, only the closest candidates checked) appear only when set,
+    as does `question` (how a question in plain words was read, `question_json`)."""
     quote = reply.quote
-    return {
+    extra: dict[str, Any] = {}  # only when set: other replies stay as pinned
+    if reply.error is not None:
+        extra["error"] = reply.error
+    if reply.partial:
+        extra["partial"] = True
+    if reply.question is not None:
+        extra["question"] = question_json(reply.question)
+    return extra | {
         "command": reply.command,
         "query": reply.query,
         "verdict": reply.verdict if reply.command == "quote" else None,
@@ -421,18 +430,15 @@ def reply_json(reply: Reply) -> dict[str, Any]:
             for p in (reply.timeline.series if reply.timeline else ())
         ],
         "undated": reply.timeline.undated if reply.timeline else None,
-        "question": question_json(reply.question),
     }
 
 
-def question_json(question: Question | None) -> dict[str, Any] | None:
-    """How a question in plain words was read (null for a command or text read as before):
+def question_json(question: Question) -> dict[str, Any]:
+    """How a question in plain words was read (absent for a command or text read as before):
     its kind (quote, who, when, topic, date), the speaker as the corpus names them (null
     when none, or `speaker_known` false for a name the corpus lacks; `speakers` for several
     names), the quote words, the topic or date, the filters, and the command that asks the
     same (a quote's filters narrow it apart from its words)."""
-    if question is None:
-        return None
     return {
         "kind": question.kind,
         "language": question.language,

@@ -147,9 +147,10 @@ class SearchConfig:
     synonyms: tuple[tuple[str, ...], ...] = ()  # groups of words that find each other
     timezone: str = "UTC"  # `today`, `last week`… are days in this zone (IANA name)
     date_order: str = "dmy"  # how 03/07/2025 reads: dmy (3 Jul) or mdy (7 Mar)
+    time_budget: float = 2.0  # seconds of CPU one lookup may take (0: no limit)
 
 
-SEARCH_KEYS = ("synonyms", "timezone", "date_order")
+SEARCH_KEYS = ("synonyms", "timezone", "date_order", "time_budget")
 
 
 @dataclass(frozen=True, slots=True)
@@ -641,7 +642,10 @@ def _parse_search(r: _Reader, data: dict[str, Any]) -> SearchConfig:
     order = r.string(raw.get("date_order"), "search.date_order", default="dmy")
     if order not in ("dmy", "mdy"):
         raise r.fail("search.date_order", f"must be dmy or mdy, got {order!r}")
-    return SearchConfig(tuple(groups), zone, order)
+    budget = r.number(
+        raw.get("time_budget"), "search.time_budget", default=2.0, minimum=0, maximum=600
+    )
+    return SearchConfig(tuple(groups), zone, order, budget)
 
 
 def load_config(path: Path) -> Config:

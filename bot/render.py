@@ -334,6 +334,8 @@ VERDICT_LINES = {  # English; shown through `tr._`
     "spliced": N_("✂ <b>Spliced</b>: these words were not said together"),
     "not_found": N_("❌ <b>Not found</b>: no passage says this"),
 }
+# not_found when the time budget ran out: only the closest candidates were checked
+PARTIAL_NOT_FOUND = N_("❌ <b>Not found</b> in the passages I had time to check")
 VERDICT_SHORT = {
     "verbatim": N_("✅ Verbatim"),
     "close": N_("≈ Close"),
@@ -454,6 +456,9 @@ def render_inline_verdict(result: QuoteResult, tr: Translator = ENGLISH) -> str:
     if result.verdict == "spliced":
         line = tr._("✂ <b>Spliced</b> “{query}”: these words were not said together; one part:")
         return line.format(query=query)
+    if result.verdict == "not_found" and result.partial:
+        line = tr._("❌ <b>Not found</b> “{query}” in the passages I had time to check; closest:")
+        return line.format(query=query)
     if result.verdict == "not_found":
         line = tr._("❌ <b>Not found</b> “{query}”: no passage says this; the closest, as a hint:")
         return line.format(query=query)
@@ -482,6 +487,8 @@ def render_quote_header(
             + tr._(": each part stands in another place, said apart from the others:")
         )
         lines.append(render_parts(result, labels, tr))
+    elif result.verdict == "not_found" and result.partial:  # never "no passage says this"
+        lines.append(tr._(PARTIAL_NOT_FOUND) + score)
     else:
         lines.append(tr._(VERDICT_LINES[result.verdict]) + score)
     if who and result.attribution == "matches":
@@ -631,6 +638,11 @@ def render_query(args: str) -> str:
     if len(args) > ECHO_CHARS:
         args = args[:ECHO_CHARS].rstrip() + ELLIPSIS
     return esc(args)
+
+
+def render_partial(tr: Translator = ENGLISH) -> str:
+    """The line a lookup cut short by its time budget adds: only what was checked counts."""
+    return f"\n<i>{esc(tr._(words.PARTIAL_ANSWER))}</i>"
 
 
 def render_notice(text: str) -> str:

@@ -67,6 +67,8 @@ class Reply:
     quote: QuoteResult | None = None  # /quote: the verification (changes, parts, speaker)
     timeline: Timeline | None = None  # /timeline: the series (JSON `series`, `undated`)
     question: Question | None = None  # a question in plain words: how it was read (JSON)
+    error: str | None = None  # why no answer (JSON `error`, only when set): "timeout"
+    partial: bool = False  # cut short by the time budget (JSON `partial`, only when true)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from bot import text as words
 from bot.paging import ListView, list_messages, reopen, turn_page
 from bot.reply import AskContext, Button, ButtonAnswer, OutMessage, Reply
 from bot.services import Services, failure_lines, today_of
-from corpus.errors import CorpusError, QueryError
+from corpus.errors import CorpusError, LookupTimeout, QueryError
 from corpus.lookup.date_query import parse_date_query
 from corpus.model import Hit, PassageDate
 from corpus.question import Question, read_question
@@ -147,6 +147,9 @@ async def dispatch(
             reply = await answer_question(services, question, ctx)
         else:
             reply = await HANDLERS[command](services, args, ctx)
+    except LookupTimeout:
+        notice = html.render_notice(ctx.tr._(words.LOOKUP_TIMEOUT))
+        reply = Reply(command, args, message(notice), error="timeout", question=question)
     except CorpusError as err:
         notice = html.render_notice(str(err))
         if question is not None:  # e.g. `by:Putin`: no such speaker; say how it was read
@@ -260,10 +263,13 @@ async def cmd_topic(
     title = read_as + html.render_topic_title(args, window_result, ctx.tr)
     title += html.render_said(result.said)
     title = html.render_total_title(title, result.total, len(hits), ctx.tr)
+    if result.partial:
+        title += html.render_partial(ctx.tr)
     view = ListView("topic", args, "topic", title, result.hits)
     return Reply(
         "topic", args, await list_messages(services, ctx, view), hits=hits,
-        total=max(result.total, len(result.hits)), question=question,
+        total=max(result.total, len(result.hits)), partial=result.partial,
+        question=question,
     )  # fmt: skip
 
 
@@ -348,6 +354,8 @@ async def cmd_quote(
     )  # fmt: skip
     threshold = services.config.replies.quote_threshold
     lead = html.render_quote_header(result, threshold, services.labels, ctx.tr)
+    if result.partial:
+        lead += html.render_partial(ctx.tr)
     title = html.render_quote_title(args, ctx.tr)
     if question is not None:
         title = html.render_question_title(question, ctx.tr)
@@ -358,8 +366,9 @@ async def cmd_quote(
         if question is not None:
             shown = f"{title}\n{shown}"
         return Reply(
-            "quote", args, message(shown), verdict=result.verdict, quote=result, question=question
-        )
+            "quote", args, message(shown), verdict=result.verdict, quote=result,
+            partial=result.partial, question=question,
+        )  # fmt: skip
     if result.hint is not None:
         hits: tuple[Hit, ...] = (result.hint,)
     elif result.parts:  # each part's own place
@@ -374,6 +383,7 @@ async def cmd_quote(
         verdict=result.verdict,
         hits=result.matches,
         quote=result,
+        partial=result.partial,
         question=question,
     )
 
@@ -462,6 +472,8 @@ async def press(services: Services, data: str, ctx: AskContext) -> ButtonAnswer:
         return ButtonAnswer(notice=ctx.tr._(words.BAD_BUTTON), alert=True)
     try:
         return await handle_press(services, pressed, ctx)
+    except LookupTimeout:
+        return ButtonAnswer(notice=ctx.tr._(words.LOOKUP_TIMEOUT)[: buttons.MAX_NOTICE_CHARS])
     except CorpusError as err:
         return ButtonAnswer(notice=str(err)[: buttons.MAX_NOTICE_CHARS])
     except Exception:

@@ -195,6 +195,7 @@ async def open_services(
     )
     library.synonyms = config.search.synonyms
     library.date_order = "mdy" if config.search.date_order == "mdy" else "dmy"
+    library.time_budget = config.search.time_budget or None
     try:
         refuse_empty(config, library.report)
     except SourceError:

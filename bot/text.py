@@ -87,6 +87,10 @@ TOO_LONG = N_(
 EXPIRED = N_("This list has expired, send the command again.")
 NOT_YOURS = N_("Only the person who asked can turn these pages.")
 BAD_BUTTON = N_("This button no longer works. Send the command again.")
+LOOKUP_TIMEOUT = N_("That search took too long, so I stopped it. Try fewer or more specific words.")
+PARTIAL_ANSWER = N_(
+    "I ran out of time and checked only the closest candidates: a better match may exist."
+)
 SOMETHING_WRONG = N_("Sorry, something went wrong on my side. Please try again later.")
 EMPTY_CORPUS = N_("The corpus is empty.")
 PASSAGE_GONE = N_("That passage is no longer in the corpus.")

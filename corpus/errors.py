@@ -27,3 +27,14 @@ class IndexBuildError(CorpusError):
 
 class QueryError(CorpusError):
     """A query the core cannot understand (e.g. no date in `/date banana`)."""
+
+
+class LookupTimeout(CorpusError):
+    """A lookup spent its time budget (`search.time_budget`) before it had an answer."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the lookup took longer than its budget of {seconds:g} s")
+        self.seconds = seconds
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.seconds,))

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.budget import Clock, Deadline
 from corpus.build import (
     BuildProgress,
     Progress,
@@ -31,6 +32,7 @@ from corpus.lookup import date, highlight, quote, topic
 from corpus.lookup.date_query import DateOrder
 from corpus.lookup.timeline import Timeline, find_timeline
 from corpus.lookup.topic_query import plan_topic
+from corpus.lookup_threads import LookupThreads
 from corpus.model import (
     BuildReport,
     DateResult,
@@ -109,6 +111,11 @@ class Library:
         # search settings (issue 13): the owner's synonym groups; dates read with this order
         self.synonyms: tuple[tuple[str, ...], ...] = ()
         self.date_order: DateOrder = "dmy"
+        # each lookup's time budget in seconds (None: none) and the clock it is read on
+        self.time_budget: float | None = None
+        self.clock: Clock = time.monotonic
+        # where find_*/timeline run: worker threads, so a slow one leaves the caller's loop free
+        self.threads = LookupThreads()
 
     @classmethod
     async def open(
@@ -132,6 +139,7 @@ class Library:
         return self._report
 
     async def close(self) -> None:
+        await self.threads.close()
         live = self._live
         live.retired = True
         if live.users == 0:
@@ -174,12 +182,25 @@ class Library:
             if live.retired and live.users == 0:
                 await live.store.close()
 
+    def deadline(self) -> Deadline:
+        """A fresh budget for one lookup (`time_budget` seconds of `clock` from now)."""
+        return Deadline(self.time_budget, self.clock)
+
     async def find_date(
         self, text: str, *, limit: int = 100, today: dt.date | None = None
     ) -> DateResult:
         """Passages on a day, month or range, in corpus order. `QueryError` if `text` is no date."""
         async with self._use() as store:
-            return await date.find_date(store, text, limit, today=today, date_order=self.date_order)
+            return await self.threads.run(
+                date.find_date(
+                    store,
+                    text,
+                    limit,
+                    today=today,
+                    date_order=self.date_order,
+                    deadline=self.deadline(),
+                )
+            )
 
     async def find_topic(
         self,
@@ -192,21 +213,31 @@ class Library:
         """Passages about the words of `text`, typo/stem/variant tolerant, most relevant first;
         the matched words marked in the first `marked` hits (all when None)."""
         async with self._use() as store:
-            return await topic.find_topic(
-                store,
-                text,
-                limit,
-                marked=marked,
-                synonyms=self.synonyms,
-                today=today,
-                date_order=self.date_order,
+            return await self.threads.run(
+                topic.find_topic(
+                    store,
+                    text,
+                    limit,
+                    marked=marked,
+                    synonyms=self.synonyms,
+                    today=today,
+                    date_order=self.date_order,
+                    deadline=self.deadline(),
+                )
             )
 
     async def timeline(self, text: str, *, today: dt.date | None = None) -> Timeline:
         """How often the topic `text` comes up per week or month (`corpus.lookup.timeline`)."""
         async with self._use() as store:
-            return await find_timeline(
-                store, text, synonyms=self.synonyms, today=today, date_order=self.date_order
+            return await self.threads.run(
+                find_timeline(
+                    store,
+                    text,
+                    synonyms=self.synonyms,
+                    today=today,
+                    date_order=self.date_order,
+                    deadline=self.deadline(),
+                )
             )
 
     def mark_topic(self, text: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
@@ -216,7 +247,8 @@ class Library:
             terms = plan_topic(store, text, topic.query_terms_of, synonyms=self.synonyms).marks
         except QueryError:
             terms = []
-        return highlight.mark_hits(text, hits, source_languages(store.infos), terms)
+        languages = source_languages(store.infos)
+        return highlight.mark_hits(text, hits, languages, terms, deadline=self.deadline())
 
     async def find_quote(
         self,
@@ -233,10 +265,20 @@ class Library:
         `text` is only the quote words, `speaker` the one claimed, `filters` what narrows it
         (`date:June`): a question read them."""
         async with self._use() as store:
-            return await quote.find_quote(
-                store, text, limit, self._threshold, today=today, date_order=self.date_order,
-                words_only=words_only, speaker=speaker, filters_typed=filters,
-            )  # fmt: skip
+            return await self.threads.run(
+                quote.find_quote(
+                    store,
+                    text,
+                    limit,
+                    self._threshold,
+                    today=today,
+                    date_order=self.date_order,
+                    deadline=self.deadline(),
+                    words_only=words_only,
+                    speaker=speaker,
+                    filters_typed=filters,
+                )
+            )
 
     async def random(self, count: int = 1, *, seed: int | None = None) -> tuple[Passage, ...]:
         """Distinct random passages (tweets, paragraphs, statements; not quote spans)."""

@@ -332,6 +332,9 @@ class QuoteResult:
     claimed_speaker: str | None = None  # the speaker the query names, as the corpus knows them
     attribution: Attribution | None = None  # whether the source's speaker is the claimed one
     skipped: tuple[str, ...] = ()  # ellipsis: the source's words the query left out
+    # the time budget ran out: only the closest candidates were checked (the verdict is about
+    # them; a better place may stand elsewhere)
+    partial: bool = False
 
     @property
     def matches(self) -> tuple[Hit, ...]:
@@ -354,6 +357,7 @@ class TopicResult:
     total: int = 0  # how many passages match in all (the hits are the first of them)
     suggestions: tuple[str, ...] = ()  # no hits: the nearest words the corpus has
     said: tuple[str, ...] = ()  # the filters, as the reply restates them (`by Mark Rutte`)
+    partial: bool = False  # the time budget ran out: the hits are those ranked in time
 
 
 @dataclass(frozen=True, slots=True)

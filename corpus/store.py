@@ -163,8 +163,10 @@ class SpeakerInfo:
 class Store:
     """An open index: the read-only SQLite connection and the tantivy searcher.
 
-    Lookups read SQLite directly on the caller's thread: each is a handful of rows by
-    primary key or index (tens of microseconds), cheaper than a hop to a worker thread."""
+    Lookups read SQLite directly on the thread they run on (a lookup worker's, see
+    `corpus.lookup_threads`): each read is a handful of rows by primary key or index (tens
+    of microseconds), cheaper than a hop to another thread. The connection is shared by
+    the worker threads (Python's sqlite3 is in serialized mode)."""
 
     db: sqlite3.Connection
     engine: tantivy.Index

@@ -92,6 +92,7 @@ search:
   synonyms: [[Kyiv, Kiev]]
   timezone: UTC
   date_order: dmy
+  time_budget: 2
 """
 
 # key path (list items as []) -> (the line in FULL, the line changed)
@@ -155,6 +156,7 @@ CHANGES: dict[str, tuple[str, str]] = {
     "search.synonyms": ("synonyms: [[Kyiv, Kiev]]", "synonyms: [[drone, UAV]]"),
     "search.timezone": ("timezone: UTC", "timezone: Pacific/Kiritimati"),
     "search.date_order": ("date_order: dmy", "date_order: mdy"),
+    "search.time_budget": ("time_budget: 2", "time_budget: 0.5"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections.abc import AsyncIterator
@@ -105,6 +106,20 @@ async def test_a_misquote_in_a_giant_line_is_placed_with_exact_slices(
         if op.source:
             assert op.source in PLANTED
     assert took < 5.0
+
+
+async def test_a_spent_budget_still_places_a_giant_quote_by_the_words_scanned(
+    services: Services, giant_dir: Path
+) -> None:
+    """With a clock that jumps past the budget at every look, the long line is placed by its
+    first (longest) word only: still the planted place, an exact slice, flagged partial."""
+    ticks = itertools.count(0.0, 10.0)
+    services.library.clock = lambda: next(ticks)
+    _, reply = await _timed(services, "/quote " + PLANTED)
+    assert reply.verdict == "verbatim" and reply.partial
+    text = _source(giant_dir)
+    best = reply.hits[0]
+    assert text[best.match_start : best.match_end] == PLANTED.rstrip(".")
 
 
 async def test_random_topic_and_context_stay_bounded(services: Services) -> None:

@@ -190,7 +190,7 @@ def ask_all(config: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, 
 
 
 def problems(want: dict[str, Any], reply: dict[str, Any]) -> list[str]:
-    question = reply["question"] or {}
+    question = reply.get("question") or {}
     found = []
     for key, value in want.items():
         if key == "has":

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from corpus.budget import Deadline
 from corpus.errors import QueryError
 from corpus.lookup.date_query import DateOrder, parse_date_query
 from corpus.lookup.filters import date_clause, resolve_filters, with_filters
@@ -95,8 +96,10 @@ def dated_seqs(
     days: Sequence[tuple[dt.date, int]],
     limit: int,
     memo: dict[str, Any] | None = None,
+    deadline: Deadline | None = None,
 ) -> list[int]:
-    """The first `limit` seqs (corpus order) of the passages the query asks for.
+    """The first `limit` seqs (corpus order) of the passages the query asks for
+    (`LookupTimeout` when `deadline` is spent between two batches of days).
 
     The days with passages in the range are read as one UNION ALL of per-day lookups on the
     `ymd` index, each already in seq order, which SQLite merges lazily: a month reads about
@@ -106,6 +109,8 @@ def dated_seqs(
     kept: list[int] = []
     values = days_in(query, days, memo)
     for first in range(0, len(values), MERGE_DAYS):
+        if deadline is not None:
+            deadline.check()
         chunk = values[first : first + MERGE_DAYS]
         sql = " UNION ALL ".join([_DAY] * len(chunk)) + " ORDER BY 1 LIMIT ?"
         found = [seq for (seq,) in db.execute(sql, (*chunk, limit))]
@@ -202,6 +207,7 @@ async def find_date(
     *,
     today: dt.date | None = None,
     date_order: DateOrder = "dmy",
+    deadline: Deadline | None = None,
 ) -> DateResult:
     """Passages dated inside the range `text` names (with any `by:`/`in:` filters), in corpus
     order, with how many there are in all; `QueryError` when it names no date."""
@@ -213,7 +219,7 @@ async def find_date(
         seqs = [seq for _, seq, _ in ranked]
         said = filters.said
     else:
-        seqs = dated_seqs(store.db, query, store.days, limit, store.memo)
+        seqs = dated_seqs(store.db, query, store.days, limit, store.memo, deadline)
         total = count_dated(store.db, query, store.days, store.memo) if seqs else 0
         said = ()
     hits: tuple[Hit, ...] = ()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
+from corpus.budget import Deadline
 from corpus.lookup.terms import Matcher, Term, topic_terms
 from corpus.model import Hit, Passage
 from corpus.normalize import fold, written_words
@@ -75,10 +76,13 @@ def mark_hits(
     hits: Sequence[Hit],
     languages: Mapping[str, str | None] | None = None,
     terms: Sequence[Term] | None = None,
+    *,
+    deadline: Deadline | None = None,
 ) -> tuple[Hit, ...]:
     """`hits` of a topic lookup for `text` with every unmarked one marked; `languages`:
     source name -> its language (`corpus.store.source_languages`; English when None);
-    `terms`: the lookup's own (`topic.query_terms_of`), else worked out from `text`."""
+    `terms`: the lookup's own (`topic.query_terms_of`), else worked out from `text`. Once
+    `deadline` is spent the rest are left unmarked (shown without highlighting)."""
     if all(hit.matched_terms for hit in hits):
         return tuple(hits)
     languages = languages if languages is not None else {}
@@ -87,7 +91,7 @@ def mark_hits(
     matcher = Matcher(terms)
     out = []
     for hit in hits:
-        if not hit.matched_terms:
+        if not hit.matched_terms and (deadline is None or not deadline.expired()):
             lang = languages.get(hit.passage.source, "en")
             spans, matched = mark(hit.passage, terms, matcher, lang)
             hit = dataclasses.replace(hit, highlights=spans, matched_terms=matched)

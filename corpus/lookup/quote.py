@@ -33,6 +33,8 @@ import tantivy
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
+from corpus.budget import Deadline
+from corpus.errors import LookupTimeout
 from corpus.lookup.date_query import DateOrder
 from corpus.lookup.filters import Filters, resolve_filters, with_filters
 from corpus.model import Hit, Passage, QuoteChange, QuotePart, QuoteResult
@@ -55,6 +57,7 @@ FUZZY_TERMS = 3
 # span reaching QUICK_SCORE (a span's score exceeded its passage's coarse score by at most 11
 # over the 1M and 100k benchmark queries): its spans are not worked out, the full search runs.
 HOPELESS_COARSE = 65.0
+UNSCORED = -1.0  # the coarse score of a candidate left unscored when the time budget ran out
 CANDIDATES = 50
 MAX_REFINED = 10
 WIDE_CANDIDATES = 5  # candidates (with their neighbours) checked for a quote across passages
@@ -170,10 +173,13 @@ def _token_at(starts: Sequence[int], char: int) -> int:
     return max(0, bisect.bisect_right(starts, char) - 1)
 
 
-def _places(text: str, norms: Sequence[str]) -> list[tuple[int, int]]:
+def _places(
+    text: str, norms: Sequence[str], deadline: Deadline | None = None
+) -> list[tuple[int, int]]:
     """Where in a long `text` the words `norms` cluster: up to `PLACES` ranges around the
-    hits of the rarest of its longest words (counted only up to `PLACE_HITS`), the ones
-    holding the most of the words first; the text's head when none is found."""
+    hits of the rarest of its longest words (counted only up to `PLACE_HITS`; once `deadline`
+    is spent, of the words scanned so far), the ones holding the most of the words first;
+    the text's head when none is found."""
     reach = 2 * sum(len(n) + 1 for n in norms) + WINDOW_CHARS // 2
     words = sorted({n for n in norms if len(n) > 2} or set(norms), key=lambda n: (-len(n), n))
     patterns = {
@@ -182,6 +188,8 @@ def _places(text: str, norms: Sequence[str]) -> list[tuple[int, int]]:
     }
     anchors: list[int] | None = None
     for word in patterns:
+        if anchors and deadline is not None and deadline.spent():
+            break  # each word scans the whole text (~50 ms for 20 MB): place by those scanned
         hits = _word_hits(text, word, PLACE_HITS + 1)
         if hits and len(hits) <= PLACE_HITS and (anchors is None or len(hits) < len(anchors)):
             anchors = hits
@@ -222,22 +230,24 @@ def _word_hits(text: str, word: str, most: int) -> list[int]:
     return sorted(hits)
 
 
-def tokenize_places(text: str, norms: Sequence[str]) -> list[list[Token]]:
+def tokenize_places(
+    text: str, norms: Sequence[str], deadline: Deadline | None = None
+) -> list[list[Token]]:
     """The tokens of `text` (offsets into all of it), whole for a passage of at most
     `LONG_PASSAGE` characters, else of each place the words `norms` cluster (`_places`)."""
     if len(text) <= LONG_PASSAGE:
         return [tokenize(text)]
     return [
         [Token(t.norm, t.start + a, t.end + a) for t in tokenize(text[a:b])]
-        for a, b in _places(text, norms)
+        for a, b in _places(text, norms, deadline)
     ]
 
 
-def _coarse_text(text: str, norms: Sequence[str]) -> str:
+def _coarse_text(text: str, norms: Sequence[str], deadline: Deadline) -> str:
     """What the coarse score reads of a passage: all of it, or its places when it is long."""
     if len(text) <= LONG_PASSAGE:
         return text
-    return " … ".join(text[a:b] for a, b in _places(text, norms))
+    return " … ".join(text[a:b] for a, b in _places(text, norms, deadline))
 
 
 async def _texts(store: Store, seqs: Sequence[int], known: dict[int, str]) -> dict[int, str]:
@@ -258,15 +268,21 @@ async def _score_coarse(
     seqs: Sequence[int],
     texts: dict[int, str],
     coarse: dict[int, float],
+    deadline: Deadline,
 ) -> float:
     """The coarse score (`partial_ratio`) of each passage not scored yet by this lookup, into
-    `coarse`; the best of `seqs`."""
+    `coarse`; the best of `seqs`. When `deadline` is spent the rest stay unscored (at least
+    one is scored)."""
     await _texts(store, [seq for seq in seqs if seq not in coarse], texts)
+    scored = False
     for seq in seqs:
         if seq not in coarse:
-            read = _coarse_text(texts.get(seq, ""), asked_norms)
+            if scored and deadline.spent():
+                break
+            read = _coarse_text(texts.get(seq, ""), asked_norms, deadline)
             coarse[seq] = fuzz.partial_ratio(asked, default_process(read))
-    return max((coarse[seq] for seq in seqs), default=0.0)
+            scored = True
+    return max((coarse.get(seq, UNSCORED) for seq in seqs), default=0.0)
 
 
 async def _refine(
@@ -278,29 +294,40 @@ async def _refine(
     spans: dict[int, Found | None],
     texts: dict[int, str],
     coarse: dict[int, float],
+    deadline: Deadline,
 ) -> list[Found]:
     """The best span of each of the candidates that look closest on a coarse score
-    (`coarse`: the scores of the passages this lookup has scored, gains the new ones)."""
+    (`coarse`: the scores of the passages this lookup has scored, gains the new ones); when
+    `deadline` is spent, of those worked out so far (at least one span found)."""
     seqs = [seq for _, seq in ranked]
-    await _score_coarse(store, asked, asked_norms, seqs, texts, coarse)
-    order = heapq.nsmallest(refined, range(len(seqs)), key=lambda i: (-coarse[seqs[i]], i))
+    await _score_coarse(store, asked, asked_norms, seqs, texts, coarse, deadline)
+    order = heapq.nsmallest(
+        refined, range(len(seqs)), key=lambda i: (-coarse.get(seqs[i], UNSCORED), i)
+    )
+    order = [i for i in order if seqs[i] in coarse]
     passages = await store.by_seqs([seqs[i] for i in order if seqs[i] not in spans])
-    found = []
+    found: list[Found] = []
     for rank in order:
         seq = seqs[rank]
+        if seq not in spans and found and deadline.spent():
+            break
         if seq not in spans:  # else found by the first search of this lookup
-            spans[seq] = _span_in(passages[seq], asked, asked_norms) if seq in passages else None
+            spans[seq] = (
+                _span_in(passages[seq], asked, asked_norms, deadline) if seq in passages else None
+            )
         known = spans[seq]
         if known is not None:
             found.append(dataclasses.replace(known, rank=rank))
     return found
 
 
-def _span_in(passage: Passage, asked: str, asked_norms: Sequence[str]) -> Found | None:
+def _span_in(
+    passage: Passage, asked: str, asked_norms: Sequence[str], deadline: Deadline
+) -> Found | None:
     """The passage's best span: its score, whether it is verbatim, and its words (of a long
     passage, only the place holding that span)."""
     best: tuple[Span, list[Token]] | None = None
-    for tokens in tokenize_places(passage.text, asked_norms):
+    for tokens in tokenize_places(passage.text, asked_norms, deadline):
         if tokens:
             span = best_span(asked, [t.norm for t in tokens])
             if best is None or span.score > best[0].score:
@@ -347,7 +374,11 @@ def _swapped_capitals(check: Verification) -> frozenset[str]:
 
 
 async def _neighbours(
-    store: Store, found: Sequence[Found], norms: Sequence[str], reach: int = NEIGHBOURS
+    store: Store,
+    found: Sequence[Found],
+    norms: Sequence[str],
+    deadline: Deadline,
+    reach: int = NEIGHBOURS,
 ) -> list[Found]:
     """The passages next (by seq, `reach` either side) to the candidates, for quotes across
     passages (of a long one, the place holding the most of the words `norms`)."""
@@ -359,14 +390,14 @@ async def _neighbours(
     for seq in near:
         p = passages.get(seq)
         if p is not None and p.kind != "quote":
-            tokens = tokenize_places(p.text, norms)[0]
+            tokens = tokenize_places(p.text, norms, deadline)[0]
             if tokens:
                 out.append(Found(0.0, False, -1, p, tokens, tokens))
     return out
 
 
 async def _clause_candidates(
-    store: Store, clauses: Sequence[str], have: Sequence[Found]
+    store: Store, clauses: Sequence[str], have: Sequence[Found], deadline: Deadline
 ) -> list[Found]:
     """The best few passages of each clause by its own rarest words (cheap postings only):
     a spliced quote's second part need not share the first part's rare words. Only on the
@@ -374,6 +405,8 @@ async def _clause_candidates(
     seen = {f.passage.seq for f in have}
     out: list[Found] = []
     for clause in clauses:
+        if deadline.spent():
+            break
         norms = [t.norm for t in tokenize(clause)]
         if len(norms) < 3:
             continue
@@ -386,7 +419,7 @@ async def _clause_candidates(
             p = passages.get(seq)
             if p is not None and p.kind != "quote":
                 seen.add(seq)
-                tokens = tokenize_places(p.text, norms)[0]
+                tokens = tokenize_places(p.text, norms, deadline)[0]
                 out.append(Found(0.0, False, -1, p, tokens, tokens))
     return out
 
@@ -396,13 +429,20 @@ def _hit(located_passage: Passage, start: int, end: int, score: float) -> Hit:
     return Hit(located_passage, score, base + start, base + end)
 
 
-def _result(text: str, check: Verification, hits: Sequence[Hit], limit: int) -> QuoteResult:
-    """The lookup's answer from a verification: its places first, then other close hits."""
+def _result(
+    text: str, check: Verification, hits: Sequence[Hit], limit: int, partial: bool
+) -> QuoteResult:
+    """The lookup's answer from a verification: its places first, then other close hits
+    (`partial`: the time budget ran out before every candidate was checked)."""
     changes = tuple(QuoteChange(c.kind, c.query, c.source) for c in check.changes)
     parts = tuple(QuotePart(p.query_start, p.query_end, p.result) for p in check.parts)
     if check.verdict == "not_found":
         return QuoteResult(
-            text, "not_found", tuple(hits[:limit]), claimed_speaker=check.claimed_speaker
+            text,
+            "not_found",
+            tuple(hits[:limit]),
+            claimed_speaker=check.claimed_speaker,
+            partial=partial,
         )
     shown = [_hit(r.passage, r.start, r.end, r.score) for r in check.results]
     if len(shown) == 1:
@@ -424,6 +464,7 @@ def _result(text: str, check: Verification, hits: Sequence[Hit], limit: int) -> 
         check.claimed_speaker,
         check.attribution,
         check.skipped,
+        partial,
     )
 
 
@@ -453,16 +494,19 @@ async def find_quote(
     *,
     today: dt.date | None = None,
     date_order: DateOrder = "dmy",
+    deadline: Deadline | None = None,
     words_only: bool = False,
     speaker: str | None = None,
     filters_typed: Sequence[str] = (),
 ) -> QuoteResult:
     """The passages holding the span closest to `text`, best first, with a verdict. Filters
     typed with the words narrow the candidates inside the search (`by:Rutte since:Aug`).
-    `words_only`: `text` is the quote words and nothing else (a question read them out of
-    its words): no filter or claimed speaker is read from it; `speaker` is then the one
-    claimed (checked against the source as a `Zelensky said …` would be), `filters_typed`
-    the filters that narrow it (`date:June`)."""
+    When `deadline` is spent the answer is about the candidates checked so far, flagged
+    `partial`; `LookupTimeout` when none was. `words_only`: `text` is the quote words and
+    nothing else (a question read them out of its words): no filter or claimed speaker is
+    read from it; `speaker` is then the one claimed (checked against the source as a
+    `Zelensky said …` would be), `filters_typed` the filters that narrow it (`date:June`)."""
+    deadline = deadline or Deadline()
     speakers = known_speakers(store)
     if words_only:
         filters = Filters()
@@ -500,7 +544,7 @@ async def find_quote(
             ranked
             and budget is not None
             and await _score_coarse(
-                store, asked, asked_norms, [seq for _, seq in ranked], texts, coarse
+                store, asked, asked_norms, [seq for _, seq in ranked], texts, coarse, deadline
             )
             < HOPELESS_COARSE
             and _candidate_query(store, asked_norms)[1] != terms
@@ -508,13 +552,19 @@ async def find_quote(
             found = []  # no span here can reach QUICK_SCORE: straight to the full search
             continue
         found = (
-            await _refine(store, asked, asked_norms, ranked, refined, spans, texts, coarse)
+            await _refine(
+                store, asked, asked_norms, ranked, refined, spans, texts, coarse, deadline
+            )
             if ranked
             else []
         )
         if found and max(f.score for f in found) >= max(threshold, QUICK_SCORE):
             break
+        if found and deadline.spent():
+            break  # no time for the full search: the answer is about these candidates
     if not found:
+        if deadline.cut:  # nothing checked in time: no answer is honest
+            raise LookupTimeout(deadline.seconds or 0.0)
         return QuoteResult(text, "not_found", (), claimed_speaker=claimed)
     found.sort(key=lambda f: (-f.score, not f.exact, f.passage.kind != "quote", f.rank))
     hits: list[Hit] = []
@@ -532,7 +582,12 @@ async def find_quote(
             resolve_claim(claim.name, speakers, top.passage.speaker) if claim else (None, None)
         )
         return QuoteResult(
-            text, "verbatim", tuple(hits[:limit]), claimed_speaker=claimed, attribution=attribution
+            text,
+            "verbatim",
+            tuple(hits[:limit]),
+            claimed_speaker=claimed,
+            attribution=attribution,
+            partial=deadline.cut,
         )
     names = _names(store, speakers)
     # only the words around the span found (the verifier reads no more of a long passage)
@@ -542,20 +597,21 @@ async def find_quote(
         around = top.tokens
     check = verify_quote(
         text, [top.passage], threshold=threshold, known_speakers=speakers, names=names,
-        tokens=[around], claim=claim, query_tokens=query_tokens,
+        tokens=[around], claim=claim, query_tokens=query_tokens, deadline=deadline,
     )  # fmt: skip
     if check.verdict == "not_found" and len(around) < len(top.tokens):
         check = verify_quote(
             text, [top.passage], threshold=threshold, known_speakers=speakers, names=names,
-            tokens=[top.tokens], claim=claim, query_tokens=query_tokens,
+            tokens=[top.tokens], claim=claim, query_tokens=query_tokens, deadline=deadline,
         )  # fmt: skip
         around = top.tokens
     if check.verdict == "close" and (swapped := _swapped_capitals(check)):
         check = verify_quote(
             text, [top.passage], threshold=threshold, known_speakers=speakers,
             names=names | swapped, tokens=[around], claim=claim, query_tokens=query_tokens,
+            deadline=deadline,
         )  # fmt: skip
-    wide = check.verdict == "not_found" and not filters.any
+    wide = check.verdict == "not_found" and not filters.any and not deadline.spent()
     if wide and not gapped:  # a clause the best candidate lacks may stand in another passage
         clauses = [
             text[a:b]
@@ -569,27 +625,31 @@ async def find_quote(
     if wide and top.passage.kind != "quote":
         # across consecutive passages: the best candidate and the passages either side of it
         # (no search); a spliced verdict there is checked against the clauses' own places
-        pool = [top, *await _neighbours(store, [top], asked_norms, 1)]
+        pool = [top, *await _neighbours(store, [top], asked_norms, deadline, 1)]
         adjacent = verify_quote(
             text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
-            names=names, tokens=[f.tokens for f in pool], claim=claim, query_tokens=query_tokens,
+            names=names, tokens=[f.tokens for f in pool], deadline=deadline, claim=claim,
+            query_tokens=query_tokens,
         )  # fmt: skip
         if adjacent.verdict not in ("not_found", "spliced"):
             check, wide = adjacent, False
+    if wide and deadline.spent():
+        wide = False  # no time for the clause searches: the answer is about the best candidate
     if wide:
         # across passages or spliced: the candidates at hand and each missing clause's best
         # few (by its rarest words); the neighbours by seq only when that places nothing
         near = [f for f in found[:WIDE_CANDIDATES] if f.passage.kind != "quote"]
-        near += await _clause_candidates(store, clauses, near)
+        near += await _clause_candidates(store, clauses, near, deadline)
         check = verify_quote(
             text, [f.passage for f in near], threshold=threshold, known_speakers=speakers,
-            names=names, tokens=[f.tokens for f in near], claim=claim, query_tokens=query_tokens,
+            names=names, tokens=[f.tokens for f in near], deadline=deadline, claim=claim,
+            query_tokens=query_tokens,
         )  # fmt: skip
-        if check.verdict == "not_found":
-            pool = near + await _neighbours(store, near[:2], asked_norms)
+        if check.verdict == "not_found" and not deadline.spent():
+            pool = near + await _neighbours(store, near[:2], asked_norms, deadline)
             check = verify_quote(
                 text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
-                names=names, tokens=[f.tokens for f in pool], claim=claim,
+                names=names, tokens=[f.tokens for f in pool], deadline=deadline, claim=claim,
                 query_tokens=query_tokens,
             )  # fmt: skip
-    return _result(text, check, hits, limit)
+    return _result(text, check, hits, limit, deadline.cut)

@@ -12,12 +12,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from corpus.budget import Deadline
 from corpus.lookup.date_query import DateOrder
 from corpus.lookup.topic import topic_dates
 from corpus.lookup.topic_query import Synonyms
 from corpus.store import Store
 
 WEEKS_AT_MOST = 26  # a dated span up to this many weeks (all days known) is shown per week
+CHECK_EVERY = 65_536  # matches bucketed between two looks at the time budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +47,18 @@ class Timeline:
         return max(self.series, key=lambda p: p.count, default=None)
 
 
-def bucket(values: Iterable[int]) -> tuple[str, tuple[Period, ...], int]:
-    """(unit, periods, undated) of `ymd` values (yyyymmdd; yyyymm00 a month; 0 undated)."""
+def bucket(
+    values: Iterable[int], deadline: Deadline | None = None
+) -> tuple[str, tuple[Period, ...], int]:
+    """(unit, periods, undated) of `ymd` values (yyyymmdd; yyyymm00 a month; 0 undated).
+    `LookupTimeout` when `deadline` is spent first (counts that add up are all or nothing)."""
+    deadline = deadline or Deadline()
     days: list[dt.date] = []
     months: list[tuple[int, int]] = []
     undated = 0
-    for v in values:
+    for i, v in enumerate(values):
+        if i % CHECK_EVERY == 0:
+            deadline.check()
         y, m, d = v // 10000, v // 100 % 100, v % 100
         if not y or not m:
             undated += 1
@@ -95,11 +103,16 @@ async def find_timeline(
     synonyms: Synonyms = (),
     today: dt.date | None = None,
     date_order: DateOrder = "dmy",
+    deadline: Deadline | None = None,
 ) -> Timeline:
     """The topic search for `text` (words, phrases, filters as `/topic` reads them) per week
-    or month. `QueryError` for a query `/topic` refuses."""
+    or month. `QueryError` for a query `/topic` refuses; `LookupTimeout` when `deadline` is
+    spent (a partial count would not add up to `/topic`'s total)."""
+    deadline = deadline or Deadline()
     values, plan = await topic_dates(
-        store, text, synonyms=synonyms, today=today, date_order=date_order
+        store, text, synonyms=synonyms, today=today, date_order=date_order, deadline=deadline
     )
-    unit, series, undated = bucket(values)
+    if deadline.cut:
+        deadline.check()
+    unit, series, undated = bucket(values, deadline)
     return Timeline(text, unit, series, undated, plan.filters.said)

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 
 import tantivy
 
+from corpus.budget import Deadline
 from corpus.errors import QueryError
 from corpus.lookup.date_query import DateOrder
 from corpus.lookup.filters import speaker_ids, with_filters
@@ -165,10 +166,14 @@ def vocabulary_is_plain(store: Store) -> bool:
     return found
 
 
-async def spelling_fixes(store: Store, terms: Sequence[Term]) -> list[str]:
+async def spelling_fixes(
+    store: Store, terms: Sequence[Term], deadline: Deadline | None = None
+) -> list[str]:
     """Indexed spellings of query words the index lacks, so BM25 can rank fuzzy matches:
     for an ASCII word its commonest indexed neighbours (one edit away; a dictionary lookup
-    each), otherwise the commonest matching words of the passages the fuzzy query finds."""
+    each), otherwise the commonest matching words of the passages the fuzzy query finds
+    (those read before `deadline` is spent)."""
+    deadline = deadline or Deadline()
     fixes: list[str] = []
     languages = source_languages(store.infos)
     for term in terms:
@@ -188,6 +193,8 @@ async def spelling_fixes(store: Store, terms: Sequence[Term]) -> list[str]:
         matcher = Matcher([term])
         seen: Counter[str] = Counter()
         for p in passages.values():
+            if deadline.spent():
+                break
             lang = languages.get(p.source, "en")
             found = {matcher.indexed(raw, lang) for raw in set(WORD_RE.findall(p.text))}
             found.discard(None)
@@ -288,11 +295,15 @@ async def find_topic(
     synonyms: Synonyms = (),
     today: dt.date | None = None,
     date_order: DateOrder = "dmy",
+    deadline: Deadline | None = None,
 ) -> TopicResult:
     """Passages about the words of `text`, most relevant first, with how many match in all.
     `text` may hold `"phrases"`, `-exclusions`, `a OR b` and filters (`by:`, `in:`,
     `since:`…; `corpus.query_syntax`). Only the first `marked` hits (all when None) get their
-    matched words marked; `mark_hits` marks the others when they are shown."""
+    matched words marked; `mark_hits` marks the others when they are shown. When `deadline`
+    is spent, hits left unmarked are marked when shown, and the fallback (no passage holds
+    every word) keeps what it ranked so far, flagged `partial`."""
+    deadline = deadline or Deadline()
     plan = plan_topic(
         store, text, query_terms_of, synonyms=synonyms, today=today, date_order=date_order
     )
@@ -305,7 +316,7 @@ async def find_topic(
         return TopicResult(text, shown, (), said=said)
     if limit <= 0 or store.count == 0:
         return TopicResult(text, shown, (), said=said)
-    fixes = await spelling_fixes(store, terms) if terms else []
+    fixes = await spelling_fixes(store, terms, deadline) if terms else []
     query = plan_query(store, plan, fixes)
     # only filters: the passages in corpus order
     by_seq = not terms and not plan.musts
@@ -314,7 +325,7 @@ async def find_topic(
     marks = plan.marks
     if ranked:
         # Every hit holds every word (each is a MUST), so a quote always covers its paragraph.
-        hits = await _hits(store, marks, ranked, limit, marked, 50, 50)
+        hits = await _hits(store, marks, ranked, limit, marked, 50, 50, deadline)
         # Count what the pages reach: a paragraph shown as its matching quotes counts once
         # per quote, not once more. A quote span's words and date are its paragraph's, so
         # its paragraph matches too unless a speaker filter or an exclusion tells them apart.
@@ -325,19 +336,27 @@ async def find_topic(
             total = distinct_total(
                 store, query, total, parents_match=not speakers, parent_speakers=speakers
             )
-        return TopicResult(text, shown, hits, total=total, said=said)
+        return TopicResult(text, shown, hits, total=total, said=said, partial=deadline.cut)
     if not plan.plain or len(terms) < 2:
-        return TopicResult(text, shown, (), suggestions=await suggest(store, terms), said=said)
+        suggestions = await suggest(store, terms, deadline)
+        return TopicResult(text, shown, (), suggestions=suggestions, said=said)
     if len(terms) == 2:
         # No passage holds both words (the MUST search found none): each hit holds one, so
         # again a quote covers its paragraph, and the hits rank by BM25 alone.
         query = _clauses(store, terms, tantivy.Occur.Should, fixes)
         ranked = search_parents(store, query, FALLBACK_POOL)
-        hits = await _hits(store, terms, ranked, limit, marked, 0, 25)
-        return TopicResult(text, shown, hits, total=len(hits))
-    found = _dedupe(await _fallback(store, terms, pool, fixes))[:limit]
-    suggestions = () if found else await suggest(store, terms)
-    return TopicResult(text, shown, tuple(found), total=len(found), suggestions=suggestions)
+        hits = await _hits(store, terms, ranked, limit, marked, 0, 25, deadline)
+        return TopicResult(text, shown, hits, total=len(hits), partial=deadline.cut)
+    found = _dedupe(await _fallback(store, terms, pool, fixes, deadline))[:limit]
+    suggestions = () if found else await suggest(store, terms, deadline)
+    return TopicResult(
+        text,
+        shown,
+        tuple(found),
+        total=len(found),
+        suggestions=suggestions,
+        partial=deadline.cut,
+    )
 
 
 def plan_query(store: Store, plan: TopicPlan, fixes: Sequence[str]) -> tantivy.Query:
@@ -360,6 +379,7 @@ async def topic_dates(
     synonyms: Synonyms = (),
     today: dt.date | None = None,
     date_order: DateOrder = "dmy",
+    deadline: Deadline | None = None,
 ) -> tuple[list[int], TopicPlan]:
     """The `ymd` value (yyyymmdd, yyyymm00 for a month, 0 undated) of every passage the topic
     search for `text` matches (the passages `find_topic` counts in its total)."""
@@ -372,16 +392,19 @@ async def topic_dates(
         return [], plan
     if store.count == 0:
         return [], plan
-    fixes = await spelling_fixes(store, plan.terms) if plan.terms else []
+    fixes = await spelling_fixes(store, plan.terms, deadline) if plan.terms else []
     return fast_values(store, plan_query(store, plan, fixes), YMD_FIELD), plan
 
 
 SUGGESTIONS = 3
 
 
-async def suggest(store: Store, terms: Sequence[Term]) -> tuple[str, ...]:
+async def suggest(
+    store: Store, terms: Sequence[Term], deadline: Deadline | None = None
+) -> tuple[str, ...]:
     """For the words the index lacks, the nearest words it has (within two edits, commonest
-    first), as written in a passage that holds each."""
+    first), as written in a passage that holds each (those found before `deadline` is spent)."""
+    deadline = deadline or Deadline()
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
@@ -399,6 +422,8 @@ async def suggest(store: Store, terms: Sequence[Term]) -> tuple[str, ...]:
             seqs = search_seqs(store, tantivy.Query.term_query(store.schema, TERMS_FIELD, stem), 1)
             passages = await store.by_seqs([seq for _, seq in seqs])
             for p in passages.values():
+                if deadline.spent():
+                    break
                 lang = languages.get(p.source, "en")
                 for raw in WORD_RE.findall(p.text):
                     if indexed_form(raw, lang) == stem and raw.lower() not in found:
@@ -423,6 +448,7 @@ async def _hits(
     marked: int | None,
     base: float,
     span: float,
+    deadline: Deadline,
 ) -> tuple[Hit, ...]:
     """The first `limit` of `ranked` without each paragraph one of whose quotes is also
     ranked (every hit matched the same words), scored `base` + `span` x BM25 relative to the
@@ -443,7 +469,7 @@ async def _hits(
             continue
         spans: tuple[tuple[int, int], ...] = ()
         matched: tuple[str, ...] = ()
-        if marked is None or len(hits) < marked:
+        if (marked is None or len(hits) < marked) and not deadline.expired():
             spans, matched = _mark_row(row, terms, matcher, languages)
         rel = scores[seq] / best if best > 0 else 1.0
         score = round(base + span * rel, 1)
@@ -468,9 +494,10 @@ def _mark_row(
 
 
 async def _fallback(
-    store: Store, terms: Sequence[Term], pool: int, fixes: Sequence[str]
+    store: Store, terms: Sequence[Term], pool: int, fixes: Sequence[str], deadline: Deadline
 ) -> list[Hit]:
-    """Passages holding most (at least half) of the words, ranked below full matches."""
+    """Passages holding most (at least half) of the words, ranked below full matches (of
+    those ranked by BM25 that were marked before `deadline` is spent)."""
     query = _clauses(store, terms, tantivy.Occur.Should, fixes)
     ranked = search_seqs(store, query, FALLBACK_POOL)
     if not ranked:
@@ -481,7 +508,9 @@ async def _fallback(
     scored = []
     matcher = Matcher(terms)
     languages = source_languages(store.infos)
-    for score, seq in ranked:
+    for place, (score, seq) in enumerate(ranked):
+        if place and deadline.spent():
+            break
         row = rows.get(seq)
         if row is None:
             continue

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from corpus.budget import Deadline
 from corpus.model import Passage
 from corpus.normalize import Token
 from corpus.verify.align import align_units
@@ -117,10 +118,14 @@ def place_parts(
     asked: Sequence[Unit],
     clauses: Sequence[tuple[int, int]],
     candidates: Sequence[Sequence[Unit]],
+    deadline: Deadline | None = None,
 ) -> list[Placed]:
-    """Each clause in its best candidate (ties: the earlier candidate)."""
+    """Each clause in its best candidate (ties: the earlier candidate); once `deadline` is
+    spent, only the clauses placed so far (fewer than asked: the caller finds none)."""
     placed: list[Placed] = []
     for a0, a1 in clauses:
+        if deadline is not None and deadline.spent():
+            break
         best: Placed | None = None
         for index, source in enumerate(candidates):
             span = best_span(asked[a0:a1], source)

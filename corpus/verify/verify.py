@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from corpus.budget import Deadline
 from corpus.model import DiffOp, Passage
 from corpus.normalize import Token, tokenize
 from corpus.verify.align import align_units, diff_ops
@@ -104,12 +105,14 @@ def verify_quote(
     tokens: Sequence[Sequence[Token] | None] = (),
     claim: Claim | bool | None = True,
     query_tokens: Sequence[Token] | None = None,
+    deadline: Deadline | None = None,
 ) -> Verification:
     """The verdict on `query` over `candidates` (retrieved passages and their neighbours,
     in any order). `names`: folded words known to be names (speakers, places); `tokens`:
     each candidate's tokens when the caller has them (`tokenize(p.text)`), else None;
     `claim`: the caller's `parse_claim(query, known=known_speakers)` (True: parse it here);
-    `query_tokens`: `tokenize(query)` when the caller has it."""
+    `query_tokens`: `tokenize(query)` when the caller has it. When `deadline` is spent
+    before every clause is placed, the clauses are not taken as found (`not_found`)."""
     if claim is True or claim is False:
         claim = parse_claim(query, known=known_speakers)
     lo, hi = (claim.start, claim.end) if claim else (0, len(query))
@@ -145,8 +148,8 @@ def verify_quote(
     if span.score >= threshold and len(clauses) == 1:
         return finish(_verify_single(query, asked, candidates[best], texts[best], span, names))
     if len(clauses) > 1:
-        placed = place_parts(asked.units, clauses, [w.units for w in texts])
-        if all(p.span.score >= threshold for p in placed):
+        placed = place_parts(asked.units, clauses, [w.units for w in texts], deadline)
+        if len(placed) == len(clauses) and all(p.span.score >= threshold for p in placed):
             runs = join_parts(placed, candidates, [len(w.units) for w in texts])
             results: list[Located] = []
             parts: list[QuotePart] = []
