@@ -17,7 +17,12 @@ from corpus.question import Question, read_question
 TABLE = yaml.safe_load((Path(__file__).parent / "data" / "questions.yaml").read_text("utf-8"))
 SPEAKERS = ("Volodymyr Zelensky", "Mark Rutte", "Unknown author")
 TODAY = dt.date(2025, 9, 10)
-ROWS = [(lang, row["q"], row["want"]) for lang, rows in TABLE.items() for row in rows]
+ROWS = [
+    (lang, row["q"], row["want"])
+    for lang, rows in TABLE.items()
+    if lang != "held_out"
+    for row in rows
+] + [(row["lang"], row["q"], row["want"]) for row in TABLE["held_out"]]
 
 
 def problem(question: Question | None, want: dict[str, Any] | None) -> str | None:

@@ -176,10 +176,13 @@ LEAD_RE = re.compile(
 TAIL_RE = re.compile(
     r"(?:\s*[,;.—–\-]\s*(?:true|right|correct|really|real|fake|or\s+not|"
     r"is\s+(?:that|it|this)\s+(?:true|right|correct|real|so)|правда|це\s+правда|так|чи\s+ні|"
-    r"вірно|справді|это\s+правда|верно|так\s+ли\s+это|или\s+нет))?\s*[?!]*\s*$",
+    r"вірно|справді|это\s+правда|верно|так\s+ли\s+это|или\s+нет)"
+    r"|\s+(?:and\s+when|і\s+коли|та\s+коли|и\s+когда))?\s*[?!]*\s*$",
     re.I,
 )
 EDGE = " \t\n,;:—–-"
+UKRAINIAN_ONLY = frozenset("іїєґ")
+RUSSIAN_ONLY = frozenset("ыэъё")
 ARABIC_MARKS = str.maketrans({"؟": "?", "،": ",", "؛": ";"})
 WORD_RE = re.compile(r"\w+")
 
@@ -262,11 +265,11 @@ def _read_check(
         words = _words(mask_quotation(restored[claim.start : claim.end]), asking)
         if speaker is None or words is None:
             return None
-        return _quote_question("quote", phrasing.language, text, words, speaker)
+        return _quote_question("quote", _language(phrasing, text), text, words, speaker)
     words = _words(rest, asking)
     if words is None:
         return None
-    return _quote_question("quote", phrasing.language, text, words, _Speaker())
+    return _quote_question("quote", _language(phrasing, text), text, words, _Speaker())
 
 
 def _read_quote(
@@ -285,7 +288,19 @@ def _read_quote(
     kind: QuestionKind = "when" if phrasing.kind == "when" else "quote"
     if phrasing.kind == "who":
         kind = "who"
-    return _quote_question(kind, phrasing.language, text, words, speaker)
+    return _quote_question(kind, _language(phrasing, text), text, words, speaker)
+
+
+def _language(phrasing: Phrasing, text: str) -> str:
+    """The question's language: its phrasing's, unless a phrasing Ukrainian and Russian share
+    (`Зеленський про …`) meets letters only one of them has."""
+    if phrasing.language in ("uk", "ru"):
+        letters = set(text.casefold())
+        if letters & RUSSIAN_ONLY and not letters & UKRAINIAN_ONLY:
+            return "ru"
+        if letters & UKRAINIAN_ONLY and not letters & RUSSIAN_ONLY:
+            return "uk"
+    return phrasing.language
 
 
 def _name_in(found: re.Match[str]) -> str | None:
@@ -393,7 +408,9 @@ def _read_topic(
     date = read_date(rest, today=today, date_order=order) if rest else None
     if date is not None:
         value = date.value if date.key == "date" else f"{date.key} {date.value}"
-        return _checked(_about(speaker, "date", phrasing.language, text, "", value, by), asking)
+        return _checked(
+            _about(speaker, "date", _language(phrasing, text), text, "", value, by), asking
+        )
     topic = ""
     filters = by
     if rest:
@@ -408,7 +425,7 @@ def _read_topic(
             filters = (*by, tail.filter)
     if not topic and not by:
         return None
-    about = _about(speaker, "topic", phrasing.language, text, topic, "", filters)
+    about = _about(speaker, "topic", _language(phrasing, text), text, topic, "", filters)
     return _checked(about, asking)
 
 
