@@ -1007,27 +1007,31 @@ def render_question_lead(
     `who said …` (or an unknown name, or several) who said the words, and the others who
     said similar words; for `when did … say …` when."""
     lines = [render_unknown_speaker(question, tr)]
+    # the whole corpus was searched: only then may a lead say nobody said the words
+    whole = not result.partial and not question.filters
     if question.kind == "when":
-        lines.append(_render_when(result, tr))
+        lines.append(_render_when(result, whole, tr))
     elif question.kind == "who" or not question.speaker_known or question.speakers:
-        lines.append(_render_who(result, threshold, labels, tr))
+        lines.append(_render_who(result, threshold, whole, labels, tr))
     return "\n".join(line for line in lines if line)
 
 
 def _render_who(
-    result: QuoteResult, threshold: float, labels: Labels | None, tr: Translator
+    result: QuoteResult, threshold: float, whole: bool, labels: Labels | None, tr: Translator
 ) -> str:
     if result.verdict == "spliced" or (result.verdict != "not_found" and not result.hits):
         return ""
     if result.verdict == "not_found":
-        return tr._("🗣 <b>Who</b>: nobody in the corpus said these words.")
+        if whole:
+            return tr._("🗣 <b>Who</b>: nobody in the corpus said these words.")
+        return tr._("🗣 <b>Who</b>: these words are not in the passages checked.")
     p = result.hits[0].passage
     speaker = f"<b>{esc(p.speaker)}</b>"
     details = esc(speaker_details(p, labels, tr))
     if result.verdict == "altered":
         line = tr._(
-            "🗣 <b>Who</b>: nobody in the corpus said these words; the closest, with another "
-            "meaning, are {speaker}'s ({details})."
+            "🗣 <b>Who</b>: not these words; the closest, with another meaning, are "
+            "{speaker}'s ({details})."
         )
         return line.format(speaker=speaker, details=details)
     line = tr._("🗣 <b>Who</b>: {speaker} ({details}).").format(speaker=speaker, details=details)
@@ -1045,17 +1049,19 @@ def _render_who(
     return line
 
 
-def _render_when(result: QuoteResult, tr: Translator) -> str:
+def _render_when(result: QuoteResult, whole: bool, tr: Translator) -> str:
     if result.verdict == "spliced" or (result.verdict != "not_found" and not result.hits):
         return ""
     if result.verdict == "not_found":
-        return tr._("📅 <b>When</b>: never in the corpus, in these words.")
+        if whole:
+            return tr._("📅 <b>When</b>: never in the corpus, in these words.")
+        return tr._("📅 <b>When</b>: these words are not in the passages checked.")
     p = result.hits[0].passage
     when = f"<b>{esc(format_date(p.date, tr))}</b>"
     speaker = esc(p.speaker)
     if result.verdict == "altered":
         line = tr._(
-            "📅 <b>When</b>: never in these words; the closest, with another meaning, "
+            "📅 <b>When</b>: not in these words; the closest, with another meaning, "
             "{date} ({speaker})."
         )
         return line.format(date=when, speaker=speaker)

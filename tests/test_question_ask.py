@@ -159,6 +159,10 @@ CASES: list[tuple[str, dict[str, Any]]] = [
         {"verdict": "not_found", "q_filters": ["date:August"]},
     ),
     (
+        "who said 'Russia is stronger than any of us' in August?",  # only August searched
+        {"verdict": "not_found", "q_kind": "who", "has": ["Who: these words are not in the"]},
+    ),
+    (
         "did Zelensky say anything about drones?",
         {"command": "topic", "q_topic": "drones", "speaker": ZELENSKY},
     ),
