@@ -32,6 +32,7 @@ from bot.terminal import to_terminal
 from corpus.errors import CorpusError
 from corpus.library import BuildProgress, Library, Progress
 from corpus.model import BuildReport, Hit, SourceInfo
+from corpus.question import Question
 
 LANG_HELP = "the bot's language, as a Telegram language_code (en, uk, uk-UA; default: en)"
 ASK_CONTEXT = AskContext(chat_id=1, user_id=1, chat_type="private", bot_username="corpusbot")
@@ -396,13 +397,16 @@ def reply_json(reply: Reply) -> dict[str, Any]:
     no results (`QuoteResult.matches`): its closest passage is a hint in the message only.
     A quote also gives `changes`, `parts` (`result` indexes `results`), `claimed_speaker`
     and `attribution` (issue 11). `error` ("timeout": the time budget ran out with no answer)
-    and `partial` (true: cut short, only the closest candidates checked) appear only when set."""
+    and `partial` (true: cut short, only the closest candidates checked) appear only when set,
+    as does `question` (how a question in plain words was read, `question_json`)."""
     quote = reply.quote
     extra: dict[str, Any] = {}  # only when set: other replies stay as pinned
     if reply.error is not None:
         extra["error"] = reply.error
     if reply.partial:
         extra["partial"] = True
+    if reply.question is not None:
+        extra["question"] = question_json(reply.question)
     return extra | {
         "command": reply.command,
         "query": reply.query,
@@ -426,4 +430,27 @@ def reply_json(reply: Reply) -> dict[str, Any]:
             for p in (reply.timeline.series if reply.timeline else ())
         ],
         "undated": reply.timeline.undated if reply.timeline else None,
+    }
+
+
+def question_json(question: Question) -> dict[str, Any]:
+    """How a question in plain words was read (absent for a command or text read as before):
+    its kind (quote, who, when, topic, date), the speaker as the corpus names them (null
+    when none, or `speaker_known` false for a name the corpus lacks; `speakers` for several
+    names), the quote words, the topic or date, the filters, and the command that asks the
+    same (a quote's filters narrow it apart from its words)."""
+    return {
+        "kind": question.kind,
+        "language": question.language,
+        "speaker": question.speaker,
+        "speaker_asked": question.speaker_asked or None,
+        "speaker_known": question.speaker_known,
+        "speakers": list(question.speakers),
+        "quote": question.quote or None,
+        "quoted": question.quoted,
+        "topic": question.topic or None,
+        "date": question.date or None,
+        "filters": list(question.filters),
+        "command": question.command,
+        "args": question.args,
     }

@@ -36,6 +36,7 @@ from corpus.model import (
     SourceInfo,
     TopicResult,
 )
+from corpus.question import Question
 from corpus.windows import WINDOW_CHARS, window_for
 
 MAX_UNITS = MessageLimit.MAX_TEXT_LENGTH  # after entity parsing, in UTF-16 units
@@ -818,6 +819,7 @@ def render_help(*, inline_name: str, is_admin: bool = False, tr: Translator = EN
         lines.append(tr._("/reload and /stats are for the bot's admins."))
     lines.append("")
     lines.append(tr._(words.PLAIN_TEXT_RULE))
+    lines.append(tr._(words.QUESTIONS_RULE))
     lines.append(
         tr._(
             "Inline: type <code>@{inline_name} words</code> in any chat; start with "
@@ -952,3 +954,119 @@ def period_text(period: Period, tr: Translator = ENGLISH) -> str:
     if period.label[5:6] == "W":
         return f"{period.label} ({tr.day_month(period.first)} – {tr.day(period.last)})"
     return tr.date(PassageDate(period.first.year, period.first.month))
+
+
+# --- questions in plain words (corpus/question): how each was read, and what it asked first
+
+
+def render_question_title(question: Question, tr: Translator = ENGLISH) -> str:
+    """How a quote question was read, above its answer: `Checked as a quote by Volodymyr
+    Zelensky: “…”`, `Who said “…”?`, `When did Volodymyr Zelensky say “…”?`."""
+    title = _render_question_words(question, tr)
+    if question.filters:
+        title += " <code>" + esc(" ".join(question.filters)) + "</code>"
+    return title
+
+
+def _render_question_words(question: Question, tr: Translator) -> str:
+    quote = render_query(question.quote)
+    claim = question.claim or " / ".join(question.speakers)
+    if question.kind == "who":
+        return tr._("<b>Who said</b> “{quote}”?").format(quote=quote)
+    if question.kind == "when":
+        if claim:
+            line = tr._("<b>When did {speaker} say</b> “{quote}”?")
+            return line.format(speaker=esc(claim), quote=quote)
+        return tr._("<b>When was it said</b>: “{quote}”?").format(quote=quote)
+    if claim:
+        line = tr._("<b>Checked as a quote by {speaker}</b>: “{quote}”")
+        return line.format(speaker=esc(claim), quote=quote)
+    return tr._("<b>Checked as a quote</b>: “{quote}”").format(quote=quote)
+
+
+def render_read_as(question: Question, tr: Translator = ENGLISH) -> str:
+    """How a topic or date question was read, as the command that asks the same:
+    `Read as: /topic drones by:"Mark Rutte" since:August`."""
+    command = f"/{question.command} {question.args}"
+    return tr._("<i>Read as</i>: <code>{command}</code>").format(command=esc(command))
+
+
+def render_unknown_speaker(question: Question, tr: Translator = ENGLISH) -> str:
+    """`No speaker named “Putin” in the corpus …` when the name asked about is none of its
+    speakers; empty otherwise."""
+    if question.speaker_known:
+        return ""
+    line = tr._("👤 No speaker named “{name}” in the corpus (/speakers lists them).")
+    return line.format(name=esc(question.speaker_asked))
+
+
+def render_question_lead(
+    question: Question,
+    result: QuoteResult,
+    threshold: float,
+    labels: Labels | None = None,
+    tr: Translator = ENGLISH,
+) -> str:
+    """What a quote question asked first, above the verdict: a name the corpus lacks; for
+    `who said …` (or an unknown name, or several) who said the words, and the others who
+    said similar words; for `when did … say …` when."""
+    lines = [render_unknown_speaker(question, tr)]
+    # the whole corpus was searched: only then may a lead say nobody said the words
+    whole = not result.partial and not question.filters
+    if question.kind == "when":
+        lines.append(_render_when(result, whole, tr))
+    elif question.kind == "who" or not question.speaker_known or question.speakers:
+        lines.append(_render_who(result, threshold, whole, labels, tr))
+    return "\n".join(line for line in lines if line)
+
+
+def _render_who(
+    result: QuoteResult, threshold: float, whole: bool, labels: Labels | None, tr: Translator
+) -> str:
+    if result.verdict == "spliced" or (result.verdict != "not_found" and not result.hits):
+        return ""
+    if result.verdict == "not_found":
+        if whole:
+            return tr._("🗣 <b>Who</b>: nobody in the corpus said these words.")
+        return tr._("🗣 <b>Who</b>: these words are not in the passages checked.")
+    p = result.hits[0].passage
+    speaker = f"<b>{esc(p.speaker)}</b>"
+    details = esc(speaker_details(p, labels, tr))
+    if result.verdict == "altered":
+        line = tr._(
+            "🗣 <b>Who</b>: not these words; the closest, with another meaning, are "
+            "{speaker}'s ({details})."
+        )
+        return line.format(speaker=speaker, details=details)
+    line = tr._("🗣 <b>Who</b>: {speaker} ({details}).").format(speaker=speaker, details=details)
+    others: dict[str, float] = {}
+    for hit in result.hits[1:]:
+        name = hit.passage.speaker
+        if hit.score >= threshold and name != p.speaker and name not in others:
+            others[name] = hit.score
+    if others:
+        names = ", ".join(
+            tr._("{speaker} (score {score})").format(speaker=esc(name), score=round(score))
+            for name, score in others.items()
+        )
+        line += "\n" + tr._("Similar words also by: {speakers}.").format(speakers=names)
+    return line
+
+
+def _render_when(result: QuoteResult, whole: bool, tr: Translator) -> str:
+    if result.verdict == "spliced" or (result.verdict != "not_found" and not result.hits):
+        return ""
+    if result.verdict == "not_found":
+        if whole:
+            return tr._("📅 <b>When</b>: never in the corpus, in these words.")
+        return tr._("📅 <b>When</b>: these words are not in the passages checked.")
+    p = result.hits[0].passage
+    when = f"<b>{esc(format_date(p.date, tr))}</b>"
+    speaker = esc(p.speaker)
+    if result.verdict == "altered":
+        line = tr._(
+            "📅 <b>When</b>: not in these words; the closest, with another meaning, "
+            "{date} ({speaker})."
+        )
+        return line.format(date=when, speaker=speaker)
+    return tr._("📅 <b>When</b>: {date} ({speaker}).").format(date=when, speaker=speaker)

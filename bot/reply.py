@@ -13,6 +13,7 @@ from typing import Literal
 from bot.i18n import Translator, translator
 from corpus.lookup.timeline import Timeline
 from corpus.model import Hit, QuoteResult
+from corpus.question import Question
 
 ChatType = Literal["private", "group", "supergroup", "channel", "sender"]
 
@@ -65,6 +66,7 @@ class Reply:
     total: int | None = None  # a list: how many match in all (JSON `total`)
     quote: QuoteResult | None = None  # /quote: the verification (changes, parts, speaker)
     timeline: Timeline | None = None  # /timeline: the series (JSON `series`, `undated`)
+    question: Question | None = None  # a question in plain words: how it was read (JSON)
     # why no answer (JSON `error`, only when set): "timeout", "too_common", "quote_too_short"
     error: str | None = None
     partial: bool = False  # cut short by the time budget (JSON `partial`, only when true)

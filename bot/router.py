@@ -25,12 +25,14 @@ from bot.services import Services, failure_lines, today_of
 from corpus.errors import CorpusError, LookupTimeout, QueryError
 from corpus.lookup.date_query import parse_date_query
 from corpus.model import Hit, PassageDate
+from corpus.question import Question, read_question
 
 log = logging.getLogger(__name__)
 
 COMMAND_RE = re.compile(r"/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$)(.*)", re.S)
 QUOTE_MIN_WORDS = 4  # plain text of this many words is looked up as a quote, fewer as a topic
 QUOTE_LIMIT = 5
+QUESTION_COMMANDS = frozenset({"quote", "topic"})  # their words may be a question too
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +106,25 @@ async def answer(services: Services, text: str, ctx: AskContext) -> Reply:
     if not known:
         unknown = ctx.tr._(words.UNKNOWN_COMMAND).format(name=command)
         return Reply(command, parsed.args, message(html.render_notice(unknown)))
-    return await dispatch(services, command, parsed.args, ctx)
+    asked = not parsed.explicit or command in QUESTION_COMMANDS
+    return await dispatch(services, command, parsed.args, ctx, questions=asked)
 
 
-async def dispatch(services: Services, command: str, args: str, ctx: AskContext) -> Reply:
-    """Run one known command, turning every failure into a polite reply."""
+async def read_asked(services: Services, text: str) -> Question | None:
+    """The question plain text (or /quote's, /topic's words) asks in plain words, read
+    against the corpus's speakers; None when it reads as none (it is routed as before)."""
+    speakers = [s.name for s in await services.library.speakers()]
+    return read_question(
+        text, speakers=speakers, today=today_of(services), date_order=services.library.date_order
+    )
+
+
+async def dispatch(
+    services: Services, command: str, args: str, ctx: AskContext, *, questions: bool = False
+) -> Reply:
+    """Run one known command, turning every failure into a polite reply. `questions`: the
+    words may be a question in plain words (`did X say …`), answered by the lookup it is
+    read into."""
     limit = services.config.replies.max_query_chars
     if command == "quote" and not args and ctx.replied_text:
         args = ctx.replied_text.strip()  # `/quote` in reply to a message: check its words
@@ -123,16 +139,35 @@ async def dispatch(services: Services, command: str, args: str, ctx: AskContext)
             args,
             message(html.render_notice(ctx.tr._(words.ADMIN_REFUSAL).format(name=command))),
         )
+    question = None
     try:
-        reply = await HANDLERS[command](services, args, ctx)
+        if questions and args:
+            question = await read_asked(services, args)
+        if question is not None:
+            command, args = question.command, question.args
+            reply = await answer_question(services, question, ctx)
+        else:
+            reply = await HANDLERS[command](services, args, ctx)
     except CorpusError as err:
         notice = html.render_notice(error_text(err, ctx.tr))
-        reply = Reply(command, args, message(notice), error=error_code(err))
+        if question is not None and not isinstance(err, LookupTimeout):
+            # e.g. `by:Putin`: no such speaker; say how it was read
+            notice = html.render_read_as(question, ctx.tr) + "\n" + notice
+        reply = Reply(command, args, message(notice), error=error_code(err), question=question)
     except Exception:
         log.exception("lookup failed: /%s %r", command, args[:100])
         return Reply(command, args, message(ctx.tr._(words.SOMETHING_WRONG)))
     await services.state.count_query(command)
     return reply
+
+
+async def answer_question(services: Services, question: Question, ctx: AskContext) -> Reply:
+    """The lookup a question was read into, its reply saying how it was read."""
+    if question.command == "quote":
+        return await cmd_quote(services, question.args, ctx, question=question)
+    if question.command == "topic":
+        return await cmd_topic(services, question.args, ctx, question=question)
+    return await cmd_date(services, question.args, ctx, question=question)
 
 
 def error_code(err: CorpusError) -> str | None:
@@ -191,8 +226,11 @@ async def cmd_help(services: Services, args: str, ctx: AskContext) -> Reply:
     return Reply("help", args, message(shown))
 
 
-async def cmd_date(services: Services, args: str, ctx: AskContext) -> Reply:
+async def cmd_date(
+    services: Services, args: str, ctx: AskContext, *, question: Question | None = None
+) -> Reply:
     limit = services.config.replies.max_results
+    read_as = html.render_read_as(question, ctx.tr) + "\n" if question else ""
     today = today_of(services)
     # one more than a window: it only says more follow (`paging.load_window` reaches them)
     result = await services.library.find_date(args, limit=limit + 1, today=today)
@@ -206,11 +244,11 @@ async def cmd_date(services: Services, args: str, ctx: AskContext) -> Reply:
     if not result.hits:
         shown = html.render_date_empty(result, ctx.tr) + html.render_said(result.said) + reading
         return Reply(
-            "date", args, message(shown, *(other,) if other else ()),
-            nearest_dates=result.nearest, total=0,
+            "date", args, message(read_as + shown, *(other,) if other else ()),
+            nearest_dates=result.nearest, total=0, question=question,
         )  # fmt: skip
     hits = result.hits[:limit]
-    title = html.render_date_title(result, len(hits), cut=False, tr=ctx.tr)
+    title = read_as + html.render_date_title(result, len(hits), cut=False, tr=ctx.tr)
     title += html.render_said(result.said)
     title = html.render_total_title(title, result.total, len(hits), ctx.tr) + reading
     view = ListView("date", args, "plain", title, result.hits)
@@ -218,23 +256,26 @@ async def cmd_date(services: Services, args: str, ctx: AskContext) -> Reply:
     if other:
         first = messages[0]
         messages = (OutMessage(first.html, (*first.buttons, other)), *messages[1:])
-    return Reply("date", args, messages, hits=hits, total=result.total)
+    return Reply("date", args, messages, hits=hits, total=result.total, question=question)
 
 
-async def cmd_topic(services: Services, args: str, ctx: AskContext) -> Reply:
+async def cmd_topic(
+    services: Services, args: str, ctx: AskContext, *, question: Question | None = None
+) -> Reply:
     replies = services.config.replies
+    read_as = html.render_read_as(question, ctx.tr) + "\n" if question else ""
     first_page = replies.hits_per_page if ctx.chat_type == "private" else replies.group_max_hits
     # Only the first page's hits are marked now; a page turn marks the ones it shows.
     result = await services.library.find_topic(
         args, limit=replies.max_results + 1, marked=first_page, today=today_of(services)
     )
     if not result.hits:
-        shown = html.render_topic_empty(args, ctx.tr)
+        shown = read_as + html.render_topic_empty(args, ctx.tr)
         shown += html.render_suggestions(result.suggestions, ctx.tr)
-        return Reply("topic", args, message(shown), total=0)
+        return Reply("topic", args, message(shown), total=0, question=question)
     hits = result.hits[: replies.max_results]
     window_result = dataclasses.replace(result, hits=hits)
-    title = html.render_topic_title(args, window_result, ctx.tr)
+    title = read_as + html.render_topic_title(args, window_result, ctx.tr)
     title += html.render_said(result.said)
     title = html.render_total_title(title, result.total, len(hits), ctx.tr)
     if result.partial:
@@ -243,6 +284,7 @@ async def cmd_topic(services: Services, args: str, ctx: AskContext) -> Reply:
     return Reply(
         "topic", args, await list_messages(services, ctx, view), hits=hits,
         total=max(result.total, len(result.hits)), partial=result.partial,
+        question=question,
     )  # fmt: skip
 
 
@@ -314,17 +356,33 @@ def ymd_date(value: int) -> PassageDate:
     return PassageDate(y, m or None, d or None)
 
 
-async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
-    result = await services.library.find_quote(args, limit=QUOTE_LIMIT, today=today_of(services))
+async def cmd_quote(
+    services: Services, args: str, ctx: AskContext, *, question: Question | None = None
+) -> Reply:
+    """A quote's verdict; for a question read into a quote check, only its quote words are
+    looked up, checked against the speaker it names, and the reply leads with how it was
+    read (and who said them, or when, when that was asked)."""
+    result = await services.library.find_quote(
+        args, limit=QUOTE_LIMIT, today=today_of(services),
+        words_only=question is not None, speaker=question.claim if question else None,
+        filters=question.filters if question else (),
+    )  # fmt: skip
     threshold = services.config.replies.quote_threshold
     lead = html.render_quote_header(result, threshold, services.labels, ctx.tr)
     if result.partial:
         lead += html.render_partial(ctx.tr)
+    title = html.render_quote_title(args, ctx.tr)
+    if question is not None:
+        title = html.render_question_title(question, ctx.tr)
+        asked = html.render_question_lead(question, result, threshold, services.labels, ctx.tr)
+        lead = f"{asked}\n{lead}" if asked else lead
     if not result.hits:
         shown = html.render_quote_empty(args, lead, ctx.tr)
+        if question is not None:
+            shown = f"{title}\n{shown}"
         return Reply(
             "quote", args, message(shown), verdict=result.verdict, quote=result,
-            partial=result.partial,
+            partial=result.partial, question=question,
         )  # fmt: skip
     if result.hint is not None:
         hits: tuple[Hit, ...] = (result.hint,)
@@ -332,7 +390,7 @@ async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
         hits = result.hits
     else:  # the best, and any others above the threshold
         hits = result.hits[:1] + tuple(h for h in result.hits[1:] if h.score >= threshold)
-    view = ListView("quote", args, "quote", html.render_quote_title(args, ctx.tr), hits, lead)
+    view = ListView("quote", args, "quote", title, hits, lead)
     return Reply(
         "quote",
         args,
@@ -341,6 +399,7 @@ async def cmd_quote(services: Services, args: str, ctx: AskContext) -> Reply:
         hits=result.matches,
         quote=result,
         partial=result.partial,
+        question=question,
     )
 
 

@@ -69,6 +69,13 @@ PLAIN_TEXT_RULE = N_(
     "with /date, four words or more with /quote, fewer with /topic."
 )
 
+QUESTIONS_RULE = N_(
+    "Questions in plain words work too, as text or after /quote and /topic: "
+    "<code>did Zelensky say “…”?</code>, <code>who said …</code>, "
+    "<code>when did Rutte say …</code>, <code>what did Rutte say about drones since August</code>; "
+    "the reply says how I read it."
+)
+
 
 RATE_NOTICE = N_("You are sending lookups faster than I can answer. Please wait a minute.")
 ACCESS_REFUSAL = N_("Sorry, this bot only answers in the chats its owner has allowed.")

@@ -251,10 +251,19 @@ class Library:
         return highlight.mark_hits(text, hits, languages, terms, deadline=self.deadline())
 
     async def find_quote(
-        self, text: str, *, limit: int = 5, today: dt.date | None = None
+        self,
+        text: str,
+        *,
+        limit: int = 5,
+        today: dt.date | None = None,
+        words_only: bool = False,
+        speaker: str | None = None,
+        filters: Sequence[str] = (),
     ) -> QuoteResult:
         """The passage holding the span closest to `text`, with a verdict and a word diff
-        (`by:`/`since:`/`until:`/`in:` typed with the words narrow the search)."""
+        (`by:`/`since:`/`until:`/`in:` typed with the words narrow the search). `words_only`:
+        `text` is only the quote words, `speaker` the one claimed, `filters` what narrows it
+        (`date:June`): a question read them."""
         async with self._use() as store:
             return await self.threads.run(
                 quote.find_quote(
@@ -265,6 +274,9 @@ class Library:
                     today=today,
                     date_order=self.date_order,
                     deadline=self.deadline(),
+                    words_only=words_only,
+                    speaker=speaker,
+                    filters_typed=filters,
                 )
             )
 

@@ -41,6 +41,21 @@ TOP_KEYS = [
     "series",
     "undated",
 ]
+QUESTION_KEYS = [
+    "kind",
+    "language",
+    "speaker",
+    "speaker_asked",
+    "speaker_known",
+    "speakers",
+    "quote",
+    "quoted",
+    "topic",
+    "date",
+    "filters",
+    "command",
+    "args",
+]
 RESULT_TYPES: dict[str, tuple[type, ...]] = {
     "id": (str,),
     "source": (str,),
@@ -90,8 +105,12 @@ def utf16_units(text: str) -> int:
 
 def check_schema(reply: dict[str, Any], texts: dict[str, str]) -> None:
     """The fixed `ask --json` schema, and the verbatim promise on every result and message."""
-    assert list(reply) == TOP_KEYS
+    question = reply.get("question")  # only for a question in plain words
+    assert [k for k in reply if k != "question"] == TOP_KEYS
     assert isinstance(reply["command"], str) and isinstance(reply["query"], str)
+    if question is not None:
+        assert list(question) == QUESTION_KEYS
+        assert question["command"] == reply["command"]
     if reply["command"] == "quote":
         assert reply["verdict"] in {"verbatim", "close", "altered", "spliced", "not_found"}
         assert reply["attribution"] in {None, "matches", "differs"}

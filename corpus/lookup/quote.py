@@ -44,7 +44,7 @@ from corpus.query_syntax import SyntaxProblem, parse_search_query
 from corpus.store import TERMS_FIELD, Store, corpus_languages, search_seqs
 from corpus.verify.ellipsis import split_ellipsis
 from corpus.verify.parts import CLAUSE_MARKS
-from corpus.verify.speaker import parse_claim, resolve_claim
+from corpus.verify.speaker import Claim, parse_claim, resolve_claim
 from corpus.verify.verify import Verification, missing_clauses, verify_quote
 from corpus.windows import WINDOW_CHARS, window_for
 
@@ -455,11 +455,13 @@ def _result(
         )
     shown = [_hit(r.passage, r.start, r.end, r.score) for r in check.results]
     if len(shown) == 1:
-        seen = {(shown[0].match_start, shown[0].match_end)}
+        first = shown[0]
         shown += [
             h
             for h in hits
-            if (h.match_start, h.match_end) not in seen and h.passage.id != shown[0].passage.id
+            if (h.passage.source, h.match_start, h.match_end)
+            != (first.passage.source, first.match_start, first.match_end)
+            and h.passage.id != first.passage.id
         ]
     return QuoteResult(
         text,
@@ -502,17 +504,29 @@ async def find_quote(
     today: dt.date | None = None,
     date_order: DateOrder = "dmy",
     deadline: Deadline | None = None,
+    words_only: bool = False,
+    speaker: str | None = None,
+    filters_typed: Sequence[str] = (),
 ) -> QuoteResult:
     """The passages holding the span closest to `text`, best first, with a verdict. Filters
     typed with the words narrow the candidates inside the search (`by:Rutte since:Aug`).
     When `deadline` is spent the answer is about the candidates checked so far, flagged
-    `partial`; `LookupTimeout` when none was."""
+    `partial`; `LookupTimeout` when none was. `words_only`: `text` is the quote words and
+    nothing else (a question read them out of its words): no filter or claimed speaker is
+    read from it; `speaker` is then the one claimed (checked against the source as a
+    `Zelensky said …` would be), `filters_typed` the filters that narrow it (`date:June`)."""
     deadline = deadline or Deadline()
-    text, filters = quote_filters(store, text, today, date_order)
     speakers = known_speakers(store)
-    claim = parse_claim(text, known=speakers)
-    if claim and len(tokenize(text[claim.start : claim.end])) < MIN_CLAIMED_WORDS:
-        claim = None
+    if words_only:
+        filters = Filters()
+        if filters_typed:
+            filters = quote_filters(store, " ".join(filters_typed), today, date_order)[1]
+        claim = Claim(speaker, 0, len(text)) if speaker else None
+    else:
+        text, filters = quote_filters(store, text, today, date_order)
+        claim = parse_claim(text, known=speakers)
+        if claim and len(tokenize(text[claim.start : claim.end])) < MIN_CLAIMED_WORDS:
+            claim = None
     words = text[claim.start : claim.end] if claim else text
     claimed = resolve_claim(claim.name, speakers, None)[0] if claim else None
     query_tokens = tokenize(text)
@@ -569,12 +583,12 @@ async def find_quote(
         return QuoteResult(text, "not_found", (), claimed_speaker=claimed)
     found.sort(key=lambda f: (-f.score, not f.exact, f.passage.kind != "quote", f.rank))
     hits: list[Hit] = []
-    shown: set[tuple[int, int]] = set()
+    shown: set[tuple[str, int, int]] = set()  # the same words of another source are not these
     for f in found:
         start, end = f.passage.start + f.window[0].start, f.passage.start + f.window[-1].end
-        if (start, end) in shown:
+        if (f.passage.source, start, end) in shown:
             continue  # the parent paragraph of a quote already shown
-        shown.add((start, end))
+        shown.add((f.passage.source, start, end))
         hits.append(Hit(f.passage, f.score, start, end))
     top = found[0]
     gapped = len(split_ellipsis(words)) > 1
@@ -629,7 +643,8 @@ async def find_quote(
         pool = [top, *await _neighbours(store, [top], asked_norms, deadline, 1)]
         adjacent = verify_quote(
             text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
-            names=names, tokens=[f.tokens for f in pool], deadline=deadline,
+            names=names, tokens=[f.tokens for f in pool], deadline=deadline, claim=claim,
+            query_tokens=query_tokens,
         )  # fmt: skip
         if adjacent.verdict not in ("not_found", "spliced"):
             check, wide = adjacent, False
@@ -642,12 +657,14 @@ async def find_quote(
         near += await _clause_candidates(store, clauses, near, deadline)
         check = verify_quote(
             text, [f.passage for f in near], threshold=threshold, known_speakers=speakers,
-            names=names, tokens=[f.tokens for f in near], deadline=deadline,
+            names=names, tokens=[f.tokens for f in near], deadline=deadline, claim=claim,
+            query_tokens=query_tokens,
         )  # fmt: skip
         if check.verdict == "not_found" and not deadline.spent():
             pool = near + await _neighbours(store, near[:2], asked_norms, deadline)
             check = verify_quote(
                 text, [f.passage for f in pool], threshold=threshold, known_speakers=speakers,
-                names=names, tokens=[f.tokens for f in pool], deadline=deadline,
+                names=names, tokens=[f.tokens for f in pool], deadline=deadline, claim=claim,
+                query_tokens=query_tokens,
             )  # fmt: skip
     return _result(text, check, hits, limit, deadline.cut)

@@ -92,7 +92,8 @@ def parse_claim(query: str, *, known: Sequence[str] = ()) -> Claim | None:
             continue
         name = found["name"].strip(" .")
         words = name.split()
-        if not words or fold(words[0]) in _NOT_NAMES:
+        if not words or fold(words[0]) in _NOT_NAMES or fold(words[-1]) in _NOT_NAMES:
+            # `European Council I stated …`: the one who speaks is the pronoun, not a name
             continue
         start, end = found.start("rest"), found.end("rest")
         matched = match_speaker(name, known) is not None
