@@ -30,11 +30,13 @@ from corpus.parse.encoding import (
     decode_text,
     read_bytes,
 )
+from corpus.parse.parts import joint_bytes, read_parts
 from corpus.parse.plain import parse_plain
 from corpus.parse.records import check_verbatim, record_text_of, verbatim_failures
 from corpus.parse.sniff import likely_format
 from corpus.parse.table import parse_table
 from corpus.parse.telegram import parse_telegram
+from corpus.parse.telegram_html import parse_telegram_html
 from corpus.parse.thread_dump import parse_thread_dump
 from corpus.parse.transcript import parse_transcript
 from corpus.parse.x_archive import parse_x_archive
@@ -84,6 +86,8 @@ def parse_source(
     quoted surname to a configured full name. Article and plain sources are cut into
     paragraphs by `spec.paragraphs` (`auto`, `lines` or `blank_lines`; see `ParagraphMode`).
     """
+    if spec.format == "telegram_html":
+        return parse_pages(spec)
     structured = spec.format in STRUCTURED_FORMATS
     raw = read_source(spec.path, limit=MAX_STRUCTURED_BYTES if structured else MAX_TEXT_BYTES)
     decoded = decode_text(spec.name, raw)
@@ -122,6 +126,31 @@ def parse_source(
     return ParsedSource(
         spec=spec,
         text=text,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        passages=tuple(passages),
+        warnings=tuple(warnings),
+        records=records,
+    )
+
+
+def parse_pages(spec: SourceSpec) -> ParsedSource:
+    """A `telegram_html` source: one page, or a folder's pages (`parts.read_parts`) each
+    decoded on its own; `ParsedSource.text` is the pages' text joined."""
+    parts = read_parts(spec.path)
+    raw = joint_bytes(parts)
+    several = len(parts) > 1
+    decoded = [(name, decode_text(f"{spec.name}/{name}" if several else spec.name, data))
+               for name, data in parts]  # fmt: skip
+    notes = [(name, cesu_note(d)) for name, d in decoded]
+    warnings = [ParseWarning(spec.name, 1, f"{name}: {note}") for name, note in notes if note]
+    pages = [(name, d.text) for name, d in decoded]
+    passages, found, records = parse_telegram_html(spec, pages)
+    warnings += found
+    if not passages:
+        warnings.append(ParseWarning(spec.name, 1, "no passages: the export has no text"))
+    return ParsedSource(
+        spec=spec,
+        text="".join(text for _, text in pages),
         sha256=hashlib.sha256(raw).hexdigest(),
         passages=tuple(passages),
         warnings=tuple(warnings),

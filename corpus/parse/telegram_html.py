@@ -1,0 +1,350 @@
+"""Telegram Desktop's HTML export (its default format): `messages.html`, `messages2.html`, …
+
+Layout (tdesktop `export/output/export_output_html.cpp`, `HtmlWriter::Wrap::pushMessage`):
+a chat's messages are split 1000 a file; each is `<div class="message default clearfix"
+id="messageNNN">`, or `… clearfix joined` when it continues the previous message's run (same
+sender, same day, within 15 minutes: no `from_name` then). Inside its `div.body`:
+`div.pull_right.date.details` whose `title` is the local date and time, `28.08.2025 14:03:12
+UTC+03:00` (exports before mid-2022: no offset); `div.from_name` (the sender, ` via @bot`
+after it for an inline bot's message); for a forward, `div.forwarded.body` holding the
+origin's `div.from_name` (absent when the same origin's run continues) and the rest of the
+message; `div.reply_to`; the media (`div.media_wrap`; a poll's `div.question`); `div.text`,
+the text or caption; bot buttons; `div.signature` (a signed channel post's author).
+`div.message.service` is a service line (joins, pins, date separators): skipped, counted.
+
+The record text of a message is its `div.text` as a browser shows it: HTML entities decoded
+(`&amp;` is `&`), `<br>` a line break, links, bold, code, spoilers and custom emoji as their
+visible words, no markup. The line break and indentation the exporter writes around the
+text for layout are not part of it (Telegram writes a message's own line breaks as `<br>`).
+A message with no text but a poll: the poll's question. Every passage is a slice of that.
+
+Speaker: the `from_name`, carried over to the `joined` messages after it (across files too;
+a joined message with no named message before it is "unknown", never guessed). A forward is
+its origin's words, noted as forwarded by the sender; a hidden origin is "unknown". A signed
+channel post is its signer's, noted as posted in the channel. The date keeps the offset the
+export writes; Telegram Desktop writes the zone's standard offset, so in summer time in a
+zone with daylight saving it is an hour off the clock time beside it: the day and the local
+clock time are the export's own. Line numbers are of the message's file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from corpus.model import ParseWarning, Passage, PassageDate, SourceSpec
+from corpus.parse.parts import part_number
+from corpus.parse.records import RecordMeta, RecordSink, link_for
+from corpus.parse.when import date_of
+
+Reading = tuple[tuple[Passage, ...], tuple[ParseWarning, ...], dict[str, str]]
+UNKNOWN_SENDER = "unknown (a message whose sender the export does not name)"
+UNKNOWN_ORIGIN = "unknown (a forward whose origin the export hides)"
+_VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()
+)
+_LAYOUT = re.compile(r"\r?\n[ \t]*")  # a line break of the HTML file and its indentation
+_VIA = re.compile(r"(.+?) via @(\w{1,64})")
+_TITLE = re.compile(
+    r"\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s+(\S.*?))?\s*"
+)
+_OFFSET = re.compile(r"(?:UTC|GMT)(?:([+-])(\d{1,2})(?::?(\d{2}))?)?")
+_SKIPPED = ("reply_to", "media_wrap", "bot_buttons_table", "reactions", "userpic_wrap")
+
+
+@dataclass(slots=True)
+class RawMessage:
+    """One `div.message` as the page holds it, before any attribution."""
+
+    id: str
+    line: int
+    part: str
+    service: bool
+    joined: bool
+    title: str | None = None  # the date's `title`
+    sender: list[str] | None = None  # the pieces of `from_name`, when the message has one
+    forwarded: bool = False
+    origin: list[str] | None = None  # the forwarded body's `from_name`
+    text: list[str] | None = None
+    question: list[str] | None = None
+    signature: list[str] | None = None
+
+
+def _joined(pieces: list[str] | None) -> str | None:
+    return None if pieces is None else "".join(pieces)
+
+
+@dataclass(slots=True)
+class _Open:
+    tag: str
+    capture: list[str] | None  # where the element's words go (None: nowhere)
+    forwarded: bool = False
+    skipped: bool = False  # inside a reply, media, buttons: no message text there
+    message: bool = False
+
+
+class ExportPage(HTMLParser):
+    """Hands each `div.message` of one page to `on_message`; keeps the page's chat name."""
+
+    def __init__(self, part: str, on_message: Callable[[RawMessage], None]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.part = part
+        self.chat_name: str | None = None
+        self._header: list[str] | None = None
+        self._on_message = on_message
+        self._open: list[_Open] = []
+        self._message: RawMessage | None = None
+        self.messages = 0  # `div.message`s seen
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        top = self._open[-1] if self._open else None
+        capture = top.capture if top else None
+        if tag == "br":
+            if capture is not None:
+                capture.append("\n")
+            return
+        if tag in _VOID:
+            return
+        entry = _Open(tag, capture)
+        if top is not None:
+            entry.forwarded, entry.skipped = top.forwarded, top.skipped
+        if tag == "div" or tag == "span":
+            self._classify(entry, attrs)
+        self._open.append(entry)
+
+    def _classify(self, entry: _Open, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        classes = (values.get("class") or "").split()
+        if not classes:
+            return
+        message = self._message
+        ident = values.get("id") or ""
+        if "message" in classes and ident.startswith("message") and entry.tag == "div":
+            self._finish()
+            self._open.clear()
+            entry.capture, entry.forwarded, entry.skipped = None, False, False
+            entry.message = True
+            self.messages += 1
+            self._message = RawMessage(
+                id=ident[len("message") :],
+                line=self.getpos()[0],
+                part=self.part,
+                service="service" in classes,
+                joined="joined" in classes,
+            )
+            return
+        if message is None:
+            if "page_header" in classes:
+                self._header = []
+            elif "text" in classes and self._header is not None and self.chat_name is None:
+                entry.capture = self._header
+            return
+        if entry.skipped:
+            if "question" in classes and message.question is None:
+                entry.capture = message.question = []
+            return
+        if "from_name" in classes:
+            if entry.forwarded:
+                entry.capture = message.origin = []
+            else:
+                entry.capture = message.sender = []
+        elif "date" in classes and "details" in classes:
+            if not entry.forwarded and message.title is None and "title" in values:
+                message.title = values["title"]
+            entry.capture = None
+        elif "forwarded" in classes and "body" in classes:
+            message.forwarded = entry.forwarded = True
+        elif "text" in classes and entry.tag == "div":
+            entry.capture = message.text = []
+        elif "signature" in classes:
+            entry.capture = message.signature = []
+        elif any(name in classes for name in _SKIPPED):
+            entry.skipped, entry.capture = True, None
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        for depth in range(len(self._open) - 1, -1, -1):
+            if self._open[depth].tag == tag:
+                closed = self._open[depth]
+                del self._open[depth:]
+                if closed.message:
+                    self._finish()
+                elif self._header is not None and self.chat_name is None and self._header:
+                    self.chat_name = "".join(self._header).strip() or None
+                return
+
+    def handle_data(self, data: str) -> None:
+        if not self._open:
+            return
+        capture = self._open[-1].capture
+        if capture is not None:
+            capture.append(_LAYOUT.sub("", data) if "\n" in data else data)
+
+    def close(self) -> None:
+        super().close()
+        self._finish()
+
+    def _finish(self) -> None:
+        if self._message is not None:
+            message, self._message = self._message, None
+            self._on_message(message)
+
+
+def title_date(title: str | None) -> PassageDate | None:
+    """`28.08.2025 14:03:12 UTC+03:00` (or without the offset: local time, zone unknown)."""
+    if not title:
+        return None
+    found = _TITLE.fullmatch(title)
+    if found is None:
+        return None
+    day, month, year, hour, minute, second, zone = found.groups()
+    try:
+        moment = dt.datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0)
+        )
+    except ValueError:
+        return None
+    offset = _OFFSET.fullmatch(zone.strip()) if zone else None
+    if offset is not None:
+        sign, hours, minutes = offset.groups()
+        total = int(hours or 0) * 60 + int(minutes or 0)
+        if total <= 14 * 60:
+            shift = dt.timedelta(minutes=-total if sign == "-" else total)
+            moment = moment.replace(tzinfo=dt.timezone(shift))
+    return date_of(moment)
+
+
+@dataclass(slots=True)
+class ChatRun:
+    """What a `joined` message inherits from the message before it in the same chat."""
+
+    sender: str | None = None
+    origin: str | None = None
+    via: str | None = None
+
+
+def split_via(name: str) -> tuple[str, str | None]:
+    """`Jane via @somebot` -> (`Jane`, `somebot`)."""
+    found = _VIA.fullmatch(name)
+    return (found.group(1), found.group(2)) if found else (name, None)
+
+
+def credit(message: RawMessage, run: ChatRun) -> tuple[str, str | None]:
+    """(speaker, note) of one default message, updating the chat's run."""
+    named = _joined(message.sender)
+    if named is not None and named.strip():
+        run.sender, run.via = split_via(named.strip())
+        run.origin = None
+    elif not message.joined:
+        run.sender, run.via, run.origin = None, None, None
+    sender = run.sender
+    notes = []
+    if message.forwarded:
+        origin = _joined(message.origin)
+        if origin is not None and origin.strip():
+            run.origin, via = split_via(origin.strip())
+            run.via = via or run.via
+        elif not message.joined:
+            run.origin = None
+        speaker = run.origin or UNKNOWN_ORIGIN
+        notes.append(f"forwarded by {sender or 'an unnamed sender'}")
+    else:
+        run.origin = None
+        signer = (_joined(message.signature) or "").strip()
+        if signer and sender and signer != sender:
+            speaker = signer
+            notes.append(f"signed post in {sender}")
+        else:
+            speaker = sender or UNKNOWN_SENDER
+    if run.via:
+        notes.append(f"via @{run.via}")
+    return speaker, "; ".join(notes) or None
+
+
+@dataclass(slots=True)
+class HtmlReader:
+    """Reads the pages of one source in order into a `RecordSink`."""
+
+    spec: SourceSpec
+    several: bool
+    sink: RecordSink = field(init=False)
+    skipped: dict[str, int] = field(init=False)
+    runs: dict[str, ChatRun] = field(default_factory=dict)
+    undated: int = 0
+
+    def __post_init__(self) -> None:
+        self.sink = RecordSink(self.spec.name)
+        self.skipped = {"service": 0, "without text": 0}
+
+    def add(self, message: RawMessage) -> None:
+        if message.service:
+            if not message.id.startswith("-"):  # negative ids: the day separators
+                self.skipped["service"] += 1
+            return
+        chat = message.part.rpartition("/")[0]
+        run = self.runs.setdefault(chat, ChatRun())
+        speaker, note = credit(message, run)
+        body = _joined(message.text)
+        if body is None or not body.strip():
+            body = _joined(message.question)
+        if body is None or not body.strip():
+            self.skipped["without text"] += 1
+            return
+        date = title_date(message.title)
+        self.undated += date is None
+        several = self.several and chat
+        meta = RecordMeta(
+            key=f"{chat}/{message.id}" if several else message.id,
+            line=message.line,
+            speaker=speaker,
+            date=date,
+            url=None if several else link_for(self.spec.link, message.id),
+            note=note,
+        )
+        if not self.sink.add(meta, body):
+            self.skipped["without text"] += 1
+
+
+def parse_telegram_html(spec: SourceSpec, pages: list[tuple[str, str]]) -> Reading:
+    """The messages of `pages` ((name inside the source, decoded HTML), in export order)."""
+    chats = {name.rpartition("/")[0] for name, _ in pages}
+    reader = HtmlReader(spec, several=len(chats) > 1)
+    sink = reader.sink
+    for name, text in pages:
+        page = ExportPage(name, reader.add)
+        page.feed(text)
+        page.close()
+        if page.chat_name is None and not page.messages:
+            sink.warn(1, f"{name}: no Telegram Desktop chat in it (no page header, no messages)")
+    counted = ", ".join(f"{n} {what}" for what, n in reader.skipped.items() if n)
+    if counted:
+        sink.warn(1, f"skipped messages: {counted}")
+    if reader.undated:
+        sink.warn(1, f"{reader.undated} message(s) without a readable date: undated")
+    _warn_unread_parts(spec, sink)
+    return tuple(sink.passages), tuple(sink.warnings), sink.records
+
+
+def _warn_unread_parts(spec: SourceSpec, sink: RecordSink) -> None:
+    """A single `messages.html` given while `messages2.html`… sit beside it: say so."""
+    path = Path(spec.path)
+    if path.is_dir() or part_number(path.name) is None:
+        return
+    try:
+        others = sorted(
+            p.name for p in path.parent.iterdir() if p != path and part_number(p.name)
+        )
+    except OSError:
+        return
+    if others:
+        shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+        sink.warn(
+            1,
+            f"only this file is read; {shown} beside it hold more of the chat: "
+            "give the folder as path to read them all",
+        )
