@@ -18,7 +18,7 @@ from typing import Literal
 SourceFormat = Literal[
     "thread_dump", "article", "plain", "telegram", "x_archive", "table", "transcript",
     "telegram_html",
-]
+]  # fmt: skip
 SOURCE_FORMATS: tuple[str, ...] = ("thread_dump", "article", "plain")
 # Read by corpus/parse (phase A of issue 10); the config accepts them once the index stores
 # `url`/`record` and checks structured passages against their records (phase B).

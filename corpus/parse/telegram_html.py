@@ -45,7 +45,22 @@ Reading = tuple[tuple[Passage, ...], tuple[ParseWarning, ...], dict[str, str]]
 UNKNOWN_SENDER = "unknown (a message whose sender the export does not name)"
 UNKNOWN_ORIGIN = "unknown (a forward whose origin the export hides)"
 _VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
 )
 _LAYOUT = re.compile(r"\r?\n[ \t]*")  # a line break of the HTML file and its indentation
 _VIA = re.compile(r"(.+?) via @(\w{1,64})")
@@ -336,9 +351,7 @@ def _warn_unread_parts(spec: SourceSpec, sink: RecordSink) -> None:
     if path.is_dir() or part_number(path.name) is None:
         return
     try:
-        others = sorted(
-            p.name for p in path.parent.iterdir() if p != path and part_number(p.name)
-        )
+        others = sorted(p.name for p in path.parent.iterdir() if p != path and part_number(p.name))
     except OSError:
         return
     if others:

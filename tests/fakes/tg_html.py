@@ -125,9 +125,7 @@ def write_message(tags: Tags, msg: Msg, *, offset: bool) -> None:
         tags.pop()
         return
     joined = msg.sender is None
-    tags.div(
-        "message default clearfix" + (" joined" if joined else ""), id=f"message{msg.id}"
-    )
+    tags.div("message default clearfix" + (" joined" if joined else ""), id=f"message{msg.id}")
     if not joined:
         tags.div("pull_left userpic_wrap")
         tags.div("userpic userpic1", style="width: 42px; height: 42px")
@@ -219,7 +217,7 @@ def write_message(tags: Tags, msg: Msg, *, offset: bool) -> None:
 def page(chat: str, messages: Sequence[Msg], *, part: int, parts: int, offset: bool) -> str:
     tags = Tags()
     tags.raw('<!DOCTYPE html>\n<html>\n\n <head>\n\n  <meta charset="utf-8"/>\n')
-    tags.raw(f"<title>Exported Data</title>\n")
+    tags.raw("<title>Exported Data</title>\n")
     tags.raw('<link href="css/style.css" rel="stylesheet"/>\n</head>\n')
     tags.raw('<body onload="CheckLocation();">\n')
     tags.depth = 1
