@@ -8,11 +8,15 @@ text, text_entities, ...}`; `text` is a string, or a list of strings and entity 
 texts joined in order. A message's record key is its id (`<chat id>/<id>` in an all-chats
 export); its passages are the paragraphs of that text.
 
-Speaker: `from`, else the chat's name (a channel post). A forward (`forwarded_from`) is its
-origin's words, credited to the origin and noted as forwarded by the chat or sender. Service
-messages and messages without text (a photo with no caption, a sticker) are skipped and
-counted in one warning. The date is the export's local `date` with the UTC offset worked out
-from `date_unixtime` when both are present.
+Speaker: `from`, else the chat's name (a channel post); `from: null` (a deleted account)
+outside a channel is unknown, never the chat. A forward (`forwarded_from`) is its origin's
+words, credited to the origin and noted as forwarded by the chat or sender; a hidden origin
+(`forwarded_from: null`) is unknown. A signed channel post (`author`) is its signer's words,
+noted as posted in the channel (the post is the channel's; the signature names who wrote
+it). `via_bot` and `saved_from` are noted. A poll without text is its question. Service
+messages and messages without text (a photo with no caption, a sticker, a contact, a
+location) are skipped and counted in one warning. The date is the export's local `date` with
+the UTC offset worked out from `date_unixtime` when both are present.
 """
 
 from __future__ import annotations
@@ -28,6 +32,10 @@ from corpus.parse.when import date_of, from_unix
 
 Reading = tuple[tuple[Passage, ...], tuple[ParseWarning, ...], dict[str, str]]
 CHANNEL_TYPES = ("public_channel", "private_channel")
+UNKNOWN_ORIGIN = "unknown (a forward whose origin the export hides)"
+DELETED = "unknown (a deleted account)"
+# the parts of a full-account export that hold no messages
+_ACCOUNT_ONLY = ("personal_information", "contacts", "frequent_contacts", "profile_pictures")
 
 
 def join_text(value: object) -> str:
@@ -82,6 +90,14 @@ def iter_chats(data: object, source: str) -> Iterator[tuple[Mapping[str, Any], b
                     yield chat, True
         if found:
             return
+    if isinstance(data, Mapping) and any(key in data for key in _ACCOUNT_ONLY):
+        raise SourceError(
+            source,
+            1,
+            "a Telegram Desktop export without messages (only "
+            f"{', '.join(k for k in _ACCOUNT_ONLY if k in data)}): export it again with "
+            "the chats ticked, or export one chat (its ⋮ menu, Export chat history)",
+        )
     raise SourceError(
         source,
         1,
@@ -112,6 +128,9 @@ def parse_telegram(spec: SourceSpec, text: str) -> Reading:
                 continue
             body = join_text(message.get("text"))
             if not body.strip():
+                poll = message.get("poll")
+                body = join_text(poll.get("question")) if isinstance(poll, Mapping) else ""
+            if not body.strip():
                 skipped["without text"] += 1
                 continue
             speaker, note = credit(message, chat_name, channel=channel)
@@ -132,16 +151,42 @@ def parse_telegram(spec: SourceSpec, text: str) -> Reading:
     return tuple(sink.passages), tuple(sink.warnings), sink.records
 
 
+def _text_field(message: Mapping[str, Any], key: str) -> str | None:
+    value = message.get(key)
+    return value.strip() or None if isinstance(value, str) else None
+
+
 def credit(message: Mapping[str, Any], chat_name: str, *, channel: bool) -> tuple[str, str | None]:
-    """(speaker, note): a forward is its origin's; a post with no `from` is the chat's."""
-    sender = message.get("from") if isinstance(message.get("from"), str) else None
-    poster = sender or chat_name
+    """(speaker, note): a forward is its origin's; a signed post its signer's; a post with no
+    `from` is the chat's (a `from: null` outside a channel: a deleted account, unknown)."""
+    speaker, note = _speaker(message, chat_name, channel=channel)
+    extra = []
+    bot = _text_field(message, "via_bot")
+    if bot:
+        extra.append(f"via {bot if bot.startswith('@') else '@' + bot}")
+    saved = _text_field(message, "saved_from")
+    if saved:
+        extra.append(f"saved from {saved}")
+    if extra:
+        note = "; ".join([note, *extra] if note else extra)
+    return speaker, note
+
+
+def _speaker(
+    message: Mapping[str, Any], chat_name: str, *, channel: bool
+) -> tuple[str, str | None]:
+    sender = _text_field(message, "from")
+    if sender is None and "from" in message and not channel:
+        poster = DELETED
+    else:
+        poster = sender or chat_name
     if "forwarded_from" in message:
-        origin = message.get("forwarded_from")
+        origin = _text_field(message, "forwarded_from")
         by = f"forwarded by {chat_name}" if channel or not sender else f"forwarded by {sender}"
-        if isinstance(origin, str) and origin.strip():
-            return origin, by
-        return "unknown (a forward whose origin the export hides)", by
+        return origin or UNKNOWN_ORIGIN, by
+    signer = _text_field(message, "author")
+    if channel and signer and signer != poster:
+        return signer, f"signed post in {poster}"
     if channel and sender and sender != chat_name:
         return sender, f"posted in {chat_name}"
     return poster, None
