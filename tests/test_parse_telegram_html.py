@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,14 @@ from corpus.model import ParsedSource, Passage, SourceSpec
 from corpus.parse import parse_source, verbatim_failures
 from corpus.parse.guess import guess_source
 from corpus.parse.sniff import likely_format
-from corpus.parse.telegram_html import UNKNOWN_ORIGIN, UNKNOWN_SENDER, title_date
+from corpus.parse.telegram_html import (
+    UNKNOWN_ORIGIN,
+    UNKNOWN_SENDER,
+    ExportPage,
+    RawMessage,
+    read_page,
+    title_date,
+)
 
 KYIV = dt.timezone(dt.timedelta(hours=3))
 AT = dt.datetime(2025, 8, 28, 14, 3, 12, tzinfo=KYIV)
@@ -293,3 +301,57 @@ def test_a_folder_path_is_only_for_telegram_html(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="only telegram_html reads one"):
         load_config(config)
+
+
+class StdlibDriver(HTMLParser):
+    """The same page reader driven by the standard library's HTML parser."""
+
+    def __init__(self, page: ExportPage) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = page
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.page.start(tag, dict(attrs), lambda: self.getpos()[0])
+
+    def handle_endtag(self, tag: str) -> None:
+        self.page.end(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.page.data(data)
+
+
+def messages_of(html: str, *, stdlib: bool) -> list[tuple[object, ...]]:
+    found: list[RawMessage] = []
+    page = ExportPage("messages.html", found.append)
+    if stdlib:
+        driver = StdlibDriver(page)
+        driver.feed(html)
+        driver.close()
+        page.close()
+    else:
+        read_page(html, page)
+
+    def words(pieces: list[str] | None) -> str | None:
+        return None if pieces is None else "".join(pieces)
+
+    read: list[tuple[object, ...]] = [
+        (m.id, m.line, m.service, m.joined, m.title, m.forwarded, words(m.sender),
+         words(m.origin), words(m.text), words(m.question), words(m.signature))
+        for m in found
+    ]  # fmt: skip
+    return [*read, (page.chat_name,)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts=st.lists(st.text(max_size=60) | MESSAGE_TEXT, min_size=1, max_size=4))
+def test_the_tag_scan_reads_pages_as_html_parser_does(
+    tmp_path_factory: pytest.TempPathFactory, texts: list[str]
+) -> None:
+    folder = tmp_path_factory.mktemp("diff")
+    messages = variants() + [
+        Msg(100 + n, AT, "A" if n % 2 else None, t, signature=t[:5] or None, buttons=[t[:9]])
+        for n, t in enumerate(texts)
+    ]
+    (path,) = write_export(folder, "C & <Co>", messages)
+    html = path.read_text("utf-8")
+    assert messages_of(html, stdlib=False) == messages_of(html, stdlib=True)
