@@ -355,3 +355,25 @@ def test_the_tag_scan_reads_pages_as_html_parser_does(
     (path,) = write_export(folder, "C & <Co>", messages)
     html = path.read_text("utf-8")
     assert messages_of(html, stdlib=False) == messages_of(html, stdlib=True)
+
+
+def test_a_folder_source_changes_when_any_part_does(tmp_path: Path) -> None:
+    """The build decides reuse by (size, mtime) and the hash: a part edited, added or
+    removed changes them (and the parse's own hash agrees with the build's)."""
+    from corpus.build import read_digests
+    from corpus.parse.parts import source_sha256, source_stat
+
+    folder = tmp_path / "chat"
+    write_export(folder, "C", [Msg(n, minutes(n), "A", f"w{n}") for n in range(4)], per_file=2)
+    spec = SourceSpec(path=folder, format="telegram_html", speaker="unknown")
+    sha, stat = source_sha256(folder), source_stat(folder)
+    assert read(folder).sha256 == sha
+    (digest,) = read_digests([spec], {str(folder): (*stat, sha)})
+    assert digest.sha256 == sha
+    second = folder / "messages2.html"
+    second.write_text(second.read_text("utf-8").replace("w3", "w9"), "utf-8")
+    assert source_sha256(folder) != sha
+    write_export(folder, "C", [Msg(n, minutes(n), "A", f"w{n}") for n in range(6)], per_file=2)
+    assert (folder / "messages3.html").exists() and source_stat(folder) != stat
+    (fresh,) = read_digests([spec], {str(folder): (*stat, sha)})
+    assert fresh.sha256 == source_sha256(folder) == read(folder).sha256 != sha
