@@ -165,9 +165,13 @@ def test_a_joined_message_with_nobody_before_it_is_unknown(tmp_path: Path) -> No
 
 
 def test_old_export_without_offset_keeps_local_time_only(tmp_path: Path) -> None:
-    write_export(tmp_path / "c", "C", [Msg(1, AT, "A", "old words")], offset=False)
-    (p,) = read(tmp_path / "c").passages
-    assert p.date is not None and p.date.human_time() == "14:03" and p.date.utc_offset is None
+    """Before mid-2022 the dates have no offset, and a forward's date is a `span.details`."""
+    messages = [Msg(1, AT, "A", "old words"), Msg(2, AT, "A", "fwd", forwarded_from="Desk")]
+    write_export(tmp_path / "c", "C", messages, offset=False)
+    first, forward = read(tmp_path / "c").passages
+    assert first.date is not None and first.date.human_time() == "14:03"
+    assert first.date.utc_offset is None
+    assert (forward.speaker, forward.note) == ("Desk", "forwarded by A")
 
 
 @pytest.mark.parametrize(

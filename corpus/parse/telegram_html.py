@@ -165,6 +165,8 @@ class ExportPage:
             entry.capture = message.text = []
         elif "signature" in classes:
             entry.capture = message.signature = []
+        elif "details" in classes and entry.tag == "span":
+            entry.capture = None  # the forward's date (before 2022: `span.details`, no title)
         elif any(name in classes for name in _SKIPPED):
             entry.skipped, entry.capture = True, None
 

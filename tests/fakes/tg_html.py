@@ -152,7 +152,10 @@ def write_message(tags: Tags, msg: Msg, *, offset: bool) -> None:
             tags.div("from_name")
             origin_date = title_of(msg.when - dt.timedelta(days=1), offset=offset)
             tags.raw(serialize(msg.forwarded_from) + via)
-            tags.raw(f'<span class="date details" title="{origin_date}"> {origin_date}</span>')
+            if offset:
+                tags.raw(f'<span class="date details" title="{origin_date}"> {origin_date}</span>')
+            else:  # before mid-2022: no title and no offset
+                tags.raw(f'<span class="details"> {origin_date}</span>')
             tags.pop()
     if msg.reply_to is not None:
         tags.div("reply_to details")
