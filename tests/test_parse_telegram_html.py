@@ -381,3 +381,17 @@ def test_a_folder_source_changes_when_any_part_does(tmp_path: Path) -> None:
     assert (folder / "messages3.html").exists() and source_stat(folder) != stat
     (fresh,) = read_digests([spec], {str(folder): (*stat, sha)})
     assert fresh.sha256 == source_sha256(folder) == read(folder).sha256 != sha
+
+
+def test_init_lists_a_chats_pages_once_as_its_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import yaml
+
+    paths = write_export(tmp_path / "chat", "C", [Msg(n, AT, "A", f"w{n}") for n in range(3)],
+                         per_file=1)  # fmt: skip
+    config = tmp_path / "corpusbot.yaml"
+    assert main(["init", "--config", str(config), *map(str, paths)]) == 0
+    sources = yaml.safe_load(config.read_text("utf-8"))["corpus"]["sources"]
+    assert [(s["path"], s["format"]) for s in sources] == [("chat", "telegram_html")]
+    assert "chat: telegram_html, 3 passages" in capsys.readouterr().err
