@@ -77,6 +77,7 @@ def variants() -> list[Msg]:
              ("mention", "@someone", ""), " ", ("strike", "old", "")],
             buttons=["<b>Open</div>", "Vote & go"]),
         Msg(14, minutes(12), "Ann Example", "First paragraph.\n\nSecond paragraph."),
+        Msg(15, minutes(13), "Ann Example", "Tom & Jerry <3 \"quoted\" it's"),
     ]  # fmt: skip
 
 
@@ -98,6 +99,7 @@ def test_every_variant_of_one_page(tmp_path: Path) -> None:
         "Read this at the site #news secret 👍 x < y a\nb quoted @someone old",
         "First paragraph.",
         "Second paragraph.",
+        'Tom & Jerry <3 "quoted" it\'s',
     ]
     first = by["Привіт усім!\nЦе другий рядок &amp; більше."]
     assert (first.speaker, first.record, first.url) == (
@@ -395,3 +397,35 @@ def test_init_lists_a_chats_pages_once_as_its_folder(
     sources = yaml.safe_load(config.read_text("utf-8"))["corpus"]["sources"]
     assert [(s["path"], s["format"]) for s in sources] == [("chat", "telegram_html")]
     assert "chat: telegram_html, 3 passages" in capsys.readouterr().err
+
+
+HTML_JUNK = st.text(st.sampled_from(list("<>/=\"' &;#\nadivspanclass-_0123456789")), max_size=300)
+
+
+@settings(max_examples=80, deadline=None)
+@given(junk=st.lists(HTML_JUNK | st.text(max_size=40), max_size=6))
+def test_hostile_pages_never_crash_and_stay_verbatim(
+    tmp_path_factory: pytest.TempPathFactory, junk: list[str]
+) -> None:
+    """Any text at all, between fragments of a real page: read without an error, every
+    passage a slice of its record."""
+    (path,) = write_export(tmp_path_factory.mktemp("junk"), "C", variants())
+    html = path.read_text("utf-8")
+    cut = [html[i : i + 500] for i in range(0, len(html), 500)]
+    mixed = "".join(piece + (junk[n % len(junk)] if junk else "") for n, piece in enumerate(cut))
+    path.write_text(mixed, "utf-8")
+    read(path)
+
+
+def test_an_upgraded_group_split_over_files_keeps_both_histories(tmp_path: Path) -> None:
+    messages = [Msg(1, AT, "Ann", "old one"), Msg(2, AT, None, "old two"),
+                Msg(1, minutes(1), "x", service="Ann converted this group to a supergroup"),
+                Msg(2, minutes(2), "Bob", "new two")]  # fmt: skip
+    write_export(tmp_path / "c", "C", messages, per_file=2)
+    by = by_text(read(tmp_path / "c", link=LINK))
+    assert (by["old two"].record, by["old two"].url, by["old two"].speaker) == (
+        "old-group/2",
+        None,
+        "Ann",
+    )
+    assert (by["new two"].record, by["new two"].url) == ("2", "https://t.me/examplechan/2")

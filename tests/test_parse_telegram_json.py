@@ -140,3 +140,22 @@ def test_personal_information_only_is_refused_clearly(tmp_path: Path) -> None:
             "contacts": {"about": "...", "list": []}}  # fmt: skip
     with pytest.raises(SourceError, match=r"without messages.*personal_information"):
         read(write(tmp_path / "result.json", data))
+
+
+def test_a_group_upgraded_to_a_supergroup_keeps_both_histories(tmp_path: Path) -> None:
+    """The old group's messages come first and number from 1 again in the supergroup: both
+    are read (no duplicate-record failure), and only the supergroup's get links."""
+    data = {"name": "Grown Group", "type": "public_supergroup", "id": 4, "messages": [
+        {"id": 1, **BASE, "from": "Ann", "text": "old one"},
+        {"id": 2, **BASE, "from": "Ann", "text": "old two"},
+        {"id": 1, **BASE, "type": "service", "action": "migrate_from_group", "text": ""},
+        {"id": 2, **BASE, "from": "Bob", "text": "new two"},
+    ]}  # fmt: skip
+    path = write(tmp_path / "result.json", data)
+    parsed = parse_source(
+        SourceSpec(path=path, format="telegram", speaker="u", link="https://t.me/grown/{id}")
+    )
+    assert verbatim_failures(parsed) == []
+    by = by_text(parsed)
+    assert (by["old one"].record, by["old one"].url) == ("old-group/1", None)
+    assert (by["new two"].record, by["new two"].url) == ("2", "https://t.me/grown/2")

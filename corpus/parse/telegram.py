@@ -6,7 +6,9 @@ A message is `{id, type: "message"|"service", date, date_unixtime, from, forward
 text, text_entities, ...}`; `text` is a string, or a list of strings and entity objects
 `{type, text, href?}` whose `text` is what Telegram shows, so the record text is the pieces'
 texts joined in order. A message's record key is its id (`<chat id>/<id>` in an all-chats
-export); its passages are the paragraphs of that text.
+export); its passages are the paragraphs of that text. A group upgraded to a supergroup
+holds the old group's history first, numbered from 1 again: its keys are
+`old-group/<id>`, with no link (`history_splits`).
 
 Speaker: `from`, else the chat's name (a channel post); `from: null` (a deleted account)
 outside a channel is unknown, never the chat. A forward (`forwarded_from`) is its origin's
@@ -22,7 +24,7 @@ the UTC offset worked out from `date_unixtime` when both are present.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from corpus.errors import SourceError
@@ -116,7 +118,11 @@ def parse_telegram(spec: SourceSpec, text: str) -> Reading:
         name = chat.get("name") if isinstance(chat.get("name"), str) else None
         chat_name = name or spec.speaker
         channel = chat.get("type") in CHANNEL_TYPES
-        for message in chat["messages"]:
+        messages = chat["messages"]
+        histories = history_splits(
+            [m.get("id") if isinstance(m, Mapping) else None for m in messages]
+        )
+        for message, history in zip(messages, histories, strict=True):
             if not isinstance(message, Mapping) or "id" not in message:
                 skipped["not a message"] += 1
                 continue
@@ -134,13 +140,15 @@ def parse_telegram(spec: SourceSpec, text: str) -> Reading:
                 skipped["without text"] += 1
                 continue
             speaker, note = credit(message, chat_name, channel=channel)
-            key = f"{chat.get('id')}/{mid}" if several else str(mid)
+            key = history_key(mid, history, histories[-1])
+            key = f"{chat.get('id')}/{key}" if several else key
+            linked = not several and history == histories[-1]  # an old group has no links
             meta = RecordMeta(
                 key=key,
                 line=line,
                 speaker=speaker,
                 date=message_date(message),
-                url=link_for(spec.link, mid) if not several else None,
+                url=link_for(spec.link, mid) if linked else None,
                 note=note,
             )
             if not sink.add(meta, body):
@@ -149,6 +157,34 @@ def parse_telegram(spec: SourceSpec, text: str) -> Reading:
     if counted:
         sink.warn(1, f"skipped messages: {counted}")
     return tuple(sink.passages), tuple(sink.warnings), sink.records
+
+
+def history_splits(ids: Sequence[object]) -> list[int]:
+    """Which history each message belongs to: 0, 1, … A group upgraded to a supergroup is
+    exported as one chat, the old group's messages first and then the supergroup's, and
+    each history numbers its messages from 1 (tdesktop `AddMigrateFromSlice`): ids rise
+    within a history, so an id not above the one before starts the next. Negative ids
+    (the HTML export's day separators) and missing ones belong to the history they sit in.
+    """
+    out = []
+    history = 0
+    last: int | None = None
+    for value in ids:
+        number = value if isinstance(value, int) and not isinstance(value, bool) else None
+        if number is not None and number > 0:
+            if last is not None and number <= last:
+                history += 1
+            last = number
+        out.append(history)
+    return out
+
+
+def history_key(mid: object, history: int, newest: int) -> str:
+    """The record key: the id in the chat's newest history (where links lead), else
+    `old-group/<id>` (`old-group-2/<id>`… when there were several)."""
+    if history == newest:
+        return str(mid)
+    return f"old-group/{mid}" if newest == 1 else f"old-group-{history + 1}/{mid}"
 
 
 def _text_field(message: Mapping[str, Any], key: str) -> str | None:

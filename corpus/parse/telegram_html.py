@@ -24,7 +24,9 @@ its origin's words, noted as forwarded by the sender; a hidden origin is "unknow
 channel post is its signer's, noted as posted in the channel. The date keeps the offset the
 export writes; Telegram Desktop writes the zone's standard offset, so in summer time in a
 zone with daylight saving it is an hour off the clock time beside it: the day and the local
-clock time are the export's own. Line numbers are of the message's file.
+clock time are the export's own. Line numbers are of the message's file. Record keys are
+the message ids (`old-group/<id>`, with no link, for an upgraded group's old history, as in
+`telegram`; `chats/chat_NN/<id>` in a full export).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from pathlib import Path
 from corpus.model import ParseWarning, Passage, PassageDate, SourceSpec
 from corpus.parse.parts import part_number
 from corpus.parse.records import RecordMeta, RecordSink, link_for
+from corpus.parse.telegram import history_key, history_splits
 from corpus.parse.when import date_of
 
 Reading = tuple[tuple[Passage, ...], tuple[ParseWarning, ...], dict[str, str]]
@@ -50,6 +53,7 @@ _TITLE = re.compile(
     r"\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s+(\S.*?))?\s*"
 )
 _OFFSET = re.compile(r"(?:UTC|GMT)(?:([+-])(\d{1,2})(?::?(\d{2}))?)?")
+_ID = re.compile(r"-?\d{1,18}")
 _SKIPPED = ("reply_to", "media_wrap", "bot_buttons_table", "reactions", "userpic_wrap")
 
 
@@ -353,6 +357,7 @@ class HtmlReader:
     sink: RecordSink = field(init=False)
     skipped: dict[str, int] = field(init=False)
     runs: dict[str, ChatRun] = field(default_factory=dict)
+    pending: list[RawMessage] = field(default_factory=list)
     undated: int = 0
 
     def __post_init__(self) -> None:
@@ -360,11 +365,26 @@ class HtmlReader:
         self.skipped = {"service": 0, "without text": 0}
 
     def add(self, message: RawMessage) -> None:
+        """Keep a message until the chat is read (`finish`): its history is known then."""
+        self.pending.append(message)
+
+    def finish(self) -> None:
+        """Each kept message in order, with the history it belongs to (`history_splits`)."""
+        chats: dict[str, list[RawMessage]] = {}
+        for message in self.pending:
+            chats.setdefault(message.part.rpartition("/")[0], []).append(message)
+        self.pending = []
+        for chat, messages in chats.items():
+            ids = [int(m.id) if _ID.fullmatch(m.id) else None for m in messages]
+            histories = history_splits(ids)
+            for message, history in zip(messages, histories, strict=True):
+                self.read(chat, message, history, histories[-1])
+
+    def read(self, chat: str, message: RawMessage, history: int, newest: int) -> None:
         if message.service:
             if not message.id.startswith("-"):  # negative ids: the day separators
                 self.skipped["service"] += 1
             return
-        chat = message.part.rpartition("/")[0]
         run = self.runs.setdefault(chat, ChatRun())
         speaker, note = credit(message, run)
         body = _joined(message.text)
@@ -376,12 +396,14 @@ class HtmlReader:
         date = title_date(message.title)
         self.undated += date is None
         several = self.several and chat
+        key = history_key(message.id, history, newest)
+        linked = not several and history == newest  # an old group's messages have no links
         meta = RecordMeta(
-            key=f"{chat}/{message.id}" if several else message.id,
+            key=f"{chat}/{key}" if several else key,
             line=message.line,
             speaker=speaker,
             date=date,
-            url=None if several else link_for(self.spec.link, message.id),
+            url=link_for(self.spec.link, message.id) if linked else None,
             note=note,
         )
         if not self.sink.add(meta, body):
@@ -398,6 +420,7 @@ def parse_telegram_html(spec: SourceSpec, pages: list[tuple[str, str]]) -> Readi
         read_page(text, page)
         if page.chat_name is None and not page.messages:
             sink.warn(1, f"{name}: no Telegram Desktop chat in it (no page header, no messages)")
+    reader.finish()
     counted = ", ".join(f"{n} {what}" for what, n in reader.skipped.items() if n)
     if counted:
         sink.warn(1, f"skipped messages: {counted}")
