@@ -240,6 +240,9 @@ def test_sniff_and_guess_recognise_the_export(tmp_path: Path) -> None:
     write_export(tmp_path / "one", "C", [Msg(1, AT, "A", "alone")])
     single = guess_source(tmp_path / "one" / "messages.html")
     assert single.spec is not None and single.spec.path == tmp_path / "one" / "messages.html"
+    # a page of the export without messages (export_results.html) is left out, not plain
+    write_export(tmp_path / "quiet", "C", [])
+    assert guess_source(tmp_path / "quiet" / "messages.html").spec is None
 
 
 # the characters a message can hold that its HTML keeps: no control characters but tab and

@@ -106,8 +106,8 @@ def _candidates(path: Path, text: str) -> list[tuple[SourceSpec, tuple[str, ...]
                 (TELEGRAM_LINK_NOTE,),
             )
         )
-    if looks_like_telegram_html(head):
-        out.append((telegram_html_spec(path), (TELEGRAM_LINK_NOTE,)))
+    if looks_like_telegram_html(head):  # never its markup as plain text
+        return [(telegram_html_spec(path), (TELEGRAM_LINK_NOTE,))]
     table_fmt = BY_EXTENSION.get(suffix)
     looks = likely_format(text) or ""
     tried: tuple[str | None, ...] = (table_fmt,)
