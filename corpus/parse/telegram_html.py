@@ -52,7 +52,13 @@ _VIA = re.compile(r"(.+?) via @(\w{1,64})")
 _TITLE = re.compile(
     r"\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s+(\S.*?))?\s*"
 )
-_OFFSET = re.compile(r"(?:UTC|GMT)(?:([+-])(\d{1,2})(?::?(\d{2}))?)?")
+# Qt's offset name: `UTC+03:00` (`isoOffsetFormat`), `UTC` for +00:00, or, in Qt 6.8+ on
+# some systems, the locale's GMT format (`GMT+03:00`, `غرينتش+٠٣:٠٠`, a minus sign U+2212)
+_OFFSET = re.compile(r"\D*?\s*([+\-\u2212])\s*(\d{1,2})(?::?(\d{2}))?")
+_ZERO_OFFSET = ("UTC", "GMT", "Z")
+_BIDI_MARKS = dict.fromkeys(
+    map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u2066\u2067\u2068\u2069")
+)
 _ID = re.compile(r"-?\d{1,18}")
 _SKIPPED = ("reply_to", "media_wrap", "bot_buttons_table", "reactions", "userpic_wrap")
 
@@ -291,13 +297,16 @@ def title_date(title: str | None) -> PassageDate | None:
         )
     except ValueError:
         return None
-    offset = _OFFSET.fullmatch(zone.strip()) if zone else None
+    zone = (zone or "").translate(_BIDI_MARKS).strip()
+    offset = _OFFSET.fullmatch(zone) if zone else None
     if offset is not None:
         sign, hours, minutes = offset.groups()
-        total = int(hours or 0) * 60 + int(minutes or 0)
+        total = int(hours) * 60 + int(minutes or 0)
         if total <= 14 * 60:
-            shift = dt.timedelta(minutes=-total if sign == "-" else total)
-            moment = moment.replace(tzinfo=dt.timezone(shift))
+            shift = dt.timedelta(minutes=total if sign == "+" else -total)
+            moment = moment.replace(tzinfo=dt.UTC if not total else dt.timezone(shift))
+    elif zone.upper() in _ZERO_OFFSET:
+        moment = moment.replace(tzinfo=dt.UTC)
     return date_of(moment)
 
 
