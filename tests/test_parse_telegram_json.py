@@ -109,6 +109,7 @@ def test_group_variants(tmp_path: Path) -> None:
         {"id": 3, **BASE, "from": "A Group", "author": "Owner", "text": "Anonymous admin."},
         {"id": 4, **BASE, "from": "Ann Example", "forwarded_from": "",
          "text": "Empty origin name."},
+        {"id": 5, **BASE, "from": None, "forwarded_from": "Desk", "text": "Deleted forwarder."},
     ]}  # fmt: skip
     by = by_text(read(write(tmp_path / "result.json", data)))
     assert by["From a deleted account."].speaker == DELETED  # never the group
@@ -117,6 +118,7 @@ def test_group_variants(tmp_path: Path) -> None:
     assert by["Anonymous admin."].speaker == "A Group"
     assert by["Empty origin name."].speaker == UNKNOWN_ORIGIN
     assert by["Empty origin name."].note == "forwarded by Ann Example"
+    assert by["Deleted forwarder."].note == f"forwarded by {DELETED}"  # never by the group
 
 
 def test_full_account_export_and_saved_messages(tmp_path: Path) -> None:

@@ -218,7 +218,7 @@ def _speaker(
         poster = sender or chat_name
     if "forwarded_from" in message:
         origin = _text_field(message, "forwarded_from")
-        by = f"forwarded by {chat_name}" if channel or not sender else f"forwarded by {sender}"
+        by = f"forwarded by {chat_name if channel else poster}"
         return origin or UNKNOWN_ORIGIN, by
     signer = _text_field(message, "author")
     if channel and signer and signer != poster:
