@@ -157,6 +157,15 @@ def test_a_chat_split_over_files_is_one_source_in_order(tmp_path: Path) -> None:
     assert [p.text for p in read(tmp_path / "long").passages] == [f"m{n}" for n in range(1, 12)]
 
 
+def test_a_deleted_account_is_unknown(tmp_path: Path) -> None:
+    from corpus.parse.telegram import DELETED
+
+    messages = [Msg(1, AT, "Deleted Account", "gone"), Msg(2, AT, None, "still gone"),
+                Msg(3, AT, "Ann", "fwd", forwarded_from="Deleted Account")]  # fmt: skip
+    write_export(tmp_path / "c", "C", messages)
+    assert [p.speaker for p in read(tmp_path / "c").passages] == [DELETED, DELETED, DELETED]
+
+
 def test_a_joined_message_with_nobody_before_it_is_unknown(tmp_path: Path) -> None:
     write_export(tmp_path / "c", "C", [Msg(7, AT, None, "orphan"),
                                        Msg(8, AT, None, "orphan fwd", forwarded_from="X",

@@ -41,7 +41,7 @@ from pathlib import Path
 from corpus.model import ParseWarning, Passage, PassageDate, SourceSpec
 from corpus.parse.parts import part_number
 from corpus.parse.records import RecordMeta, RecordSink, link_for
-from corpus.parse.telegram import history_key, history_splits
+from corpus.parse.telegram import DELETED, history_key, history_splits
 from corpus.parse.when import date_of
 
 Reading = tuple[tuple[Passage, ...], tuple[ParseWarning, ...], dict[str, str]]
@@ -320,9 +320,11 @@ class ChatRun:
 
 
 def split_via(name: str) -> tuple[str, str | None]:
-    """`Jane via @somebot` -> (`Jane`, `somebot`)."""
+    """`Jane via @somebot` -> (`Jane`, `somebot`); tdesktop's placeholder for an account
+    with no name, `Deleted Account`, is said as unknown (as the JSON reader says it)."""
     found = _VIA.fullmatch(name)
-    return (found.group(1), found.group(2)) if found else (name, None)
+    name, via = (found.group(1), found.group(2)) if found else (name, None)
+    return (DELETED if name == "Deleted Account" else name), via
 
 
 def credit(message: RawMessage, run: ChatRun) -> tuple[str, str | None]:
