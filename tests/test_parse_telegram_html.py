@@ -254,6 +254,14 @@ def test_sniff_and_guess_recognise_the_export(tmp_path: Path) -> None:
     write_export(tmp_path / "one", "C", [Msg(1, AT, "A", "alone")])
     single = guess_source(tmp_path / "one" / "messages.html")
     assert single.spec is not None and single.spec.path == tmp_path / "one" / "messages.html"
+    # a JSON export's folder: its result.json
+    (tmp_path / "json").mkdir()
+    message = {"id": 1, "type": "message", "date": "2024-01-01T00:00:00", "text": "hello"}
+    chat = {"name": "C", "type": "private_group", "id": 1, "messages": [message]}
+    (tmp_path / "json" / "result.json").write_text(json.dumps(chat), "utf-8")
+    in_json = guess_source(tmp_path / "json")
+    assert in_json.spec is not None and in_json.spec.format == "telegram"
+    assert in_json.spec.path == tmp_path / "json" / "result.json"
     # a page of the export without messages (export_results.html) is left out, not plain
     write_export(tmp_path / "quiet", "C", [])
     assert guess_source(tmp_path / "quiet" / "messages.html").spec is None

@@ -151,8 +151,10 @@ def telegram_html_spec(path: Path) -> SourceSpec:
 
 def guess_source(path: Path) -> Guess:
     """The format (and table columns) that reads `path` into passages, tried in order; a
-    folder is tried as a Telegram Desktop HTML export."""
+    folder is a Telegram Desktop export: its `result.json`, else its HTML pages."""
     path = Path(path)
+    if path.is_dir() and (path / "result.json").is_file():  # a JSON export's folder
+        return guess_source(path / "result.json")
     if path.is_dir():
         try:
             parsed = parse_source(SourceSpec(path, "telegram_html", UNKNOWN))
