@@ -10,6 +10,7 @@ input raises `SourceError` naming the file and line, and what the file looks lik
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
@@ -30,7 +31,7 @@ from corpus.parse.encoding import (
     decode_text,
     read_bytes,
 )
-from corpus.parse.parts import joint_bytes, read_parts
+from corpus.parse.parts import joint_header, part_name, source_files
 from corpus.parse.plain import parse_plain
 from corpus.parse.records import check_verbatim, record_text_of, verbatim_failures
 from corpus.parse.sniff import likely_format
@@ -134,24 +135,39 @@ def parse_source(
 
 
 def parse_pages(spec: SourceSpec) -> ParsedSource:
-    """A `telegram_html` source: one page, or a folder's pages (`parts.read_parts`) each
-    decoded on its own; `ParsedSource.text` is the pages' text joined."""
-    parts = read_parts(spec.path)
-    raw = joint_bytes(parts)
-    several = len(parts) > 1
-    decoded = [(name, decode_text(f"{spec.name}/{name}" if several else spec.name, data))
-               for name, data in parts]  # fmt: skip
-    notes = [(name, cesu_note(d)) for name, d in decoded]
-    warnings = [ParseWarning(spec.name, 1, f"{name}: {note}") for name, note in notes if note]
-    pages = [(name, d.text) for name, d in decoded]
-    passages, found, records = parse_telegram_html(spec, pages)
+    """A `telegram_html` source: one page, or a folder's pages (`parts.source_files`), each
+    read, hashed (as `parts.source_sha256` does) and decoded in turn and read as it comes, so one page
+    is held at a time. Every passage is in a record, so `ParsedSource.text` is only the
+    first page's text (an export's pages together can be hundreds of MB)."""
+    files = source_files(spec.path)
+    several = len(files) > 1
+    digest = hashlib.sha256()
+    warnings: list[ParseWarning] = []
+    first: list[str] = []
+
+    def pages() -> Iterator[tuple[str, str]]:
+        for path in files:
+            name = part_name(spec.path, path)
+            data = read_source(path, limit=MAX_STRUCTURED_BYTES)
+            digest.update(joint_header(name, data) if several else b"")
+            digest.update(data)
+            decoded = decode_text(f"{spec.name}/{name}" if several else spec.name, data)
+            note = cesu_note(decoded)
+            if note:
+                warnings.append(ParseWarning(spec.name, 1, f"{name}: {note}"))
+            if not first:
+                first.append(decoded.text)
+            yield name, decoded.text
+
+    chats = {part_name(spec.path, path).rpartition("/")[0] for path in files}
+    passages, found, records = parse_telegram_html(spec, pages(), several=len(chats) > 1)
     warnings += found
     if not passages:
         warnings.append(ParseWarning(spec.name, 1, "no passages: the export has no text"))
     return ParsedSource(
         spec=spec,
-        text="".join(text for _, text in pages),
-        sha256=hashlib.sha256(raw).hexdigest(),
+        text=first[0] if first else "",
+        sha256=digest.hexdigest(),
         passages=tuple(passages),
         warnings=tuple(warnings),
         records=records,

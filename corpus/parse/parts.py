@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 
 from corpus.errors import SourceError
-from corpus.parse.encoding import MAX_STRUCTURED_BYTES, read_bytes
 
 # messages.html is part 1, messages2.html part 2 (tdesktop `HtmlWriter::messagesFile`)
 _PART = re.compile(r"messages(\d*)\.html", re.IGNORECASE)
@@ -63,36 +62,30 @@ def part_name(root: Path, part: Path) -> str:
     return part.relative_to(root).as_posix()
 
 
-def read_parts(path: Path, *, limit: int = MAX_STRUCTURED_BYTES) -> list[tuple[str, bytes]]:
-    """(name inside the folder, bytes) of each file of the source, in order."""
-    return [
-        (part_name(path, part), read_bytes(Path(path).name, part, limit=limit))
-        for part in source_files(path)
-    ]
-
-
-def joint_bytes(parts: list[tuple[str, bytes]]) -> bytes:
-    """One file's bytes as they are; several files' each after its name and length, so a
-    rename, a split moved between files, or a new part changes the hash."""
-    if len(parts) == 1:
-        return parts[0][1]
-    out = bytearray()
-    for name, data in parts:
-        out += f"{name}\0{len(data)}\0".encode()
-        out += data
-    return bytes(out)
+def joint_header(name: str, data: bytes) -> bytes:
+    """What a folder source's hash takes in before each file's bytes: its name and length,
+    so a rename, a split moved between files, or a new part changes the hash (one file's
+    hash is of its bytes alone)."""
+    return f"{name}\0{len(data)}\0".encode()
 
 
 def source_sha256(path: Path) -> str:
-    """The SHA-256 of `joint_bytes` of the source's files (`OSError` if one is unreadable)."""
+    """The SHA-256 of the source's files, each after its `joint_header` when there are
+    several, read one at a time (`OSError` if one is unreadable)."""
     path = Path(path)
     if not path.is_dir():
         return hashlib.sha256(path.read_bytes()).hexdigest()
     try:
-        parts = [(part_name(path, p), p.read_bytes()) for p in source_files(path)]
+        files = source_files(path)
     except SourceError as err:
         raise OSError(str(err)) from err
-    return hashlib.sha256(joint_bytes(parts)).hexdigest()
+    digest = hashlib.sha256()
+    for part in files:
+        data = part.read_bytes()
+        if len(files) > 1:
+            digest.update(joint_header(part_name(path, part), data))
+        digest.update(data)
+    return digest.hexdigest()
 
 
 def source_stat(path: Path) -> tuple[int, int]:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -421,10 +421,16 @@ class HtmlReader:
             self.skipped["without text"] += 1
 
 
-def parse_telegram_html(spec: SourceSpec, pages: list[tuple[str, str]]) -> Reading:
-    """The messages of `pages` ((name inside the source, decoded HTML), in export order)."""
-    chats = {name.rpartition("/")[0] for name, _ in pages}
-    reader = HtmlReader(spec, several=len(chats) > 1)
+def parse_telegram_html(
+    spec: SourceSpec, pages: Iterable[tuple[str, str]], *, several: bool | None = None
+) -> Reading:
+    """The messages of `pages` ((name inside the source, decoded HTML), in export order),
+    read one page at a time; `several`: the pages hold more than one chat (`chats/chat_NN/`
+    names; worked out from `pages` when not given)."""
+    if several is None:
+        pages = list(pages)
+        several = len({name.rpartition("/")[0] for name, _ in pages}) > 1
+    reader = HtmlReader(spec, several=several)
     sink = reader.sink
     for name, text in pages:
         page = ExportPage(name, reader.add)
