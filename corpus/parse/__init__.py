@@ -136,9 +136,9 @@ def parse_source(
 
 def parse_pages(spec: SourceSpec) -> ParsedSource:
     """A `telegram_html` source: one page, or a folder's pages (`parts.source_files`), each
-    read, hashed (as `parts.source_sha256` does) and decoded in turn and read as it comes, so one page
-    is held at a time. Every passage is in a record, so `ParsedSource.text` is only the
-    first page's text (an export's pages together can be hundreds of MB)."""
+    read, hashed (as `parts.source_sha256` does), decoded and parsed in turn, so one page is
+    held at a time. Every passage is in a record, so `ParsedSource.text` is only the first
+    page's text (an export's pages together can be hundreds of MB)."""
     files = source_files(spec.path)
     several = len(files) > 1
     digest = hashlib.sha256()

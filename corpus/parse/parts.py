@@ -1,4 +1,4 @@
-"""A source given as a folder: the files that make it up, in order, and their joint bytes.
+"""A source given as a folder: the files that make it up, in order, their hash and size.
 
 Only Telegram Desktop's HTML export is read from a folder: one chat is `messages.html`,
 `messages2.html`, … (1000 messages a file) beside `css/`, `js/` and `photos/`; a full-account
