@@ -129,6 +129,9 @@ def run_init(files: Sequence[Path], target: Path, *, force: bool) -> int:
     if target.exists() and not force:
         raise ConfigError(target, None, "exists already; pass --force to overwrite it")
     guesses = [guess_source(path) for path in files]
+    # messages.html, messages2.html… of one chat are guessed as their folder: list it once
+    seen: set[Path] = set()
+    guesses = [g for g in guesses if g.spec is None or not _seen(g.spec.path, seen)]
     base = target.resolve().parent
     lines = [
         "# Written by `corpusbot init`: check every `# check` line, then `corpusbot index`.",
@@ -138,7 +141,7 @@ def run_init(files: Sequence[Path], target: Path, *, force: bool) -> int:
     ]
     usable = 0
     for guess in guesses:
-        where = os.path.relpath(guess.path.resolve(), base)
+        where = os.path.relpath((guess.spec or guess).path.resolve(), base)
         if guess.spec is None:
             lines += [f"    # left out {yaml_text(where)}: {guess.problem}"]
             print(f"corpusbot: {where}: left out: {guess.problem}", file=sys.stderr)
@@ -170,6 +173,15 @@ def run_init(files: Sequence[Path], target: Path, *, force: bool) -> int:
     target.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {target}; edit it, then: corpusbot index --config {target}", file=sys.stderr)
     return 0
+
+
+def _seen(path: Path, seen: set[Path]) -> bool:
+    """True when `path` was seen already (and remember it)."""
+    key = path.resolve()
+    if key in seen:
+        return True
+    seen.add(key)
+    return False
 
 
 def yaml_text(value: str) -> str:

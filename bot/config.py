@@ -14,6 +14,7 @@ import yaml
 
 from corpus.analysis.languages import normalise_code
 from corpus.model import (
+    FOLDER_FORMATS,
     PARAGRAPH_ALIASES,
     PARAGRAPH_MODES,
     READER_FORMATS,
@@ -34,11 +35,12 @@ DEFAULT_MEDIUM: dict[str, str] = {
     "x_archive": "X",
     "table": "table",
     "transcript": "transcript",
+    "telegram_html": "Telegram",
 }
 # every format the config accepts: the text formats and the readers of issue 10
 CONFIG_FORMATS: tuple[str, ...] = (*SOURCE_FORMATS, *READER_FORMATS)
 # formats whose speaker may come from the file (from, a column, labels): `speaker:` optional
-SPEAKER_FROM_FILE: tuple[str, ...] = ("telegram", "table", "transcript")
+SPEAKER_FROM_FILE: tuple[str, ...] = ("telegram", "table", "transcript", "telegram_html")
 UNKNOWN_SPEAKER = "unknown"
 COLUMN_KEYS: tuple[str, ...] = ("text", "date", "id", "speaker", "url", "title")
 MODES: tuple[str, ...] = ("polling", "webhook")
@@ -361,9 +363,10 @@ def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str]:
         if data.get(required) is None:
             raise r.fail(f"{key}.{required}", "is required")
     path = r.path(data["path"], f"{key}.path")
-    if not path.is_file():
-        raise r.fail(f"{key}.path", f"source file not found: {path}")
     fmt = _choice(r, data["format"], f"{key}.format", CONFIG_FORMATS, "plain")
+    if not path.is_file() and not (path.is_dir() and fmt in FOLDER_FORMATS):
+        found = "is a folder: only telegram_html reads one" if path.is_dir() else "not found"
+        raise r.fail(f"{key}.path", f"source file {found}: {path}")
     if data.get("speaker") is None:
         if fmt not in SPEAKER_FROM_FILE:
             raise r.fail(f"{key}.speaker", f"is required for format {fmt}")

@@ -44,6 +44,7 @@ from corpus.model import (
 )
 from corpus.normalize import index_terms
 from corpus.parse import check_verbatim, parse_source
+from corpus.parse.parts import source_sha256, source_stat
 from corpus.store import (
     FAILED_KEY,
     FORMAT_VERSION,
@@ -112,15 +113,15 @@ def read_digests(
     for spec in specs:
         try:
             if known and (seen := known.get(str(spec.path))):
-                stat = spec.path.stat()
-                if seen[0] >= 0 and seen[1] >= 0 and (stat.st_size, stat.st_mtime_ns) == seen[:2]:
+                stat = source_stat(spec.path)
+                if seen[0] >= 0 and seen[1] >= 0 and stat == seen[:2]:
                     digests.append(SourceDigest(spec, seen[2]))
                     continue
-            data = spec.path.read_bytes()
+            sha = source_sha256(spec.path)
         except OSError:
             digests.append(SourceDigest(spec, UNREADABLE))
             continue
-        digests.append(SourceDigest(spec, hashlib.sha256(data).hexdigest()))
+        digests.append(SourceDigest(spec, sha))
     return tuple(digests)
 
 
@@ -317,16 +318,17 @@ def prepare_source(
     `parts` (a directory), the rows go into a SQLite file there, which the building process
     copies in C (`copy_part`) rather than binding every value from Python."""
     try:
-        stat = spec.path.stat()
+        size, mtime_ns = source_stat(spec.path)
     except OSError as err:
-        raise SourceError(spec.name, None, f"cannot read {spec.path}: {err.strerror}") from err
+        reason = err.strerror or str(err)
+        raise SourceError(spec.name, None, f"cannot read {spec.path}: {reason}") from err
     with _no_gc(), ThreadPoolExecutor(1, thread_name_prefix="detector") as loader:
         # many small acyclic objects: the collector would only slow this down
         # the detector (py3langid, numpy, its model) loads while the source parses
         loading = loader.submit(_load_detector) if spec.language is None else None
         parsed = parse_source(spec, known_speakers=speakers)
         check_verbatim(parsed)
-        trusted = time.time_ns() - stat.st_mtime_ns > RACY_NS
+        trusted = time.time_ns() - mtime_ns > RACY_NS
         if loading is not None:
             loading.result()
         language, confidence = source_language(spec, parsed.passages)
@@ -340,8 +342,8 @@ def prepare_source(
         return PreparedSource(
             spec=spec,
             sha256=parsed.sha256,
-            size=stat.st_size,
-            mtime_ns=stat.st_mtime_ns if trusted else -1,
+            size=size,
+            mtime_ns=mtime_ns if trusted else -1,
             rows=rows,
             terms=[index_terms(p.text, language) for p in parsed.passages],
             parents=parent_offsets(parsed.passages),
@@ -365,7 +367,7 @@ def prepare_or_fail(
         else:
             failure = SourceFailure(spec.name, None, str(err))
         try:
-            sha = hashlib.sha256(spec.path.read_bytes()).hexdigest()
+            sha = source_sha256(spec.path)
         except OSError:
             sha = UNREADABLE
         return PreparedSource(spec, sha, 0, -1, [], [], [], "", failure=failure)
@@ -488,7 +490,7 @@ def _file_sizes(specs: Sequence[SourceSpec]) -> list[int]:
     sizes = []
     for spec in specs:
         try:
-            sizes.append(spec.path.stat().st_size)
+            sizes.append(source_stat(spec.path)[0])
         except OSError:
             sizes.append(0)
     return sizes

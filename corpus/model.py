@@ -16,13 +16,18 @@ from pathlib import Path
 from typing import Literal
 
 SourceFormat = Literal[
-    "thread_dump", "article", "plain", "telegram", "x_archive", "table", "transcript"
-]
+    "thread_dump", "article", "plain", "telegram", "x_archive", "table", "transcript",
+    "telegram_html",
+]  # fmt: skip
 SOURCE_FORMATS: tuple[str, ...] = ("thread_dump", "article", "plain")
 # Read by corpus/parse (phase A of issue 10); the config accepts them once the index stores
 # `url`/`record` and checks structured passages against their records (phase B).
 READER_FORMATS: tuple[str, ...] = ("telegram", "x_archive", "table", "transcript")
+READER_FORMATS += ("telegram_html",)
 STRUCTURED_FORMATS: tuple[str, ...] = ("telegram", "x_archive", "table")
+STRUCTURED_FORMATS += ("telegram_html",)
+# formats whose `path:` may be a folder of files (`corpus.parse.parts`)
+FOLDER_FORMATS: tuple[str, ...] = ("telegram_html",)
 TABLE_FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl", "json")
 
 # tweet: one line of a thread dump; paragraph: article/plain narration in the source's voice;

@@ -10,6 +10,7 @@ input raises `SourceError` naming the file and line, and what the file looks lik
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
@@ -30,11 +31,13 @@ from corpus.parse.encoding import (
     decode_text,
     read_bytes,
 )
+from corpus.parse.parts import joint_header, part_name, source_files
 from corpus.parse.plain import parse_plain
 from corpus.parse.records import check_verbatim, record_text_of, verbatim_failures
 from corpus.parse.sniff import likely_format
 from corpus.parse.table import parse_table
 from corpus.parse.telegram import parse_telegram
+from corpus.parse.telegram_html import parse_telegram_html
 from corpus.parse.thread_dump import parse_thread_dump
 from corpus.parse.transcript import parse_transcript
 from corpus.parse.x_archive import parse_x_archive
@@ -84,6 +87,8 @@ def parse_source(
     quoted surname to a configured full name. Article and plain sources are cut into
     paragraphs by `spec.paragraphs` (`auto`, `lines` or `blank_lines`; see `ParagraphMode`).
     """
+    if spec.format == "telegram_html":
+        return parse_pages(spec)
     structured = spec.format in STRUCTURED_FORMATS
     raw = read_source(spec.path, limit=MAX_STRUCTURED_BYTES if structured else MAX_TEXT_BYTES)
     decoded = decode_text(spec.name, raw)
@@ -123,6 +128,46 @@ def parse_source(
         spec=spec,
         text=text,
         sha256=hashlib.sha256(raw).hexdigest(),
+        passages=tuple(passages),
+        warnings=tuple(warnings),
+        records=records,
+    )
+
+
+def parse_pages(spec: SourceSpec) -> ParsedSource:
+    """A `telegram_html` source: one page, or a folder's pages (`parts.source_files`), each
+    read, hashed (as `parts.source_sha256` does), decoded and parsed in turn, so one page is
+    held at a time. Every passage is in a record, so `ParsedSource.text` is only the first
+    page's text (an export's pages together can be hundreds of MB)."""
+    files = source_files(spec.path)
+    several = len(files) > 1
+    digest = hashlib.sha256()
+    warnings: list[ParseWarning] = []
+    first: list[str] = []
+
+    def pages() -> Iterator[tuple[str, str]]:
+        for path in files:
+            name = part_name(spec.path, path)
+            data = read_source(path, limit=MAX_STRUCTURED_BYTES)
+            digest.update(joint_header(name, data) if several else b"")
+            digest.update(data)
+            decoded = decode_text(f"{spec.name}/{name}" if several else spec.name, data)
+            note = cesu_note(decoded)
+            if note:
+                warnings.append(ParseWarning(spec.name, 1, f"{name}: {note}"))
+            if not first:
+                first.append(decoded.text)
+            yield name, decoded.text
+
+    chats = {part_name(spec.path, path).rpartition("/")[0] for path in files}
+    passages, found, records = parse_telegram_html(spec, pages(), several=len(chats) > 1)
+    warnings += found
+    if not passages:
+        warnings.append(ParseWarning(spec.name, 1, "no passages: the export has no text"))
+    return ParsedSource(
+        spec=spec,
+        text=first[0] if first else "",
+        sha256=digest.hexdigest(),
         passages=tuple(passages),
         warnings=tuple(warnings),
         records=records,

@@ -16,7 +16,8 @@ from corpus.errors import CorpusError
 from corpus.model import SourceSpec, TableColumns
 from corpus.parse import parse_source
 from corpus.parse.encoding import MAX_TEXT_BYTES, decode_text, read_bytes
-from corpus.parse.sniff import likely_format
+from corpus.parse.parts import part_number
+from corpus.parse.sniff import likely_format, looks_like_telegram_html
 from corpus.parse.table import BY_EXTENSION, iter_rows
 from corpus.parse.thread_dump import HEADER
 from corpus.parse.transcript import accepted_labels, label_candidate
@@ -33,6 +34,7 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "subject"),
 }
 _WORD = re.compile(r"\w+")
+TELEGRAM_LINK_NOTE = "add link: https://t.me/<channel>/{id} for links to each message"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +103,11 @@ def _candidates(path: Path, text: str) -> list[tuple[SourceSpec, tuple[str, ...]
         out.append(
             (
                 SourceSpec(path, "telegram", UNKNOWN),
-                ("add link: https://t.me/<channel>/{id} for links to each message",),
+                (TELEGRAM_LINK_NOTE,),
             )
         )
+    if looks_like_telegram_html(head):  # never its markup as plain text
+        return [(telegram_html_spec(path), (TELEGRAM_LINK_NOTE,))]
     table_fmt = BY_EXTENSION.get(suffix)
     looks = likely_format(text) or ""
     tried: tuple[str | None, ...] = (table_fmt,)
@@ -136,9 +140,29 @@ def _year(text: str) -> int:
     return int(found.group(1)) if found else 2025
 
 
+def telegram_html_spec(path: Path) -> SourceSpec:
+    """`messages.html` with `messages2.html`… beside it: the folder (the whole chat)."""
+    if part_number(path.name) is not None:
+        siblings = [p for p in path.parent.glob("messages*.html") if part_number(p.name)]
+        if len(siblings) > 1:
+            return SourceSpec(path.parent, "telegram_html", UNKNOWN)
+    return SourceSpec(path, "telegram_html", UNKNOWN)
+
+
 def guess_source(path: Path) -> Guess:
-    """The format (and table columns) that reads `path` into passages, tried in order."""
+    """The format (and table columns) that reads `path` into passages, tried in order; a
+    folder is a Telegram Desktop export: its `result.json`, else its HTML pages."""
     path = Path(path)
+    if path.is_dir() and (path / "result.json").is_file():  # a JSON export's folder
+        return guess_source(path / "result.json")
+    if path.is_dir():
+        try:
+            parsed = parse_source(SourceSpec(path, "telegram_html", UNKNOWN))
+        except CorpusError as err:
+            return Guess(path, None, problem=str(err))
+        if parsed.passages:
+            return Guess(path, parsed.spec, len(parsed.passages), (TELEGRAM_LINK_NOTE,))
+        return Guess(path, None, problem="a folder without any Telegram message text")
     try:
         raw = read_bytes(path.name, path, limit=MAX_TEXT_BYTES)
         text = decode_text(path.name, raw).text

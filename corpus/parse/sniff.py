@@ -8,6 +8,13 @@ from __future__ import annotations
 
 HEAD = 8192
 _MIN_ROWS = 3
+# what every page of a Telegram Desktop HTML export holds near its start
+TELEGRAM_HTML_MARKS = ('class="page_header"', 'class="message default', 'class="message service')
+
+
+def looks_like_telegram_html(head: str) -> bool:
+    """True for the start of a Telegram Desktop HTML export page (`messages.html`)."""
+    return head.lstrip("\ufeff \t\r\n")[:1] == "<" and any(m in head for m in TELEGRAM_HTML_MARKS)
 
 
 def likely_format(text: str) -> str | None:
@@ -15,6 +22,8 @@ def likely_format(text: str) -> str | None:
     head = text[:HEAD].lstrip("\ufeff \t\r\n")
     if head.startswith("window.YTD."):
         return "an X archive file (use `format: x_archive`)"
+    if looks_like_telegram_html(head):
+        return "a Telegram Desktop HTML export (use `format: telegram_html`)"
     if head[:1] in "{[" and head:
         body = head[1:].lstrip()
         if body[:1] in ('"', "{", "[") or body.startswith("]") or body.startswith("}"):
