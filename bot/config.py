@@ -37,8 +37,9 @@ DEFAULT_MEDIUM: dict[str, str] = {
 }
 # every format the config accepts: the text formats and the readers of issue 10
 CONFIG_FORMATS: tuple[str, ...] = (*SOURCE_FORMATS, *READER_FORMATS)
-# formats whose speaker may come from the file (from, a column, labels): `speaker:` optional
-SPEAKER_FROM_FILE: tuple[str, ...] = ("telegram", "table", "transcript")
+# formats whose speaker may come from the file (from, a column, labels, account.js):
+# `speaker:` optional
+SPEAKER_FROM_FILE: tuple[str, ...] = ("telegram", "table", "transcript", "x_archive")
 UNKNOWN_SPEAKER = "unknown"
 COLUMN_KEYS: tuple[str, ...] = ("text", "date", "id", "speaker", "url", "title")
 MODES: tuple[str, ...] = ("polling", "webhook")
@@ -360,9 +361,10 @@ def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str]:
         if data.get(required) is None:
             raise r.fail(f"{key}.{required}", "is required")
     path = r.path(data["path"], f"{key}.path")
-    if not path.is_file():
-        raise r.fail(f"{key}.path", f"source file not found: {path}")
     fmt = _choice(r, data["format"], f"{key}.format", CONFIG_FORMATS, "plain")
+    # an X archive may be given as its folder (the archive's root or its data/)
+    if not (path.is_file() or (fmt == "x_archive" and path.is_dir())):
+        raise r.fail(f"{key}.path", f"source file not found: {path}")
     if data.get("speaker") is None:
         if fmt not in SPEAKER_FROM_FILE:
             raise r.fail(f"{key}.speaker", f"is required for format {fmt}")

@@ -43,7 +43,7 @@ from corpus.model import (
     SourceSpec,
 )
 from corpus.normalize import index_terms
-from corpus.parse import check_verbatim, parse_source
+from corpus.parse import check_verbatim, parse_source, source_sha256, source_stamp
 from corpus.store import (
     FAILED_KEY,
     FORMAT_VERSION,
@@ -111,16 +111,15 @@ def read_digests(
     digests = []
     for spec in specs:
         try:
-            if known and (seen := known.get(str(spec.path))):
-                stat = spec.path.stat()
-                if seen[0] >= 0 and seen[1] >= 0 and (stat.st_size, stat.st_mtime_ns) == seen[:2]:
-                    digests.append(SourceDigest(spec, seen[2]))
-                    continue
-            data = spec.path.read_bytes()
+            seen = known.get(str(spec.path)) if known else None
+            if seen and seen[0] >= 0 and seen[1] >= 0 and source_stamp(spec) == seen[:2]:
+                digests.append(SourceDigest(spec, seen[2]))
+                continue
+            sha = source_sha256(spec)
         except OSError:
             digests.append(SourceDigest(spec, UNREADABLE))
             continue
-        digests.append(SourceDigest(spec, hashlib.sha256(data).hexdigest()))
+        digests.append(SourceDigest(spec, sha))
     return tuple(digests)
 
 
@@ -317,7 +316,7 @@ def prepare_source(
     `parts` (a directory), the rows go into a SQLite file there, which the building process
     copies in C (`copy_part`) rather than binding every value from Python."""
     try:
-        stat = spec.path.stat()
+        size, mtime_ns = source_stamp(spec)
     except OSError as err:
         raise SourceError(spec.name, None, f"cannot read {spec.path}: {err.strerror}") from err
     with _no_gc(), ThreadPoolExecutor(1, thread_name_prefix="detector") as loader:
@@ -326,7 +325,7 @@ def prepare_source(
         loading = loader.submit(_load_detector) if spec.language is None else None
         parsed = parse_source(spec, known_speakers=speakers)
         check_verbatim(parsed)
-        trusted = time.time_ns() - stat.st_mtime_ns > RACY_NS
+        trusted = time.time_ns() - mtime_ns > RACY_NS
         if loading is not None:
             loading.result()
         language, confidence = source_language(spec, parsed.passages)
@@ -340,8 +339,8 @@ def prepare_source(
         return PreparedSource(
             spec=spec,
             sha256=parsed.sha256,
-            size=stat.st_size,
-            mtime_ns=stat.st_mtime_ns if trusted else -1,
+            size=size,
+            mtime_ns=mtime_ns if trusted else -1,
             rows=rows,
             terms=[index_terms(p.text, language) for p in parsed.passages],
             parents=parent_offsets(parsed.passages),
@@ -365,7 +364,7 @@ def prepare_or_fail(
         else:
             failure = SourceFailure(spec.name, None, str(err))
         try:
-            sha = hashlib.sha256(spec.path.read_bytes()).hexdigest()
+            sha = source_sha256(spec)
         except OSError:
             sha = UNREADABLE
         return PreparedSource(spec, sha, 0, -1, [], [], [], "", failure=failure)
@@ -488,7 +487,7 @@ def _file_sizes(specs: Sequence[SourceSpec]) -> list[int]:
     sizes = []
     for spec in specs:
         try:
-            sizes.append(spec.path.stat().st_size)
+            sizes.append(source_stamp(spec)[0])
         except OSError:
             sizes.append(0)
     return sizes

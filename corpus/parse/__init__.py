@@ -9,6 +9,7 @@ input raises `SourceError` naming the file and line, and what the file looks lik
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 from typing import cast
@@ -37,7 +38,8 @@ from corpus.parse.table import parse_table
 from corpus.parse.telegram import parse_telegram
 from corpus.parse.thread_dump import parse_thread_dump
 from corpus.parse.transcript import parse_transcript
-from corpus.parse.x_archive import parse_x_archive
+from corpus.parse.x_archive import read_x_archive
+from corpus.parse.x_files import archive_files, files_digest
 
 __all__ = [
     "check_verbatim",
@@ -46,6 +48,9 @@ __all__ = [
     "parse_source",
     "read_source",
     "record_text_of",
+    "source_files",
+    "source_sha256",
+    "source_stamp",
     "verbatim_failures",
 ]
 
@@ -63,6 +68,28 @@ def decode_bytes(name: str, raw: bytes) -> str:
 def decode_source(path: Path) -> str:
     """The text of a source file, decoded as strict UTF-8 with no newline translation."""
     return decode_bytes(Path(path).name, read_source(path))
+
+
+def source_files(spec: SourceSpec) -> tuple[Path, ...]:
+    """The files a source reads: its `path`, or for an X archive its files (`x_files`)."""
+    if spec.format == "x_archive":
+        try:
+            return archive_files(spec.path).all
+        except SourceError:
+            pass  # the folder holds no archive: reading `path` fails, as it should
+    return (spec.path,)
+
+
+def source_stamp(spec: SourceSpec) -> tuple[int, int]:
+    """(total size, newest mtime_ns) of the source's files; `OSError` when one is gone."""
+    stats = [path.stat() for path in source_files(spec)]
+    return sum(s.st_size for s in stats), max(s.st_mtime_ns for s in stats)
+
+
+def source_sha256(spec: SourceSpec) -> str:
+    """The digest `ParsedSource.sha256` holds, without parsing; `OSError` when unreadable."""
+    paths = source_files(spec)
+    return files_digest(paths, [path.read_bytes() for path in paths])
 
 
 def paragraph_mode(spec: SourceSpec) -> ParagraphMode:
@@ -84,6 +111,8 @@ def parse_source(
     quoted surname to a configured full name. Article and plain sources are cut into
     paragraphs by `spec.paragraphs` (`auto`, `lines` or `blank_lines`; see `ParagraphMode`).
     """
+    if spec.format == "x_archive":  # several files: the reader reads them (x_files)
+        return _with_empty_warning(read_x_archive(spec))
     structured = spec.format in STRUCTURED_FORMATS
     raw = read_source(spec.path, limit=MAX_STRUCTURED_BYTES if structured else MAX_TEXT_BYTES)
     decoded = decode_text(spec.name, raw)
@@ -110,16 +139,12 @@ def parse_source(
         passages, found = parse_transcript(spec, text)
     elif spec.format == "telegram":
         passages, found, records = parse_telegram(spec, text)
-    elif spec.format == "x_archive":
-        passages, found, records = parse_x_archive(spec, text)
     elif spec.format == "table":
         passages, found, records = parse_table(spec, text)
     else:
         raise SourceError(spec.name, None, f"unknown source format {spec.format!r}")
     warnings += found
-    if not passages:
-        warnings = (*warnings, ParseWarning(spec.name, 1, "no passages: the file has no text"))
-    return ParsedSource(
+    parsed = ParsedSource(
         spec=spec,
         text=text,
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -127,3 +152,11 @@ def parse_source(
         warnings=tuple(warnings),
         records=records,
     )
+    return _with_empty_warning(parsed)
+
+
+def _with_empty_warning(parsed: ParsedSource) -> ParsedSource:
+    if parsed.passages:
+        return parsed
+    empty = ParseWarning(parsed.spec.name, 1, "no passages: the file has no text")
+    return dataclasses.replace(parsed, warnings=(*parsed.warnings, empty))
