@@ -351,6 +351,7 @@ SOURCE_KEYS: tuple[str, ...] = (
 )
 SOURCE_KEYS += ("embedded", "paragraphs")
 SOURCE_KEYS += ("link", "columns", "table_format", "date_format", "language")
+SOURCE_KEYS += ("sheet",)
 
 
 def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str]:
@@ -405,7 +406,7 @@ def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str]:
 
 def _parse_record_keys(r: _Reader, data: dict[str, Any], key: str, fmt: str) -> dict[str, Any]:
     """The keys of the structured formats (issue 10): `link`, `columns`, `table_format`,
-    `date_format`; each refused with its key path where its format cannot use it."""
+    `date_format`, `sheet`; each refused with its key path where its format cannot use it."""
     out: dict[str, Any] = {}
     link = _optional_text(r, data.get("link"), f"{key}.link")
     if link is not None:
@@ -416,7 +417,7 @@ def _parse_record_keys(r: _Reader, data: dict[str, Any], key: str, fmt: str) -> 
                 f"{key}.link", f"must be an http(s) URL template with {{id}}, got {link!r}"
             )
         out["link"] = link
-    for name in ("columns", "table_format", "date_format"):
+    for name in ("columns", "table_format", "date_format", "sheet"):
         if data.get(name) is not None and fmt != "table":
             raise r.fail(f"{key}.{name}", f"is for format table, not {fmt}")
     if data.get("columns") is not None:
@@ -436,6 +437,12 @@ def _parse_record_keys(r: _Reader, data: dict[str, Any], key: str, fmt: str) -> 
         out["table_format"] = _choice(
             r, data["table_format"], f"{key}.table_format", TABLE_FORMATS, ""
         )
+    if data.get("sheet") is not None:  # a name, or a 1-based number (YAML may give an int)
+        sheet = data["sheet"]
+        sheet = str(sheet) if isinstance(sheet, int) and not isinstance(sheet, bool) else sheet
+        out["sheet"] = r.string(sheet, f"{key}.sheet").strip()
+        if not out["sheet"]:
+            raise r.fail(f"{key}.sheet", "must not be empty")
     if data.get("date_format") is not None:
         fmt_text = r.string(data["date_format"], f"{key}.date_format")
         if "%" not in fmt_text:

@@ -23,7 +23,7 @@ SOURCE_FORMATS: tuple[str, ...] = ("thread_dump", "article", "plain")
 # `url`/`record` and checks structured passages against their records (phase B).
 READER_FORMATS: tuple[str, ...] = ("telegram", "x_archive", "table", "transcript")
 STRUCTURED_FORMATS: tuple[str, ...] = ("telegram", "x_archive", "table")
-TABLE_FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl", "json")
+TABLE_FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl", "json", "xlsx")
 
 # tweet: one line of a thread dump; paragraph: article/plain narration in the source's voice;
 # statement: a paragraph the config marks as a named person's embedded statement;
@@ -110,9 +110,10 @@ class SourceSpec:
     paragraphs: ParagraphMode = "auto"  # plain/article: the paragraph rule
     link: str | None = None  # per-record link template with `{id}` (telegram, x_archive, table)
     columns: TableColumns | None = None  # table: which field is which
-    table_format: str | None = None  # table: csv | tsv | jsonl | json (else by extension)
+    table_format: str | None = None  # table: csv | tsv | jsonl | json | xlsx (else by extension)
     date_format: str | None = None  # table: strptime format for dates not in a common form
     language: str | None = None  # ISO 639-1 (`language:`); None: detected when indexing
+    sheet: str | None = None  # table (xlsx): the sheet's name or 1-based number; None: the first
 
     @property
     def name(self) -> str:

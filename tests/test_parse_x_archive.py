@@ -21,7 +21,10 @@ LONG = (
 )
 NOTE_TEXT = LONG.replace("&amp;", "&")
 CUT = LONG[:270] + "… https://t.co/AbCdEf123"
-SHOW_MORE = {"url": "https://t.co/AbCdEf123", "expanded_url": "https://twitter.com/i/web/status/900"}
+SHOW_MORE = {
+    "url": "https://t.co/AbCdEf123",
+    "expanded_url": "https://twitter.com/i/web/status/900",
+}
 
 
 def tweet(tid: str, text: str, created: str = "Wed Oct 10 20:19:24 +0000 2018", **extra: object):

@@ -34,7 +34,8 @@ from corpus.parse.encoding import (
 from corpus.parse.plain import parse_plain
 from corpus.parse.records import check_verbatim, record_text_of, verbatim_failures
 from corpus.parse.sniff import likely_format
-from corpus.parse.table import parse_table
+from corpus.parse.spreadsheet import is_workbook, workbook_rows
+from corpus.parse.table import parse_table, parse_table_rows
 from corpus.parse.telegram import parse_telegram
 from corpus.parse.thread_dump import parse_thread_dump
 from corpus.parse.transcript import parse_transcript
@@ -115,6 +116,12 @@ def parse_source(
         return _with_empty_warning(read_x_archive(spec))
     structured = spec.format in STRUCTURED_FORMATS
     raw = read_source(spec.path, limit=MAX_STRUCTURED_BYTES if structured else MAX_TEXT_BYTES)
+    if spec.format == "table" and (
+        spec.table_format == "xlsx" or (spec.table_format is None and is_workbook(raw, spec.path))
+    ):  # a binary table: no text to decode
+        rows = parse_table_rows(spec, workbook_rows(spec, raw))
+        sha = hashlib.sha256(raw).hexdigest()
+        return _with_empty_warning(ParsedSource(spec, "", sha, rows[0], rows[1], rows[2]))
     decoded = decode_text(spec.name, raw)
     text = decoded.text
     records: dict[str, str] = {}

@@ -5,6 +5,7 @@ only when that gives passages, so the config `init` writes indexes as written.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections import Counter
@@ -17,9 +18,11 @@ from corpus.model import SourceSpec, TableColumns
 from corpus.parse import parse_source
 from corpus.parse.encoding import MAX_TEXT_BYTES, decode_text, read_bytes
 from corpus.parse.sniff import likely_format
+from corpus.parse.spreadsheet import is_workbook, workbook_rows
 from corpus.parse.table import BY_EXTENSION, iter_rows
 from corpus.parse.thread_dump import HEADER
 from corpus.parse.transcript import accepted_labels, label_candidate
+from corpus.parse.x_archive import archive_owner
 
 UNKNOWN = "unknown"
 SAMPLE_ROWS = 50
@@ -91,12 +94,7 @@ def _candidates(path: Path, text: str) -> list[tuple[SourceSpec, tuple[str, ...]
     suffix = PurePath(path).suffix.lower()
     out: list[tuple[SourceSpec, tuple[str, ...]]] = []
     if head.startswith("window.YTD.") or '"full_text"' in head or '"tweet"' in head:
-        out.append(
-            (
-                SourceSpec(path, "x_archive", UNKNOWN),
-                ("set speaker: to the account, e.g. Jane Doe (@janedoe)",),
-            )
-        )
+        out.append(_x_archive_candidate(path))
     if head.startswith("{") and ('"messages"' in head or '"chats"' in head):
         out.append(
             (
@@ -131,6 +129,33 @@ def _candidates(path: Path, text: str) -> list[tuple[SourceSpec, tuple[str, ...]
     return out
 
 
+def _workbook_candidates(path: Path, raw: bytes) -> list[tuple[SourceSpec, tuple[str, ...]]]:
+    """A table spec for a workbook's first sheet, its columns guessed from its rows."""
+    probe = SourceSpec(path, "table", UNKNOWN, table_format="xlsx")
+    rows = [
+        row
+        for _, row in itertools.islice(workbook_rows(probe, raw), SAMPLE_ROWS)
+        if isinstance(row, Mapping)
+    ]
+    columns = _columns(rows) if rows else None
+    if columns is None:
+        return []
+    spec = dataclasses.replace(probe, columns=columns)
+    return [
+        (spec, ("check columns: which field is which (the first sheet; `sheet:` for another)",))
+    ]
+
+
+def _x_archive_candidate(path: Path) -> tuple[SourceSpec, tuple[str, ...]]:
+    """An X archive spec whose speaker is the owner `account.js` names, when it is there."""
+    owner = archive_owner(path)
+    if owner is None:
+        return SourceSpec(path, "x_archive", UNKNOWN), (
+            "set speaker: to the account, e.g. Jane Doe (@janedoe)",
+        )
+    return SourceSpec(path, "x_archive", owner), ("speaker and links from account.js",)
+
+
 def _year(text: str) -> int:
     found = re.search(r"\b(19[89]\d|20\d\d)\b", text[:200_000])
     return int(found.group(1)) if found else 2025
@@ -139,16 +164,27 @@ def _year(text: str) -> int:
 def guess_source(path: Path) -> Guess:
     """The format (and table columns) that reads `path` into passages, tried in order."""
     path = Path(path)
+    if path.is_dir():  # an X archive's folder (its root or data/)
+        return _first_reading([_x_archive_candidate(path)], path)
     try:
         raw = read_bytes(path.name, path, limit=MAX_TEXT_BYTES)
+        if is_workbook(raw, path):
+            return _first_reading(_workbook_candidates(path, raw), path)
         text = decode_text(path.name, raw).text
     except CorpusError as err:
         return Guess(path, None, problem=str(err))
-    for spec, notes in _candidates(path, text):
+    return _first_reading(_candidates(path, text), path)
+
+
+def _first_reading(candidates: list[tuple[SourceSpec, tuple[str, ...]]], path: Path) -> Guess:
+    """The first candidate spec that reads `path` into passages."""
+    problem = "no format found any text in it"
+    for spec, notes in candidates:
         try:
             parsed = parse_source(spec)
-        except CorpusError:
+        except CorpusError as err:
+            problem = str(err)
             continue
         if parsed.passages:
             return Guess(path, spec, len(parsed.passages), notes)
-    return Guess(path, None, problem="no format found any text in it")
+    return Guess(path, None, problem=problem)

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus.errors import SourceError
+from corpus.errors import CorpusError, SourceError
 from corpus.model import ParsedSource, ParseWarning, PassageDate, SourceSpec
 from corpus.parse.encoding import MAX_STRUCTURED_BYTES, cesu_note, decode_text, read_bytes
 from corpus.parse.records import RecordMeta, RecordSink, iter_json_array, link_for
@@ -372,6 +372,21 @@ def _meta_of(item: Item, owner: Owner, notes: NoteIndex, sink: RecordSink) -> No
         sink.add(meta, text)  # only mentions: the record is still the owner's post
 
 
+def _read_account(source: str, path: Path, raw: bytes) -> Account:
+    return account_of([item for _, item in _files_items(source, path, raw, [])])
+
+
+def archive_owner(path: Path) -> str | None:
+    """The owner `account.js` names for the archive source at `path`, or None."""
+    try:
+        found = archive_files(path).account
+        if found is None:
+            return None
+        return _read_account(found.name, found, read_bytes(found.name, found)).speaker
+    except CorpusError:
+        return None
+
+
 def read_x_archive(spec: SourceSpec) -> ParsedSource:
     """Read the archive source `spec` (a folder, or one file and its companions)."""
     source = spec.name
@@ -383,9 +398,7 @@ def read_x_archive(spec: SourceSpec) -> ParsedSource:
     account = Account(None, None)
     if files.account is not None:
         try:
-            account = account_of(
-                [i for _, i in _files_items(source, files.account, datas[files.account], [])]
-            )
+            account = _read_account(source, files.account, datas[files.account])
         except SourceError as err:
             warnings.append(ParseWarning(source, 1, f"account.js not read: {err.message}"))
     owner = _owner(spec, account)

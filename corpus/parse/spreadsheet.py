@@ -1,0 +1,154 @@
+"""Excel workbooks (`.xlsx`, `.xlsm`) as tables: one sheet, its first non-empty row the header.
+
+Read with openpyxl in read-only mode (rows streamed, formulas as their cached values). Each
+row is a mapping header -> cell value for `table.parse_table_rows`, so `columns`,
+`date_format` and the per-row speaker and url work as for a CSV. What "verbatim" means: the
+record text is the text cell's string value as the workbook stores it (a number cell: its
+number written out). A cell Excel holds as a date keeps the precision its number format
+shows: `mmm yyyy` is a month, `yyyy` a year, a format with a day a day, and one with hours
+also the time (no zone: a workbook has none). A text date cell is read as in a CSV. `line`
+is the sheet's row number. The sheet is `sheet:` (its name, or a 1-based number), else the
+first. A password-protected, an old `.xls` or a corrupt workbook is refused in one line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import PurePath
+from typing import Any
+from xml.etree.ElementTree import ParseError
+
+from corpus.errors import SourceError
+from corpus.model import PassageDate, SourceSpec
+from corpus.parse.when import date_of
+
+WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm")
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file of .xls and of encrypted .xlsx
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_LITERAL = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    EOFError,
+    OSError,
+    ParseError,
+)
+
+
+def is_workbook(raw: bytes, path: PurePath) -> bool:
+    """The bytes are an Office workbook: a zip holding `xl/`, or what has an .xlsx name."""
+    if raw.startswith(_ZIP):
+        return b"xl/workbook" in raw or path.suffix.lower() in WORKBOOK_EXTENSIONS
+    return raw.startswith(_OLE) and path.suffix.lower() in (*WORKBOOK_EXTENSIONS, ".xls")
+
+
+def workbook_problem(raw: bytes) -> str | None:
+    """Why the bytes are no workbook we read, in one line, or None."""
+    if raw.startswith(_OLE):
+        if _ENCRYPTED in raw:
+            return (
+                "a password-protected workbook: save it without a password (or export the "
+                "sheet as CSV) and give that file"
+            )
+        return (
+            "an Excel 97-2003 workbook (.xls) or another old Office file: save it as .xlsx or CSV"
+        )
+    if not raw.startswith(_ZIP):
+        return "not an .xlsx workbook (it is no zip file)"
+    return None
+
+
+def cell_date(value: object, number_format: str | None) -> PassageDate | None:
+    """The date a date cell shows, at the precision of its number format."""
+    if not isinstance(value, dt.date):  # datetime is a date
+        return None
+    shown = _LITERAL.sub("", (number_format or "").lower())
+    if isinstance(value, dt.datetime):
+        has_time = "h" in shown or "s" in shown
+        if "d" not in shown and "y" in shown:
+            month = value.month if "m" in shown else None
+            return PassageDate(value.year, month)
+        if not has_time:
+            value = value.date()
+    return date_of(value)
+
+
+def _cell_value(cell: Any) -> object:
+    value = cell.value
+    if getattr(cell, "is_date", False):
+        return cell_date(value, getattr(cell, "number_format", None))
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    return value
+
+
+def _column_name(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def workbook_rows(spec: SourceSpec, raw: bytes) -> Iterator[tuple[int, object]]:
+    """(the sheet's row number, the row as a mapping header -> value), header excluded."""
+    from openpyxl import load_workbook  # imported here: only a workbook source needs it
+
+    problem = workbook_problem(raw)
+    if problem:
+        raise SourceError(spec.name, None, problem)
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except _READ_ERRORS as err:
+        raise SourceError(spec.name, None, f"not a readable .xlsx workbook ({err})") from err
+    try:
+        sheet = _sheet(spec, book)
+        header: list[str] | None = None
+        first = sheet.min_row or 1
+        for number, row in enumerate(sheet.iter_rows(), start=first):
+            values = [_cell_value(cell) for cell in row]
+            if not any(v is not None and v != "" for v in values):
+                continue
+            if header is None:
+                header = [
+                    str(v).strip() if v is not None and str(v).strip() else _column_name(i)
+                    for i, v in enumerate(values)
+                ]
+                continue
+            mapping: dict[str, object] = {}
+            for name, value in zip(header, values, strict=False):
+                mapping.setdefault(name, value)
+            yield number, mapping
+    except _READ_ERRORS as err:
+        raise SourceError(spec.name, None, f"not a readable .xlsx workbook ({err})") from err
+    finally:
+        book.close()
+
+
+def _sheet(spec: SourceSpec, book: Any) -> Any:
+    sheets = book.worksheets
+    if not sheets:
+        raise SourceError(spec.name, None, "the workbook has no worksheet")
+    wanted = spec.sheet
+    if wanted is None:
+        return sheets[0]
+    for sheet in sheets:
+        if sheet.title == wanted:
+            return sheet
+    if wanted.isdigit() and 1 <= int(wanted) <= len(sheets):
+        return sheets[int(wanted) - 1]
+    names = ", ".join(repr(s.title) for s in sheets)
+    raise SourceError(spec.name, None, f"no sheet {wanted!r} in the workbook (it has {names})")
