@@ -35,6 +35,7 @@ from corpus.parse.plain import parse_plain
 from corpus.parse.records import check_verbatim, record_text_of, verbatim_failures
 from corpus.parse.sniff import likely_format
 from corpus.parse.spreadsheet import is_workbook, workbook_rows
+from corpus.parse.subtitles import is_subtitles, parse_subtitles
 from corpus.parse.table import parse_table, parse_table_rows
 from corpus.parse.telegram import parse_telegram
 from corpus.parse.thread_dump import parse_thread_dump
@@ -142,6 +143,8 @@ def parse_source(
         )
     elif spec.format == "plain":
         passages, found = parse_plain(spec, text, mode=paragraph_mode(spec))
+    elif spec.format == "transcript" and is_subtitles(spec.path, text):
+        passages, found, records = parse_subtitles(spec, text)  # WebVTT, SRT
     elif spec.format == "transcript":
         passages, found = parse_transcript(spec, text)
     elif spec.format == "telegram":

@@ -19,6 +19,7 @@ from corpus.parse import parse_source
 from corpus.parse.encoding import MAX_TEXT_BYTES, decode_text, read_bytes
 from corpus.parse.sniff import likely_format
 from corpus.parse.spreadsheet import is_workbook, workbook_rows
+from corpus.parse.subtitles import is_subtitles
 from corpus.parse.table import BY_EXTENSION, iter_rows
 from corpus.parse.thread_dump import HEADER
 from corpus.parse.transcript import accepted_labels, label_candidate
@@ -101,6 +102,11 @@ def _candidates(path: Path, text: str) -> list[tuple[SourceSpec, tuple[str, ...]
                 SourceSpec(path, "telegram", UNKNOWN),
                 ("add link: https://t.me/<channel>/{id} for links to each message",),
             )
+        )
+    if is_subtitles(path, text):
+        subtitles = SourceSpec(path, "transcript", UNKNOWN)
+        out.append(
+            (subtitles, ("add date: the day it was said (speakers: as the file names them)",))
         )
     table_fmt = BY_EXTENSION.get(suffix)
     looks = likely_format(text) or ""
