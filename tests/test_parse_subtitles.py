@@ -77,7 +77,8 @@ def test_webvtt_voices_cues_and_markup(tmp_path: Path) -> None:
     assert got == [
         (
             "Mayor Ann Example",
-            "Good evening, and welcome\nto the harbour session,\nwhere we start with the ferry report.",
+            "Good evening, and welcome\nto the harbour session,\n"
+            "where we start with the ferry report.",
             "at 00:00:01",
         ),
         ("Councillor Ben Sample", "Fares & timetables first, please.", "at 00:12:31"),
@@ -152,8 +153,9 @@ def test_a_subtitle_file_is_known_by_its_content(tmp_path: Path) -> None:
 )
 def test_every_passage_is_its_record(tmp_path_factory: object, lines: list[str], vtt: bool) -> None:
     folder = tmp_path_factory.mktemp("subs")  # type: ignore[attr-defined]
+    dot = "." if vtt else ","
     blocks = [
-        f"{n + 1}\n00:00:{n:02d}{'.' if vtt else ','}000 --> 00:00:{n:02d}{'.' if vtt else ','}900\n{t}\n"
+        f"{n + 1}\n00:00:{n:02d}{dot}000 --> 00:00:{n:02d}{dot}900\n{t}\n"
         for n, t in enumerate(lines)
     ]
     path = folder / ("x.vtt" if vtt else "x.srt")
