@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from corpus.errors import CorpusError
-from corpus.model import SourceSpec, TableColumns
+from corpus.model import PassageDate, SourceSpec, TableColumns
 from corpus.parse import parse_source
 from corpus.parse.encoding import MAX_TEXT_BYTES, decode_text, read_bytes
 from corpus.parse.sniff import likely_format
@@ -30,9 +30,9 @@ SAMPLE_ROWS = 50
 # column names (lower case) that usually hold each piece, best first
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "text": ("text", "full_text", "body", "content", "message", "tweet", "statement", "quote"),
-    "date": ("date", "created_at", "created", "datetime", "timestamp", "time", "published"),
+    "date": ("date", "created_at", "created", "datetime", "timestamp", "time", "published", "when"),
     "id": ("id", "id_str", "tweet_id", "message_id", "post_id", "status_id"),
-    "speaker": ("speaker", "author", "from", "user", "username", "screen_name", "name"),
+    "speaker": ("speaker", "author", "from", "user", "username", "screen_name", "name", "who"),
     "url": ("url", "link", "permalink", "href", "tweet_url"),
     "title": ("title", "headline", "subject"),
 }
@@ -61,6 +61,10 @@ def _columns(rows: list[Mapping[str, object]]) -> TableColumns | None:
             if name is not None and name not in found.values():
                 found[piece] = name
                 break
+    if "date" not in found:  # a workbook's date cells say which column holds dates
+        dated = [n for n in names if n not in found.values() and _mostly_dates(rows, n)]
+        if dated:
+            found["date"] = dated[0]
     if "text" not in found:
 
         def words(name: str) -> float:
@@ -72,6 +76,11 @@ def _columns(rows: list[Mapping[str, object]]) -> TableColumns | None:
             return None
         found["text"] = max(left, key=words)
     return TableColumns(**found)
+
+
+def _mostly_dates(rows: list[Mapping[str, object]], name: str) -> bool:
+    cells = [row.get(name) for row in rows if row.get(name) is not None]
+    return bool(cells) and sum(isinstance(c, PassageDate) for c in cells) * 2 > len(cells)
 
 
 def _table_spec(path: Path, text: str, fmt: str) -> SourceSpec | None:
