@@ -35,6 +35,7 @@ A passage's `line` is the line where its tweet begins in the file it came from.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
@@ -93,6 +94,7 @@ class Note:
     text: str
     date: PassageDate | None
     epoch: int | None
+    folded: str  # the text as matching compares it (`_fold`)
 
 
 @dataclass(slots=True)
@@ -207,34 +209,32 @@ def _tail_is_show_more(tweet: Mapping[str, Any], text: str) -> bool:
 
 
 class NoteIndex:
-    """The notes by the second they were written, each claimed at most once."""
+    """The notes in the order they were written, each claimed at most once."""
 
     def __init__(self, notes: list[Note]) -> None:
         self.notes = notes
         self.claimed: set[str] = set()
-        self._by_second: dict[int, list[Note]] = {}
-        for note in notes:
-            if note.epoch is not None:
-                self._by_second.setdefault(note.epoch, []).append(note)
+        timed = sorted((n for n in notes if n.epoch is not None), key=lambda n: n.epoch or 0)
+        self._timed = timed
+        self._epochs = [n.epoch or 0 for n in timed]
 
     def claim(self, item: Item, skip: int) -> Note | None:
         """The note holding `item`'s whole text: written within NOTE_SECONDS, and its text
         begins with the tweet's cut text (from its start, or from its words' start)."""
         when = _epoch(item.date)
-        if when is None or not self._by_second:
+        if when is None or not self._epochs:
+            return None
+        low = bisect.bisect_left(self._epochs, when - NOTE_SECONDS)
+        high = bisect.bisect_right(self._epochs, when + NOTE_SECONDS)
+        near = [n for n in self._timed[low:high] if n.key not in self.claimed]
+        if not near:
             return None
         heads = {_fold(cut_prefix(item.text)), _fold(cut_prefix(item.text[skip:]))}
         heads.discard("")
-        if not heads:
-            return None
-        for offset in sorted(range(-NOTE_SECONDS, NOTE_SECONDS + 1), key=abs):
-            for note in self._by_second.get(when + offset, ()):
-                if note.key in self.claimed:
-                    continue
-                folded = _fold(note.text)
-                if any(folded.startswith(head) for head in heads):
-                    self.claimed.add(note.key)
-                    return note
+        for note in sorted(near, key=lambda n: abs((n.epoch or 0) - when)):
+            if any(note.folded.startswith(head) for head in heads):
+                self.claimed.add(note.key)
+                return note
         return None
 
 
@@ -248,7 +248,7 @@ def _read_notes(source: str, path: Path, raw: bytes, warnings: list[ParseWarning
             continue
         date = parse_when(data.get("createdAt"))
         key = str(data.get("noteTweetId") or f"#{number}")
-        notes.append(Note(f"note-{key}", line, text, date, _epoch(date)))
+        notes.append(Note(f"note-{key}", line, text, date, _epoch(date), _fold(text)))
     return notes
 
 
