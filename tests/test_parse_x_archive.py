@@ -284,3 +284,15 @@ def test_every_passage_is_a_slice_of_its_record(
     parsed = read(folder)
     for p in parsed.passages:
         assert p.text and p.text == p.text.strip()
+
+
+def test_a_note_that_names_its_tweet_in_another_layout(tmp_path: Path) -> None:
+    write_js(tmp_path / "tweets.js", "tweets", [tweet("77", "Short start of it… https://t.co/q")])
+    write_js(
+        tmp_path / "note-tweet.js",
+        "note_tweet",
+        [{"noteTweet": {"noteTweetId": "9", "tweetId": "77",
+                        "noteTweetResults": {"text": "Whole text, at last."}}}],
+    )  # fmt: skip
+    parsed = read(tmp_path)
+    assert [(p.record, p.text) for p in parsed.passages] == [("77", "Whole text, at last.")]

@@ -13,8 +13,9 @@ What "verbatim" means here. X escapes `&`, `<` and `>` in `full_text` as `&amp;`
 (nothing else changed), and every passage is a slice of it. The variants:
 - long posts: a post over 280 characters has a cut `full_text` (its start, then `…` and a
   t.co link); `note-tweet.js` (`{"noteTweet": {"noteTweetId", "createdAt", "core":
-  {"text", ...}}}`) holds the whole text. A note whose text begins with the tweet's cut
-  text and whose `createdAt` is within `NOTE_SECONDS` of the tweet's is that tweet's full
+  {"text", ...}}}`; some archives: `noteTweetResults.text` and the tweet's `tweetId`) holds
+  the whole text. A note naming the tweet's id, or whose text begins with the tweet's cut
+  text and whose `createdAt` is within `NOTE_SECONDS` of the tweet's, is that tweet's full
   text: the record is the note's `core.text` unchanged, under the tweet's id and link (one
   post, never the cut copy as well). A note no tweet claims is a post of its own (no link)
   when the source is the whole folder or note-tweet.js itself.
@@ -95,6 +96,7 @@ class Note:
     date: PassageDate | None
     epoch: int | None
     folded: str  # the text as matching compares it (`_fold`)
+    tweet_id: str | None = None  # some archives name the note's tweet (`tweetId`)
 
 
 @dataclass(slots=True)
@@ -217,10 +219,15 @@ class NoteIndex:
         timed = sorted((n for n in notes if n.epoch is not None), key=lambda n: n.epoch or 0)
         self._timed = timed
         self._epochs = [n.epoch or 0 for n in timed]
+        self._by_tweet = {n.tweet_id: n for n in notes if n.tweet_id}
 
     def claim(self, item: Item, skip: int) -> Note | None:
         """The note holding `item`'s whole text: written within NOTE_SECONDS, and its text
         begins with the tweet's cut text (from its start, or from its words' start)."""
+        named = self._by_tweet.get(item.tid)
+        if named is not None and named.key not in self.claimed:
+            self.claimed.add(named.key)
+            return named
         when = _epoch(item.date)
         if when is None or not self._epochs:
             return None
@@ -238,17 +245,37 @@ class NoteIndex:
         return None
 
 
+def _note_text(data: Mapping[str, Any]) -> str | None:
+    """A note's text: `core.text`, or in other archives' layouts `noteTweetResults.text`
+    or `noteTweetContents.text`."""
+    for holder in ("core", "noteTweetResults", "noteTweetContents"):
+        inner = data.get(holder)
+        if isinstance(inner, Mapping) and isinstance(inner.get("text"), str):
+            return str(inner["text"])
+    return None
+
+
 def _read_notes(source: str, path: Path, raw: bytes, warnings: list[ParseWarning]) -> list[Note]:
     notes = []
     for number, (line, item) in enumerate(_files_items(source, path, raw, warnings), 1):
         data = item.get("noteTweet", item) if isinstance(item, Mapping) else None
-        core = data.get("core") if isinstance(data, Mapping) else None
-        text = core.get("text") if isinstance(core, Mapping) else None
-        if not isinstance(data, Mapping) or not isinstance(text, str) or not text.strip():
+        text = _note_text(data) if isinstance(data, Mapping) else None
+        if not isinstance(data, Mapping) or not text or not text.strip():
             continue
         date = parse_when(data.get("createdAt"))
         key = str(data.get("noteTweetId") or f"#{number}")
-        notes.append(Note(f"note-{key}", line, text, date, _epoch(date), _fold(text)))
+        tweet_id = data.get("tweetId")
+        notes.append(
+            Note(
+                f"note-{key}",
+                line,
+                text,
+                date,
+                _epoch(date),
+                _fold(text),
+                str(tweet_id) if tweet_id else None,
+            )
+        )
     return notes
 
 
