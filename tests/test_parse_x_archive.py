@@ -296,3 +296,11 @@ def test_a_note_that_names_its_tweet_in_another_layout(tmp_path: Path) -> None:
     )  # fmt: skip
     parsed = read(tmp_path)
     assert [(p.record, p.text) for p in parsed.passages] == [("77", "Whole text, at last.")]
+
+
+def test_a_month_file_of_the_oldest_archives(tmp_path: Path) -> None:
+    path = tmp_path / "2014_01.js"
+    item = {"id_str": "8", "text": "Grail &amp; bird", "created_at": "2014-01-31 21:44:02 +0000"}
+    path.write_text("Grailbird.data.tweets_2014_01 = \n" + json.dumps([item]), "utf-8")
+    (p,) = read(path, "Me").passages
+    assert (p.text, p.date and p.date.iso()) == ("Grail & bird", "2014-01-31")

@@ -103,7 +103,11 @@ def _candidates(path: Path, text: str) -> list[tuple[SourceSpec, tuple[str, ...]
     head = text[:8192].lstrip("\ufeff \t\r\n")
     suffix = PurePath(path).suffix.lower()
     out: list[tuple[SourceSpec, tuple[str, ...]]] = []
-    if head.startswith("window.YTD.") or '"full_text"' in head or '"tweet"' in head:
+    if (
+        head.startswith(("window.YTD.", "Grailbird.data."))
+        or '"full_text"' in head
+        or '"tweet"' in head
+    ):
         out.append(_x_archive_candidate(path))
     if head.startswith("{") and ('"messages"' in head or '"chats"' in head):
         out.append(

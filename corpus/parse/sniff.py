@@ -18,7 +18,7 @@ def likely_format(text: str) -> str | None:
     head = text[:HEAD].lstrip("\ufeff \t\r\n")
     if head.startswith("WEBVTT") or _SRT.match(head):
         return "subtitles, WebVTT or SRT (use `format: transcript`)"
-    if head.startswith("window.YTD."):
+    if head.startswith(("window.YTD.", "Grailbird.data.")):
         return "an X archive file (use `format: x_archive`)"
     if head[:1] in "{[" and head:
         body = head[1:].lstrip()

@@ -4,9 +4,11 @@ Layout (the archive's README; `x_files` finds the files): each file is a JavaScr
 assignment `window.YTD.tweets.part0 = [ ... ]` (`tweet.part0` in older archives,
 `tweets.part1` in `tweets-part1.js`, `deleted_tweets.part0` in `deleted-tweets.js`) whose
 array holds `{"tweet": {...}}` wrappers, or bare tweet objects; a bare JSON array is read
-the same way. A tweet has `id_str`, `full_text` (older: `text`), `created_at`
-(`Wed Oct 10 20:19:24 +0000 2018`), and may have `display_text_range`, `edit_info`,
-`in_reply_to_screen_name`, `entities`; a deleted tweet also `deleted_at`.
+the same way, and so is a month file of the 2012-2018 archives (`data/js/tweets/2014_01.js`,
+`Grailbird.data.tweets_2014_01 = [...]`, one source per file). A tweet has `id_str`,
+`full_text` (older: `text`), `created_at` (`Wed Oct 10 20:19:24 +0000 2018`), and may have
+`display_text_range`, `edit_info`, `in_reply_to_screen_name`, `entities`; a deleted tweet
+also `deleted_at`.
 
 What "verbatim" means here. X escapes `&`, `<` and `>` in `full_text` as `&amp;`, `&lt;`,
 `&gt;`; a tweet's record text is `full_text` with those three shown as the characters
@@ -57,7 +59,8 @@ NOTE_SECONDS = 60  # a note and its tweet are written in one request: seconds ap
 UNKNOWN = "unknown"
 CUT_RETWEET = "cut by X's archive: not the whole post"
 CUT_LONG = "cut by X's archive: the whole post is in note-tweet.js, which was not found"
-_ASSIGNMENT = re.compile(r"\s*window\.YTD\.[\w.]+\s*=\s*")
+# `window.YTD.tweets.part0 = `; the 2012-2018 archives: `Grailbird.data.tweets_2014_01 = `
+_ASSIGNMENT = re.compile(r"\s*(?:window\.YTD\.[\w.]+|Grailbird\.data\.\w+)\s*=\s*")
 _RETWEET = re.compile(r"RT @(\w{1,50}): ")
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
 _ENTITY = re.compile("&(?:amp|lt|gt);")
@@ -81,7 +84,7 @@ def json_part(source: str, text: str) -> str:
         # blank the prefix instead of cutting it, so offsets and lines stay the file's
         prefix = re.sub(r"[^\n]", " ", body[: found.end()])
         return prefix + body[found.end() :].rstrip().removesuffix(";")
-    if body.lstrip().startswith("window."):
+    if body.lstrip().startswith(("window.", "Grailbird.")):
         raise SourceError(source, 1, "an X archive file, but not `window.YTD.<name> = [...]`")
     return body
 
