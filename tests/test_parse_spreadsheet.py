@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from hypothesis import given, settings
@@ -130,3 +132,77 @@ def test_every_passage_is_a_slice_of_its_cell(
     assert verbatim_failures(parsed) == []
     for p in parsed.passages:
         assert p.text == p.text.strip() and p.text
+
+
+def write_ods(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """A minimal OpenDocument spreadsheet: mimetype first and stored, manifest, content."""
+
+    def cell(value: object) -> str:
+        if isinstance(value, dt.date):
+            return (
+                f'<table:table-cell office:value-type="date" '
+                f'office:date-value="{value.isoformat()}"><text:p>x</text:p></table:table-cell>'
+            )
+        if isinstance(value, int | float):
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>"
+            )
+        text = escape(str(value))
+        return (
+            '<table:table-cell office:value-type="string">'
+            f"<text:p>{text}</text:p></table:table-cell>"
+        )
+
+    tables = "".join(
+        f'<table:table table:name="{name}">'
+        + "".join(
+            "<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>"
+            for row in rows
+        )
+        + "</table:table>"
+        for name, rows in sheets.items()
+    )
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
+        f'office:version="1.2"><office:body><office:spreadsheet>{tables}'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as out:
+        out.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        out.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        out.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_an_opendocument_sheet_is_read_too(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["No", "When", "Who", "Statement", "Link"],
+        [1, dt.datetime(2021, 3, 4, 15, 30), "Ann Example", "Bridges & first.", ""],
+        [2, dt.date(2021, 5, 1), "", "Roads second.", "https://e.org/2"],
+    ]
+    path = write_ods(tmp_path / "posts.ods", {"Notes": [["nothing"]], "Posts": rows})
+    parsed = parse_source(spec(path, sheet="Posts"))
+    assert verbatim_failures(parsed) == []
+    got = [(p.record, p.text, p.speaker, p.line) for p in parsed.passages]
+    assert got == [("1", "Bridges & first.", "Ann Example", 2), ("2", "Roads second.", "Desk", 3)]
+    first, second = (p.date for p in parsed.passages)
+    assert first is not None and first.time == dt.time(15, 30)
+    assert second is not None and second.precision == "day" and second.time is None
+    same = write_ods(tmp_path / "export.bin", {"Posts": rows})  # known by its content
+    assert len(parse_source(spec(same)).records) == 2
+    with pytest.raises(SourceError, match=r"no sheet 'Nope'"):
+        parse_source(spec(path, sheet="Nope"))

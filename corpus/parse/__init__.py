@@ -118,7 +118,8 @@ def parse_source(
     structured = spec.format in STRUCTURED_FORMATS
     raw = read_source(spec.path, limit=MAX_STRUCTURED_BYTES if structured else MAX_TEXT_BYTES)
     if spec.format == "table" and (
-        spec.table_format == "xlsx" or (spec.table_format is None and is_workbook(raw, spec.path))
+        spec.table_format in ("xlsx", "ods")
+        or (spec.table_format is None and is_workbook(raw, spec.path))
     ):  # a binary table: no text to decode
         rows = parse_table_rows(spec, workbook_rows(spec, raw))
         sha = hashlib.sha256(raw).hexdigest()

@@ -18,7 +18,7 @@ from corpus.model import PassageDate, SourceSpec, TableColumns
 from corpus.parse import parse_source
 from corpus.parse.encoding import MAX_TEXT_BYTES, decode_text, read_bytes
 from corpus.parse.sniff import likely_format
-from corpus.parse.spreadsheet import is_workbook, workbook_rows
+from corpus.parse.spreadsheet import is_ods, is_workbook, workbook_rows
 from corpus.parse.subtitles import is_subtitles
 from corpus.parse.table import BY_EXTENSION, iter_rows
 from corpus.parse.thread_dump import HEADER
@@ -150,7 +150,8 @@ def _candidates(path: Path, text: str) -> list[tuple[SourceSpec, tuple[str, ...]
 
 def _workbook_candidates(path: Path, raw: bytes) -> list[tuple[SourceSpec, tuple[str, ...]]]:
     """A table spec for a workbook's first sheet, its columns guessed from its rows."""
-    probe = SourceSpec(path, "table", UNKNOWN, table_format="xlsx")
+    fmt = "ods" if is_ods(raw) else "xlsx"
+    probe = SourceSpec(path, "table", UNKNOWN, table_format=fmt)
     rows = [
         row
         for _, row in itertools.islice(workbook_rows(probe, raw), SAMPLE_ROWS)

@@ -31,6 +31,7 @@ BY_EXTENSION = {
     ".json": "json",
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
+    ".ods": "ods",
 }
 
 
