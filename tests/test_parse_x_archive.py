@@ -304,3 +304,22 @@ def test_a_month_file_of_the_oldest_archives(tmp_path: Path) -> None:
     path.write_text("Grailbird.data.tweets_2014_01 = \n" + json.dumps([item]), "utf-8")
     (p,) = read(path, "Me").passages
     assert (p.text, p.date and p.date.iso()) == ("Grail & bird", "2014-01-31")
+
+
+def test_community_posts_and_the_long_posts_of_deleted_tweets(tmp_path: Path) -> None:
+    root = archive(tmp_path)
+    write_js(
+        root / "data" / "community-tweet.js",
+        "community_tweet",
+        [tweet("950", "Posted in the harbour community.")],
+    )
+    write_js(
+        root / "data" / "deleted-note-tweet.js",
+        "deleted_note_tweet",
+        [{"noteTweet": {"noteTweetId": "66", "createdAt": "2020-02-02T00:00:00Z",
+                        "core": {"text": "A deleted long post, whole."}}}],
+    )  # fmt: skip
+    parsed = read(root)
+    assert parsed.records["950"] == "Posted in the harbour community."
+    gone = next(p for p in parsed.passages if p.record == "note-66")
+    assert gone.note and gone.note.startswith("deleted long post from deleted-note-tweet.js")

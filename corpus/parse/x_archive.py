@@ -100,6 +100,7 @@ class Note:
     epoch: int | None
     folded: str  # the text as matching compares it (`_fold`)
     tweet_id: str | None = None  # some archives name the note's tweet (`tweetId`)
+    deleted: bool = False  # from deleted-note-tweet.js
 
 
 @dataclass(slots=True)
@@ -258,7 +259,9 @@ def _note_text(data: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _read_notes(source: str, path: Path, raw: bytes, warnings: list[ParseWarning]) -> list[Note]:
+def _read_notes(
+    source: str, path: Path, raw: bytes, warnings: list[ParseWarning], *, deleted: bool = False
+) -> list[Note]:
     notes = []
     for number, (line, item) in enumerate(_files_items(source, path, raw, warnings), 1):
         data = item.get("noteTweet", item) if isinstance(item, Mapping) else None
@@ -277,6 +280,7 @@ def _read_notes(source: str, path: Path, raw: bytes, warnings: list[ParseWarning
                 _epoch(date),
                 _fold(text),
                 str(tweet_id) if tweet_id else None,
+                deleted,
             )
         )
     return notes
@@ -434,14 +438,18 @@ def read_x_archive(spec: SourceSpec) -> ParsedSource:
     owner = _owner(spec, account)
     counts = {"skipped": 0, "undated": 0}
     items: list[Item] = []
-    for path in files.tweets:
+    for path in (*files.tweets, *([files.community] if files.community else [])):
         items += _read_items(source, path, datas[path], warnings, deleted_file=False, counts=counts)
     if files.deleted is not None:
         path = files.deleted
         items += _read_items(source, path, datas[path], warnings, deleted_file=True, counts=counts)
-    notes = NoteIndex(
-        _read_notes(source, files.notes, datas[files.notes], warnings) if files.notes else []
-    )
+    found: list[Note] = []
+    if files.notes is not None:
+        found += _read_notes(source, files.notes, datas[files.notes], warnings)
+    if files.deleted_notes is not None:
+        path = files.deleted_notes
+        found += _read_notes(source, path, datas[path], warnings, deleted=True)
+    notes = NoteIndex(found)
     kept, earlier = _latest_versions(items)
     sink = RecordSink(source)
     for item in kept:
@@ -455,7 +463,9 @@ def read_x_archive(spec: SourceSpec) -> ParsedSource:
                     owner.speaker,
                     note.date,
                     None,
-                    "long post from note-tweet.js: its tweet is not in the archive, no link",
+                    f"{'deleted ' if note.deleted else ''}long post from "
+                    f"{'deleted-' if note.deleted else ''}note-tweet.js: its tweet is not in "
+                    "the archive, no link",
                 )
                 sink.add(meta, note.text)
     sink.warnings[:0] = warnings

@@ -2,8 +2,9 @@
 
 A source's `path` may be the archive's root folder, its `data/` folder, or one file in it.
 In a folder: every tweets file (`tweets.js`, the older `tweet.js`, and the parts
-`tweets-part1.js`, `tweets-part2.js`, … of a large archive), `deleted-tweets.js`, and the
-companions `note-tweet.js` (the full text of posts over 280 characters) and `account.js`
+`tweets-part1.js`, `tweets-part2.js`, … of a large archive), `community-tweet.js` (posts in
+X Communities), `deleted-tweets.js`, and the companions `note-tweet.js` and
+`deleted-note-tweet.js` (the full text of posts over 280 characters) and `account.js`
 (the owner's `username` and `accountDisplayName`). Given one file, that file is the source
 and only the companions beside it are read with it. Every file read counts in the source's
 digest, so a change to any of them rebuilds it.
@@ -22,6 +23,8 @@ from corpus.errors import SourceError
 _TWEETS = re.compile(r"tweets?(?:-part(\d+))?\.js(?:on)?", re.IGNORECASE)
 DELETED_NAMES = ("deleted-tweets.js", "deleted-tweet.js")
 NOTE_NAMES = ("note-tweet.js", "note-tweets.js")
+DELETED_NOTE_NAMES = ("deleted-note-tweet.js",)
+COMMUNITY_NAMES = ("community-tweet.js",)  # the owner's posts in X Communities
 ACCOUNT_NAMES = ("account.js",)
 
 
@@ -34,12 +37,14 @@ class ArchiveFiles:
     notes: Path | None = None
     account: Path | None = None
     folder: bool = False
+    deleted_notes: Path | None = None  # the long posts of deleted tweets
+    community: Path | None = None
     # a tweets part beside a single given file, which the source does not read
     unread_parts: tuple[str, ...] = ()
 
     @property
     def all(self) -> tuple[Path, ...]:
-        extra = (self.deleted, self.notes, self.account)
+        extra = (self.community, self.deleted, self.notes, self.deleted_notes, self.account)
         return (*self.tweets, *(p for p in extra if p is not None))
 
     @property
@@ -88,6 +93,8 @@ def archive_files(path: Path) -> ArchiveFiles:
             notes=_first(folder, NOTE_NAMES),
             account=_first(folder, ACCOUNT_NAMES),
             folder=True,
+            deleted_notes=_first(folder, DELETED_NOTE_NAMES),
+            community=_first(folder, COMMUNITY_NAMES),
         )
         if not files.tweets and files.deleted is None and files.notes is None:
             raise SourceError(
@@ -104,7 +111,10 @@ def archive_files(path: Path) -> ArchiveFiles:
     if name in NOTE_NAMES:
         return ArchiveFiles(tweets=(), notes=path, account=account)
     if name in DELETED_NAMES:
-        return ArchiveFiles(tweets=(), deleted=path, notes=notes, account=account)
+        deleted_notes = _first(folder, DELETED_NOTE_NAMES)
+        return ArchiveFiles(
+            tweets=(), deleted=path, notes=notes, account=account, deleted_notes=deleted_notes
+        )
     others = tuple(p.name for p in tweet_parts(folder) if p != path and _TWEETS.fullmatch(name))
     return ArchiveFiles(tweets=(path,), notes=notes, account=account, unread_parts=others)
 
