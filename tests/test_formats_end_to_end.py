@@ -132,3 +132,21 @@ def test_init_guesses_the_new_formats(tmp_path: Path, capsys: pytest.CaptureFixt
     columns = specs["statements.xlsx"].columns
     assert columns is not None and (columns.text, columns.date) == ("Statement", "When")
     assert main(["index", "--config", str(config)]) == 0
+
+
+def test_a_changed_companion_file_rebuilds_the_archive_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_corpus(tmp_path)
+    assert main(["index", "--config", str(config)]) == 0
+    capsys.readouterr()
+    question = ["/quote Here is what we propose for next season, in full"]
+    assert ask_json(config, question, capsys)[0]["verdict"] == "verbatim"
+    notes = tmp_path / "twitter-archive" / "data" / "note-tweet.js"
+    notes.write_text("window.YTD.note_tweet.part0 = []", "utf-8")
+    assert main(["index", "--config", str(config)]) == 0
+    capsys.readouterr()
+    (reply,) = ask_json(config, question, capsys)
+    assert reply["verdict"] != "verbatim"  # the tail was only in the note
+    (cut,) = ask_json(config, ["/quote Harbour notes, part one. The tide tables"], capsys)
+    assert "cut by X's archive" in cut["results"][0]["note"]
