@@ -200,8 +200,9 @@ def _xlsx_rows(spec: SourceSpec, raw: bytes) -> Iterator[tuple[int, list[object]
         raise SourceError(spec.name, None, f"not a readable .xlsx workbook ({err})") from err
     try:
         sheet = book[_pick_sheet(spec, [ws.title for ws in book.worksheets])]
-        first = sheet.min_row or 1
-        for number, row in enumerate(sheet.iter_rows(), start=first):
+        number = 0  # the row's own number (not `min_row`: that may scan the whole sheet)
+        for row in sheet.iter_rows():
+            number = next((c.row for c in row if getattr(c, "row", None)), number + 1)
             yield number, [_cell_value(cell) for cell in row]
     except _READ_ERRORS as err:
         raise SourceError(spec.name, None, f"not a readable .xlsx workbook ({err})") from err
