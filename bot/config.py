@@ -39,8 +39,15 @@ DEFAULT_MEDIUM: dict[str, str] = {
 }
 # every format the config accepts: the text formats and the readers of issue 10
 CONFIG_FORMATS: tuple[str, ...] = (*SOURCE_FORMATS, *READER_FORMATS)
-# formats whose speaker may come from the file (from, a column, labels): `speaker:` optional
-SPEAKER_FROM_FILE: tuple[str, ...] = ("telegram", "table", "transcript", "telegram_html")
+# formats whose speaker may come from the file (from, a column, labels, account.js):
+# `speaker:` optional
+SPEAKER_FROM_FILE: tuple[str, ...] = (
+    "telegram",
+    "table",
+    "transcript",
+    "telegram_html",
+    "x_archive",
+)
 UNKNOWN_SPEAKER = "unknown"
 COLUMN_KEYS: tuple[str, ...] = ("text", "date", "id", "speaker", "url", "title")
 MODES: tuple[str, ...] = ("polling", "webhook")
@@ -353,6 +360,7 @@ SOURCE_KEYS: tuple[str, ...] = (
 )
 SOURCE_KEYS += ("embedded", "paragraphs")
 SOURCE_KEYS += ("link", "columns", "table_format", "date_format", "language")
+SOURCE_KEYS += ("sheet",)
 
 
 def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str]:
@@ -364,8 +372,13 @@ def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str]:
             raise r.fail(f"{key}.{required}", "is required")
     path = r.path(data["path"], f"{key}.path")
     fmt = _choice(r, data["format"], f"{key}.format", CONFIG_FORMATS, "plain")
+    # a Telegram HTML export or an X archive may be given as its folder
     if not path.is_file() and not (path.is_dir() and fmt in FOLDER_FORMATS):
-        found = "is a folder: only telegram_html reads one" if path.is_dir() else "not found"
+        found = (
+            "is a folder: only telegram_html and x_archive read one"
+            if path.is_dir()
+            else "not found"
+        )
         raise r.fail(f"{key}.path", f"source file {found}: {path}")
     if data.get("speaker") is None:
         if fmt not in SPEAKER_FROM_FILE:
@@ -407,7 +420,7 @@ def _parse_source(r: _Reader, raw: Any, key: str) -> tuple[SourceSpec, str]:
 
 def _parse_record_keys(r: _Reader, data: dict[str, Any], key: str, fmt: str) -> dict[str, Any]:
     """The keys of the structured formats (issue 10): `link`, `columns`, `table_format`,
-    `date_format`; each refused with its key path where its format cannot use it."""
+    `date_format`, `sheet`; each refused with its key path where its format cannot use it."""
     out: dict[str, Any] = {}
     link = _optional_text(r, data.get("link"), f"{key}.link")
     if link is not None:
@@ -418,7 +431,7 @@ def _parse_record_keys(r: _Reader, data: dict[str, Any], key: str, fmt: str) -> 
                 f"{key}.link", f"must be an http(s) URL template with {{id}}, got {link!r}"
             )
         out["link"] = link
-    for name in ("columns", "table_format", "date_format"):
+    for name in ("columns", "table_format", "date_format", "sheet"):
         if data.get(name) is not None and fmt != "table":
             raise r.fail(f"{key}.{name}", f"is for format table, not {fmt}")
     if data.get("columns") is not None:
@@ -438,6 +451,12 @@ def _parse_record_keys(r: _Reader, data: dict[str, Any], key: str, fmt: str) -> 
         out["table_format"] = _choice(
             r, data["table_format"], f"{key}.table_format", TABLE_FORMATS, ""
         )
+    if data.get("sheet") is not None:  # a name, or a 1-based number (YAML may give an int)
+        sheet = data["sheet"]
+        sheet = str(sheet) if isinstance(sheet, int) and not isinstance(sheet, bool) else sheet
+        out["sheet"] = r.string(sheet, f"{key}.sheet").strip()
+        if not out["sheet"]:
+            raise r.fail(f"{key}.sheet", "must not be empty")
     if data.get("date_format") is not None:
         fmt_text = r.string(data["date_format"], f"{key}.date_format")
         if "%" not in fmt_text:

@@ -43,8 +43,7 @@ from corpus.model import (
     SourceSpec,
 )
 from corpus.normalize import index_terms
-from corpus.parse import check_verbatim, parse_source
-from corpus.parse.parts import source_sha256, source_stat
+from corpus.parse import check_verbatim, parse_source, source_sha256, source_stamp
 from corpus.store import (
     FAILED_KEY,
     FORMAT_VERSION,
@@ -112,12 +111,11 @@ def read_digests(
     digests = []
     for spec in specs:
         try:
-            if known and (seen := known.get(str(spec.path))):
-                stat = source_stat(spec.path)
-                if seen[0] >= 0 and seen[1] >= 0 and stat == seen[:2]:
-                    digests.append(SourceDigest(spec, seen[2]))
-                    continue
-            sha = source_sha256(spec.path)
+            seen = known.get(str(spec.path)) if known else None
+            if seen and seen[0] >= 0 and seen[1] >= 0 and source_stamp(spec) == seen[:2]:
+                digests.append(SourceDigest(spec, seen[2]))
+                continue
+            sha = source_sha256(spec)
         except OSError:
             digests.append(SourceDigest(spec, UNREADABLE))
             continue
@@ -318,7 +316,7 @@ def prepare_source(
     `parts` (a directory), the rows go into a SQLite file there, which the building process
     copies in C (`copy_part`) rather than binding every value from Python."""
     try:
-        size, mtime_ns = source_stat(spec.path)
+        size, mtime_ns = source_stamp(spec)
     except OSError as err:
         reason = err.strerror or str(err)
         raise SourceError(spec.name, None, f"cannot read {spec.path}: {reason}") from err
@@ -367,7 +365,7 @@ def prepare_or_fail(
         else:
             failure = SourceFailure(spec.name, None, str(err))
         try:
-            sha = source_sha256(spec.path)
+            sha = source_sha256(spec)
         except OSError:
             sha = UNREADABLE
         return PreparedSource(spec, sha, 0, -1, [], [], [], "", failure=failure)
@@ -490,7 +488,7 @@ def _file_sizes(specs: Sequence[SourceSpec]) -> list[int]:
     sizes = []
     for spec in specs:
         try:
-            sizes.append(source_stat(spec.path)[0])
+            sizes.append(source_stamp(spec)[0])
         except OSError:
             sizes.append(0)
     return sizes

@@ -26,9 +26,9 @@ READER_FORMATS: tuple[str, ...] = ("telegram", "x_archive", "table", "transcript
 READER_FORMATS += ("telegram_html",)
 STRUCTURED_FORMATS: tuple[str, ...] = ("telegram", "x_archive", "table")
 STRUCTURED_FORMATS += ("telegram_html",)
-# formats whose `path:` may be a folder of files (`corpus.parse.parts`)
-FOLDER_FORMATS: tuple[str, ...] = ("telegram_html",)
-TABLE_FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl", "json")
+# formats whose `path:` may be a folder of files (`corpus.parse.source_files`)
+FOLDER_FORMATS: tuple[str, ...] = ("telegram_html", "x_archive")
+TABLE_FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl", "json", "xlsx", "ods")
 
 # tweet: one line of a thread dump; paragraph: article/plain narration in the source's voice;
 # statement: a paragraph the config marks as a named person's embedded statement;
@@ -115,9 +115,10 @@ class SourceSpec:
     paragraphs: ParagraphMode = "auto"  # plain/article: the paragraph rule
     link: str | None = None  # per-record link template with `{id}` (telegram, x_archive, table)
     columns: TableColumns | None = None  # table: which field is which
-    table_format: str | None = None  # table: csv | tsv | jsonl | json (else by extension)
+    table_format: str | None = None  # table: one of TABLE_FORMATS (else by the extension)
     date_format: str | None = None  # table: strptime format for dates not in a common form
     language: str | None = None  # ISO 639-1 (`language:`); None: detected when indexing
+    sheet: str | None = None  # table (xlsx): the sheet's name or 1-based number; None: the first
 
     @property
     def name(self) -> str:

@@ -42,6 +42,7 @@ corpus:
       link: https://example.org/{id}
       table_format: csv
       date_format: "%d.%m.%Y"
+      sheet: Posts
       columns:
         text: body
         date: when
@@ -113,6 +114,7 @@ CHANGES: dict[str, tuple[str, str]] = {
     "corpus.sources[].link": ("link: https://example.org/{id}", "link: https://example.org/p{id}"),
     "corpus.sources[].table_format": ("table_format: csv", "table_format: tsv"),
     "corpus.sources[].date_format": ('date_format: "%d.%m.%Y"', 'date_format: "%m/%d/%Y"'),
+    "corpus.sources[].sheet": ("sheet: Posts", "sheet: Other"),
     "corpus.sources[].columns.text": ("text: body", "text: words"),
     "corpus.sources[].columns.date": ("date: when", "date: created"),
     "corpus.sources[].columns.id": ("id: rid", "id: key"),

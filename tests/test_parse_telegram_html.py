@@ -322,7 +322,7 @@ def test_ask_json_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert (hit["speaker"], hit["note"]) == ("Ivan Petrenko", "signed post in Example Channel")
 
 
-def test_a_folder_path_is_only_for_telegram_html(tmp_path: Path) -> None:
+def test_a_folder_path_is_only_for_telegram_html_and_x_archive(tmp_path: Path) -> None:
     from bot.config import ConfigError, load_config
 
     (tmp_path / "chat").mkdir()
@@ -330,7 +330,7 @@ def test_a_folder_path_is_only_for_telegram_html(tmp_path: Path) -> None:
     config.write_text(
         "corpus:\n  sources:\n    - {path: chat, format: plain, speaker: A}\n", "utf-8"
     )
-    with pytest.raises(ConfigError, match="only telegram_html reads one"):
+    with pytest.raises(ConfigError, match="only telegram_html and x_archive read one"):
         load_config(config)
 
 

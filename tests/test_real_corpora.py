@@ -257,7 +257,7 @@ def test_utf16_and_cesu8_sources_are_read_beside_a_broken_one(
 @pytest.mark.parametrize(
     ("line", "key", "message"),
     [
-        ("      table_format: xlsx", "table_format", "must be one of csv, tsv, jsonl, json"),
+        ("      table_format: xls", "table_format", "must be one of csv, tsv, jsonl, json, xlsx"),
         ("      columns: {date: created}", "columns.text", "is required"),
         ("      columns: {text: body, when: x}", "columns.when", "unknown key"),
         ("      link: https://x.com/status", "link", "with {id}"),

@@ -9,6 +9,7 @@ input raises `SourceError` naming the file and line, and what the file looks lik
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from corpus.model import (
     ParseWarning,
     SourceSpec,
 )
+from corpus.parse import parts
 from corpus.parse.article import parse_article
 from corpus.parse.encoding import (
     MAX_STRUCTURED_BYTES,
@@ -31,16 +33,19 @@ from corpus.parse.encoding import (
     decode_text,
     read_bytes,
 )
-from corpus.parse.parts import joint_header, part_name, source_files
+from corpus.parse.parts import joint_header, part_name
 from corpus.parse.plain import parse_plain
 from corpus.parse.records import check_verbatim, record_text_of, verbatim_failures
 from corpus.parse.sniff import likely_format
-from corpus.parse.table import parse_table
+from corpus.parse.spreadsheet import is_workbook, workbook_rows
+from corpus.parse.subtitles import is_subtitles, parse_subtitles
+from corpus.parse.table import parse_table, parse_table_rows
 from corpus.parse.telegram import parse_telegram
 from corpus.parse.telegram_html import parse_telegram_html
 from corpus.parse.thread_dump import parse_thread_dump
 from corpus.parse.transcript import parse_transcript
-from corpus.parse.x_archive import parse_x_archive
+from corpus.parse.x_archive import read_x_archive
+from corpus.parse.x_files import archive_files, files_digest
 
 __all__ = [
     "check_verbatim",
@@ -49,6 +54,9 @@ __all__ = [
     "parse_source",
     "read_source",
     "record_text_of",
+    "source_files",
+    "source_sha256",
+    "source_stamp",
     "verbatim_failures",
 ]
 
@@ -66,6 +74,38 @@ def decode_bytes(name: str, raw: bytes) -> str:
 def decode_source(path: Path) -> str:
     """The text of a source file, decoded as strict UTF-8 with no newline translation."""
     return decode_bytes(Path(path).name, read_source(path))
+
+
+def source_files(spec: SourceSpec) -> tuple[Path, ...]:
+    """The files a source reads: its `path`; for an X archive its files (`x_files`); for a
+    Telegram HTML export its pages (`parts`)."""
+    if spec.format == "x_archive":
+        try:
+            return archive_files(spec.path).all
+        except SourceError:
+            pass  # the folder holds no archive: reading `path` fails, as it should
+    if spec.format == "telegram_html":
+        try:
+            return tuple(parts.source_files(spec.path))
+        except SourceError:
+            pass
+    return (spec.path,)
+
+
+def source_stamp(spec: SourceSpec) -> tuple[int, int]:
+    """(total size, newest mtime_ns) of the source's files; `OSError` when one is gone."""
+    if spec.format == "telegram_html":
+        return parts.source_stat(spec.path)
+    stats = [path.stat() for path in source_files(spec)]
+    return sum(s.st_size for s in stats), max(s.st_mtime_ns for s in stats)
+
+
+def source_sha256(spec: SourceSpec) -> str:
+    """The digest `ParsedSource.sha256` holds, without parsing; `OSError` when unreadable."""
+    if spec.format == "telegram_html":
+        return parts.source_sha256(spec.path)
+    paths = source_files(spec)
+    return files_digest(paths, [path.read_bytes() for path in paths])
 
 
 def paragraph_mode(spec: SourceSpec) -> ParagraphMode:
@@ -89,8 +129,17 @@ def parse_source(
     """
     if spec.format == "telegram_html":
         return parse_pages(spec)
+    if spec.format == "x_archive":  # several files: the reader reads them (x_files)
+        return _with_empty_warning(read_x_archive(spec))
     structured = spec.format in STRUCTURED_FORMATS
     raw = read_source(spec.path, limit=MAX_STRUCTURED_BYTES if structured else MAX_TEXT_BYTES)
+    if spec.format == "table" and (
+        spec.table_format in ("xlsx", "ods")
+        or (spec.table_format is None and is_workbook(raw, spec.path))
+    ):  # a binary table: no text to decode
+        rows = parse_table_rows(spec, workbook_rows(spec, raw))
+        sha = hashlib.sha256(raw).hexdigest()
+        return _with_empty_warning(ParsedSource(spec, "", sha, rows[0], rows[1], rows[2]))
     decoded = decode_text(spec.name, raw)
     text = decoded.text
     records: dict[str, str] = {}
@@ -111,20 +160,18 @@ def parse_source(
         )
     elif spec.format == "plain":
         passages, found = parse_plain(spec, text, mode=paragraph_mode(spec))
+    elif spec.format == "transcript" and is_subtitles(spec.path, text):
+        passages, found, records = parse_subtitles(spec, text)  # WebVTT, SRT
     elif spec.format == "transcript":
         passages, found = parse_transcript(spec, text)
     elif spec.format == "telegram":
         passages, found, records = parse_telegram(spec, text)
-    elif spec.format == "x_archive":
-        passages, found, records = parse_x_archive(spec, text)
     elif spec.format == "table":
         passages, found, records = parse_table(spec, text)
     else:
         raise SourceError(spec.name, None, f"unknown source format {spec.format!r}")
     warnings += found
-    if not passages:
-        warnings = (*warnings, ParseWarning(spec.name, 1, "no passages: the file has no text"))
-    return ParsedSource(
+    parsed = ParsedSource(
         spec=spec,
         text=text,
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -132,6 +179,7 @@ def parse_source(
         warnings=tuple(warnings),
         records=records,
     )
+    return _with_empty_warning(parsed)
 
 
 def parse_pages(spec: SourceSpec) -> ParsedSource:
@@ -139,7 +187,7 @@ def parse_pages(spec: SourceSpec) -> ParsedSource:
     read, hashed (as `parts.source_sha256` does), decoded and parsed in turn, so one page is
     held at a time. Every passage is in a record, so `ParsedSource.text` is only the first
     page's text (an export's pages together can be hundreds of MB)."""
-    files = source_files(spec.path)
+    files = parts.source_files(spec.path)
     several = len(files) > 1
     digest = hashlib.sha256()
     warnings: list[ParseWarning] = []
@@ -172,3 +220,10 @@ def parse_pages(spec: SourceSpec) -> ParsedSource:
         warnings=tuple(warnings),
         records=records,
     )
+
+
+def _with_empty_warning(parsed: ParsedSource) -> ParsedSource:
+    if parsed.passages:
+        return parsed
+    empty = ParseWarning(parsed.spec.name, 1, "no passages: the file has no text")
+    return dataclasses.replace(parsed, warnings=(*parsed.warnings, empty))

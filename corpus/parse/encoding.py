@@ -59,6 +59,10 @@ def describe_bytes(raw: bytes) -> str | None:
     head = raw[:_SNIFF]
     if head.startswith(b"\x1f\x8b"):
         return "it looks like a gzip-compressed file: decompress it first (gunzip)"
+    if head.startswith(b"PK\x03\x04") and b"xl/workbook" in raw:
+        return "it looks like an Excel workbook: use `format: table` (it reads .xlsx)"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "it looks like an Office file (.xls, .doc, or a password-protected .xlsx)"
     if head.startswith(b"PK\x03\x04"):
         return (
             "it looks like a zip archive: unpack it and give the file inside "

@@ -5,6 +5,7 @@ only when that gives passages, so the config `init` writes indexes as written.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections import Counter
@@ -13,23 +14,27 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from corpus.errors import CorpusError
-from corpus.model import SourceSpec, TableColumns
+from corpus.model import PassageDate, SourceSpec, TableColumns
 from corpus.parse import parse_source
 from corpus.parse.encoding import MAX_TEXT_BYTES, decode_text, read_bytes
 from corpus.parse.parts import part_number
 from corpus.parse.sniff import likely_format, looks_like_telegram_html
+from corpus.parse.spreadsheet import is_ods, is_workbook, workbook_rows
+from corpus.parse.subtitles import is_subtitles
 from corpus.parse.table import BY_EXTENSION, iter_rows
 from corpus.parse.thread_dump import HEADER
 from corpus.parse.transcript import accepted_labels, label_candidate
+from corpus.parse.x_archive import archive_owner
+from corpus.parse.x_files import is_x_archive_folder
 
 UNKNOWN = "unknown"
 SAMPLE_ROWS = 50
 # column names (lower case) that usually hold each piece, best first
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "text": ("text", "full_text", "body", "content", "message", "tweet", "statement", "quote"),
-    "date": ("date", "created_at", "created", "datetime", "timestamp", "time", "published"),
+    "date": ("date", "created_at", "created", "datetime", "timestamp", "time", "published", "when"),
     "id": ("id", "id_str", "tweet_id", "message_id", "post_id", "status_id"),
-    "speaker": ("speaker", "author", "from", "user", "username", "screen_name", "name"),
+    "speaker": ("speaker", "author", "from", "user", "username", "screen_name", "name", "who"),
     "url": ("url", "link", "permalink", "href", "tweet_url"),
     "title": ("title", "headline", "subject"),
 }
@@ -59,6 +64,10 @@ def _columns(rows: list[Mapping[str, object]]) -> TableColumns | None:
             if name is not None and name not in found.values():
                 found[piece] = name
                 break
+    if "date" not in found:  # a workbook's date cells say which column holds dates
+        dated = [n for n in names if n not in found.values() and _mostly_dates(rows, n)]
+        if dated:
+            found["date"] = dated[0]
     if "text" not in found:
 
         def words(name: str) -> float:
@@ -70,6 +79,11 @@ def _columns(rows: list[Mapping[str, object]]) -> TableColumns | None:
             return None
         found["text"] = max(left, key=words)
     return TableColumns(**found)
+
+
+def _mostly_dates(rows: list[Mapping[str, object]], name: str) -> bool:
+    cells = [row.get(name) for row in rows if row.get(name) is not None]
+    return bool(cells) and sum(isinstance(c, PassageDate) for c in cells) * 2 > len(cells)
 
 
 def _table_spec(path: Path, text: str, fmt: str) -> SourceSpec | None:
@@ -92,13 +106,12 @@ def _candidates(path: Path, text: str) -> list[tuple[SourceSpec, tuple[str, ...]
     head = text[:8192].lstrip("\ufeff \t\r\n")
     suffix = PurePath(path).suffix.lower()
     out: list[tuple[SourceSpec, tuple[str, ...]]] = []
-    if head.startswith("window.YTD.") or '"full_text"' in head or '"tweet"' in head:
-        out.append(
-            (
-                SourceSpec(path, "x_archive", UNKNOWN),
-                ("set speaker: to the account, e.g. Jane Doe (@janedoe)",),
-            )
-        )
+    if (
+        head.startswith(("window.YTD.", "Grailbird.data."))
+        or '"full_text"' in head
+        or '"tweet"' in head
+    ):
+        out.append(_x_archive_candidate(path))
     if head.startswith("{") and ('"messages"' in head or '"chats"' in head):
         out.append(
             (
@@ -108,6 +121,11 @@ def _candidates(path: Path, text: str) -> list[tuple[SourceSpec, tuple[str, ...]
         )
     if looks_like_telegram_html(head):  # never its markup as plain text
         return [(telegram_html_spec(path), (TELEGRAM_LINK_NOTE,))]
+    if is_subtitles(path, text):
+        subtitles = SourceSpec(path, "transcript", UNKNOWN)
+        out.append(
+            (subtitles, ("add date: the day it was said (speakers: as the file names them)",))
+        )
     table_fmt = BY_EXTENSION.get(suffix)
     looks = likely_format(text) or ""
     tried: tuple[str | None, ...] = (table_fmt,)
@@ -135,6 +153,34 @@ def _candidates(path: Path, text: str) -> list[tuple[SourceSpec, tuple[str, ...]
     return out
 
 
+def _workbook_candidates(path: Path, raw: bytes) -> list[tuple[SourceSpec, tuple[str, ...]]]:
+    """A table spec for a workbook's first sheet, its columns guessed from its rows."""
+    fmt = "ods" if is_ods(raw) else "xlsx"
+    probe = SourceSpec(path, "table", UNKNOWN, table_format=fmt)
+    rows = [
+        row
+        for _, row in itertools.islice(workbook_rows(probe, raw), SAMPLE_ROWS)
+        if isinstance(row, Mapping)
+    ]
+    columns = _columns(rows) if rows else None
+    if columns is None:
+        return []
+    spec = dataclasses.replace(probe, columns=columns)
+    return [
+        (spec, ("check columns: which field is which (the first sheet; `sheet:` for another)",))
+    ]
+
+
+def _x_archive_candidate(path: Path) -> tuple[SourceSpec, tuple[str, ...]]:
+    """An X archive spec whose speaker is the owner `account.js` names, when it is there."""
+    owner = archive_owner(path)
+    if owner is None:
+        return SourceSpec(path, "x_archive", UNKNOWN), (
+            "set speaker: to the account, e.g. Jane Doe (@janedoe)",
+        )
+    return SourceSpec(path, "x_archive", owner), ("speaker and links from account.js",)
+
+
 def _year(text: str) -> int:
     found = re.search(r"\b(19[89]\d|20\d\d)\b", text[:200_000])
     return int(found.group(1)) if found else 2025
@@ -155,6 +201,8 @@ def guess_source(path: Path) -> Guess:
     path = Path(path)
     if path.is_dir() and (path / "result.json").is_file():  # a JSON export's folder
         return guess_source(path / "result.json")
+    if path.is_dir() and is_x_archive_folder(path):  # an X archive's folder (root or data/)
+        return _first_reading([_x_archive_candidate(path)], path)
     if path.is_dir():
         try:
             parsed = parse_source(SourceSpec(path, "telegram_html", UNKNOWN))
@@ -165,14 +213,23 @@ def guess_source(path: Path) -> Guess:
         return Guess(path, None, problem="a folder without any Telegram message text")
     try:
         raw = read_bytes(path.name, path, limit=MAX_TEXT_BYTES)
+        if is_workbook(raw, path):
+            return _first_reading(_workbook_candidates(path, raw), path)
         text = decode_text(path.name, raw).text
     except CorpusError as err:
         return Guess(path, None, problem=str(err))
-    for spec, notes in _candidates(path, text):
+    return _first_reading(_candidates(path, text), path)
+
+
+def _first_reading(candidates: list[tuple[SourceSpec, tuple[str, ...]]], path: Path) -> Guess:
+    """The first candidate spec that reads `path` into passages."""
+    problem = "no format found any text in it"
+    for spec, notes in candidates:
         try:
             parsed = parse_source(spec)
-        except CorpusError:
+        except CorpusError as err:
+            problem = str(err)
             continue
         if parsed.passages:
             return Guess(path, spec, len(parsed.passages), notes)
-    return Guess(path, None, problem="no format found any text in it")
+    return Guess(path, None, problem=problem)

@@ -1,12 +1,15 @@
 """A cheap look at a text source's first KBs: does it look like a structured format?
 
-Only a warning: a `plain`/`article`/`thread_dump` source that holds JSON, CSV or an X
-archive's JavaScript is read as asked, but the user is told which format fits.
+Only a warning: a `plain`/`article`/`thread_dump` source that holds JSON, CSV, subtitles or
+an X archive's JavaScript is read as asked, but the user is told which format fits.
 """
 
 from __future__ import annotations
 
+import re
+
 HEAD = 8192
+_SRT = re.compile(r"\d+\s*\n\d{1,3}:\d\d:\d\d[,.]\d{1,3}\s*-->")
 _MIN_ROWS = 3
 # what every page of a Telegram Desktop HTML export holds near its start
 TELEGRAM_HTML_MARKS = ('class="page_header"', 'class="message default', 'class="message service')
@@ -20,7 +23,9 @@ def looks_like_telegram_html(head: str) -> bool:
 def likely_format(text: str) -> str | None:
     """A sentence naming the format the text's start looks like, or None."""
     head = text[:HEAD].lstrip("\ufeff \t\r\n")
-    if head.startswith("window.YTD."):
+    if head.startswith("WEBVTT") or _SRT.match(head):
+        return "subtitles, WebVTT or SRT (use `format: transcript`)"
+    if head.startswith(("window.YTD.", "Grailbird.data.")):
         return "an X archive file (use `format: x_archive`)"
     if looks_like_telegram_html(head):
         return "a Telegram Desktop HTML export (use `format: telegram_html`)"

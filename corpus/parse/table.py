@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import PurePath
 
 from corpus.errors import SourceError
@@ -29,6 +29,9 @@ BY_EXTENSION = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".json": "json",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".ods": "ods",
 }
 
 
@@ -99,13 +102,17 @@ def _text_cell(value: object) -> str | None:
 
 
 def parse_table(spec: SourceSpec, text: str) -> Reading:
+    return parse_table_rows(spec, iter_rows(spec.name, text, table_format(spec)))
+
+
+def parse_table_rows(spec: SourceSpec, rows: Iterable[tuple[int, object]]) -> Reading:
+    """The passages of (line, row mapping) pairs from any table reader (text or workbook)."""
     source = spec.name
     columns = spec.columns or TableColumns(text="text")
-    fmt = table_format(spec)
     sink = RecordSink(source)
     seen_text_column = False
     empty = undated = not_rows = 0
-    for number, (line, row) in enumerate(iter_rows(source, text, fmt), start=1):
+    for number, (line, row) in enumerate(rows, start=1):
         if not isinstance(row, Mapping):
             not_rows += 1
             continue

@@ -47,6 +47,10 @@ def parse_when(value: object, date_format: str | None = None) -> PassageDate | N
     """The date (and time) a field holds, or None when it is empty or not a date we know."""
     if value is None or isinstance(value, bool):
         return None
+    if isinstance(value, PassageDate):  # a workbook's date cell, read at its precision
+        return value
+    if isinstance(value, dt.date):
+        return date_of(value)
     if isinstance(value, int | float):
         return _from_number(float(value))
     raw = str(value).strip()
