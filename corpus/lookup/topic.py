@@ -19,7 +19,7 @@ import tantivy
 
 from corpus.errors import QueryError
 from corpus.lookup.date_query import DateOrder
-from corpus.lookup.filters import speaker_ids, with_filters
+from corpus.lookup.filters import with_filters
 from corpus.lookup.highlight import mark_text
 from corpus.lookup.terms import (
     SHORT,
@@ -321,7 +321,7 @@ async def find_topic(
         # Under an exclusion a paragraph may hold the excluded word its quote lacks: there the
         # count stays tantivy's (a quote and its paragraph may both be counted).
         if not plan.nots:
-            speakers = speaker_ids(store, plan.parsed.speakers)[1] if plan.parsed.speakers else ()
+            speakers = plan.filters.speakers
             total = distinct_total(
                 store, query, total, parents_match=not speakers, parent_speakers=speakers
             )
