@@ -29,7 +29,7 @@ class Filters:
 
     clauses: tuple[tantivy.Query, ...] = ()
     said: tuple[str, ...] = ()  # e.g. `by Mark Rutte`, `in rutte.txt`, `since 20 Aug 2025`
-    speakers: tuple[str, ...] = ()  # the speakers `by:` names (none: no speaker filter)
+    speaker_ids: tuple[int, ...] = ()  # the speakers `by:` names (none: no speaker filter)
 
     @property
     def any(self) -> bool:
@@ -81,6 +81,19 @@ def source_ids(store: Store, names: Sequence[str]) -> tuple[tuple[int, ...], tup
     return tuple(ids), tuple(shown)
 
 
+def any_term(schema: tantivy.Schema, name: str, values: Sequence[int]) -> tantivy.Query:
+    """The documents holding one of `values` in an indexed field, scored a constant 1 (as a
+    term set is): a union of their posting lists, which the words' lists are intersected
+    with (a term set query reads its every document into a bitset first)."""
+    terms = [
+        tantivy.Query.const_score_query(tantivy.Query.term_query(schema, name, v), 1.0)
+        for v in values
+    ]
+    if len(terms) == 1:
+        return terms[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in terms])
+
+
 def _ymd(day: dt.date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
@@ -121,15 +134,15 @@ def resolve_filters(store: Store, parsed: ParsedQuery) -> Filters:
     """The tantivy clauses of the query's filters; QueryError when a name matches nothing."""
     clauses: list[tantivy.Query] = []
     said: list[str] = []
-    speakers: tuple[str, ...] = ()
+    speakers: tuple[int, ...] = ()
     if parsed.speakers:
         ids, names = speaker_ids(store, parsed.speakers)
-        speakers = names
-        clauses.append(tantivy.Query.term_set_query(store.schema, SPEAKER_FIELD, list(ids)))
+        speakers = ids
+        clauses.append(any_term(store.schema, SPEAKER_FIELD, ids))
         said.append("by " + " or ".join(names))
     if parsed.sources:
         ids, names = source_ids(store, parsed.sources)
-        clauses.append(tantivy.Query.term_set_query(store.schema, SOURCE_FIELD, list(ids)))
+        clauses.append(any_term(store.schema, SOURCE_FIELD, ids))
         said.append("in " + " or ".join(names))
     if parsed.dates is not None:
         clauses.append(date_clause(store.schema, parsed.dates))

@@ -321,10 +321,7 @@ async def find_topic(
         # Under an exclusion a paragraph may hold the excluded word its quote lacks: there the
         # count stays tantivy's (a quote and its paragraph may both be counted).
         if not plan.nots:
-            speakers = plan.filters.speakers
-            total = distinct_total(
-                store, query, total, parents_match=not speakers, parent_speakers=speakers
-            )
+            total = distinct_total(store, query, total, speaker_ids=plan.filters.speaker_ids)
         return TopicResult(text, shown, hits, total=total, said=said)
     if not plan.plain or len(terms) < 2:
         return TopicResult(text, shown, (), suggestions=await suggest(store, terms), said=said)
