@@ -118,7 +118,7 @@ def measure(
     rf_budget: float,
     commands: int,
     skip: set[str],
-    rounds: int = 3,
+    rounds: int = 5,
     serve_runs: int = 3,
 ) -> dict:
     passages = parse_size(size)
@@ -275,8 +275,21 @@ def table(r: dict) -> str:
             (
                 "bot through PTB + fake API",
                 f"{t['bot']['per_s']:,.0f} cmd/s vs echo {t['echo']['per_s']:,.0f} cmd/s "
-                f"(ratio {t['ratio']:.2f}; {t['bot']['commands']} commands, "
-                + (f"median of {t['rounds']} rounds)" if t.get("rounds", 1) > 1 else "1 round)"),
+                f"(median rounds); ratio {t['ratio']:.2f}"
+                + (
+                    f" (median of {t['rounds']} per-round ratios, "
+                    f"{t['ratio_spread'][0]:.2f}–{t['ratio_spread'][1]:.2f})"
+                    if t.get("rounds", 1) > 1
+                    else " (1 round)"
+                )
+                + f"; {t['bot']['commands']} commands, fake Bot API "
+                + ("in its own process" if t.get("fake") == "process" else "in the bot's process")
+                + (
+                    f"; CPU per command {t['bot']['cpu_ms']:.2f} vs echo "
+                    f"{t['echo']['cpu_ms']:.2f} ms (ratio {t['cpu_ratio']:.2f})"
+                    if "cpu_ratio" in t
+                    else ""
+                ),
             )
         )
     lines = [f"| {r['size']} | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows]
@@ -314,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         rf_budget=budget,
         commands=commands,
         skip=skip,
-        rounds=1 if args.smoke else 3,
+        rounds=1 if args.smoke else 5,
         serve_runs=1 if args.smoke else 3,
     )
     results["command"] = "python -m benchmarks.run " + " ".join(argv or sys.argv[1:])

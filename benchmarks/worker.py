@@ -273,7 +273,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=200, help="per kind")
     parser.add_argument("--budget", type=float, default=30.0, help="rapidfuzz, fts5: s per kind")
     parser.add_argument("--commands", type=int, default=2000, help="bot: commands sent")
-    parser.add_argument("--rounds", type=int, default=3, help="bot: echo/bot rounds")
+    parser.add_argument("--rounds", type=int, default=5, help="bot: echo/bot rounds")
+    parser.add_argument(
+        "--fake", choices=("process", "inline"), default="process",
+        help="bot: the fake Bot API in its own process (as Telegram is) or in the bot's",
+    )  # fmt: skip
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args(argv)
     if args.kind == "build":
@@ -291,7 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from benchmarks.throughput import run_throughput
 
-        result = asyncio.run(run_throughput(args.corpus, args.commands, rounds=args.rounds))
+        result = asyncio.run(
+            run_throughput(args.corpus, args.commands, rounds=args.rounds, fake=args.fake)
+        )
     args.result.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     return 0
 

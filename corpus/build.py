@@ -49,8 +49,10 @@ from corpus.store import (
     FORMAT_VERSION,
     MD_FIELD,
     PARENT_FIELD,
+    PARENT_SPEAKER_FIELD,
     PASSAGE_COLUMN_NAMES,
     PASSAGE_COLUMNS,
+    QUOTE_FIELD,
     RECORDS_TABLE,
     SEQ_FIELD,
     SOURCE_FIELD,
@@ -575,8 +577,9 @@ def _write_streamed(
                     "INSERT INTO records VALUES (?, ?, ?)",
                     [(spec.name, key, text) for key, text in prepared.records],
                 )
-            for terms, parent, (ymd, md, speaker) in zip(
-                prepared.terms, prepared.parents, prepared.keys, strict=True
+            speaker_ids = [tally.add(speaker, ymd) for ymd, _, speaker in prepared.keys]
+            for i, (terms, parent, (ymd, md, _)) in enumerate(
+                zip(prepared.terms, prepared.parents, prepared.keys, strict=True)
             ):
                 doc = tantivy.Document()
                 doc.add_unsigned(SEQ_FIELD, seq)
@@ -584,8 +587,11 @@ def _write_streamed(
                 doc.add_text(TERMS_FIELD, terms)
                 doc.add_unsigned(YMD_FIELD, ymd)
                 doc.add_unsigned(MD_FIELD, md)
-                doc.add_unsigned(SPEAKER_FIELD, tally.add(speaker, ymd))
+                doc.add_unsigned(SPEAKER_FIELD, speaker_ids[i])
                 doc.add_unsigned(SOURCE_FIELD, ord_)
+                if parent:  # a quote span: flagged, with its paragraph's speaker
+                    doc.add_unsigned(QUOTE_FIELD, 1)
+                doc.add_unsigned(PARENT_SPEAKER_FIELD, speaker_ids[i + parent])
                 writer.add_document(doc)
                 seq += 1
             sources.append((ord_, spec.name, prepared.sha256, repr(spec), prepared.info))

@@ -24,10 +24,12 @@ import tantivy
 from corpus.model import Passage, PassageDate, SourceFailure, SourceInfo, ThreadRef
 
 FAILED_KEY = "failed_sources"  # meta: the sources left out, [[name, line, message], ...]
-FORMAT_VERSION = 4  # 2: url, record, time, utc_offset columns; the records table
+FORMAT_VERSION = 5  # 2: url, record, time, utc_offset columns; the records table
 # 3: speaker_inferred (issue 11)
 # 4: the filter fields (ymd, md, speaker_id, source_id) in tantivy, positions on terms,
 #    speakers in meta (issue 13)
+# 5: the quote-span flag (an indexed term) and the paragraph's speaker (fast), so exact
+#    /topic totals take one posting-list intersection and no SQLite
 TERMS_FIELD = "terms"
 READ_MMAP_BYTES = 1 << 30  # the read connection maps up to 1 GiB of the SQLite file
 SEQ_FIELD = "seq"
@@ -37,6 +39,11 @@ YMD_FIELD = "ymd"  # yyyymmdd; a month-only date yyyymm00, a year-only yyyy0000;
 MD_FIELD = "md"  # month*100+day of a day-dated passage; otherwise 0
 SPEAKER_FIELD = "speaker_id"  # the passage's speaker (a quote span: who is quoted)
 SOURCE_FIELD = "source_id"  # the source's place in the config
+# Exact totals (issue 13): a paragraph shown as its matching quote spans is counted once.
+QUOTE_FIELD = "quote"  # indexed only: 1 on a quote span (its posting list lists them all)
+PARENT_SPEAKER_FIELD = "parent_speaker"  # fast only: a quote span's paragraph's speaker id
+# (any other passage: its own)
+QUOTE_POOL = 1000  # quote spans read with the count in one search; more take a second
 SPEAKERS_KEY = "speakers"  # meta: [[name, passages, dated, first ymd, last ymd], ...] by id
 
 PASSAGE_COLUMN_NAMES: tuple[str, ...] = (
@@ -67,6 +74,8 @@ def tantivy_schema() -> tantivy.Schema:
     builder.add_text_field(TERMS_FIELD, tokenizer_name="whitespace", index_option="position")
     for name in (YMD_FIELD, MD_FIELD, SPEAKER_FIELD, SOURCE_FIELD):
         builder.add_unsigned_field(name, stored=False, indexed=True, fast=True)
+    builder.add_unsigned_field(QUOTE_FIELD, stored=False, indexed=True, fast=False)
+    builder.add_unsigned_field(PARENT_SPEAKER_FIELD, stored=False, indexed=False, fast=True)
     return builder.build()
 
 
@@ -329,50 +338,34 @@ def fast_values(store: Store, query: tantivy.Query, field_name: str) -> list[int
     return [int(v) for v in store.searcher.fast_field_values(field_name, addresses)]  # type: ignore[arg-type]
 
 
-def _count(store: Store, query: tantivy.Query) -> int:
-    return int(store.searcher.search(query, 1, count=True).count or 0)  # type: ignore[attr-defined]
-
-
 def distinct_total(
-    store: Store,
-    query: tantivy.Query,
-    total: int,
-    *,
-    parents_match: bool = False,
-    parent_speakers: Sequence[str] = (),
+    store: Store, query: tantivy.Query, total: int, *, speaker_ids: Sequence[int] = ()
 ) -> int:
     """How many passages a list of the `total` documents matching `query` shows: a paragraph
     one of whose quote spans also matches is shown as its quotes (`corpus.lookup.topic`), so
-    it is not counted. `parents_match`: the caller knows every matching quote span's
-    paragraph matches too (no speaker filter, no exclusion), so only the matching quote
-    spans are read; otherwise (a speaker filter, no exclusion) a paragraph matches when its
-    speaker is one of `parent_speakers`, read from SQLite (its words, source and date are its
-    quote's)."""
-    not_quote = tantivy.Query.range_query(
-        store.schema, PARENT_FIELD, tantivy.FieldType.Integer, 0, 0
+    it is not counted. A quote span's words, source and date are its paragraph's, so its
+    paragraph matches too, unless a speaker filter (`speaker_ids`, the `by:` speakers) tells
+    them apart: then the paragraph matches when its speaker is one of them (read beside the
+    quote, `PARENT_SPEAKER_FIELD`). The matching quote spans are found by intersecting
+    `query` with the quote flag's posting list, counted and (up to `QUOTE_POOL`) read in one
+    search. The caller leaves exclusions out (a paragraph may hold the word its quote lacks)."""
+    flag = tantivy.Query.term_query(store.schema, QUOTE_FIELD, 1)
+    quotes = tantivy.Query.const_score_query(
+        tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, flag)]),
+        1.0,
     )
-    quotes = tantivy.Query.boolean_query(
-        [(tantivy.Occur.Must, query), (tantivy.Occur.MustNot, not_quote)]
-    )
-    found = _count(store, quotes)
+    result = store.searcher.search(quotes, QUOTE_POOL, count=True)
+    found = int(result.count or 0)  # type: ignore[attr-defined]
     if not found:
         return total
-    result = store.searcher.search(
-        quotes, found, count=False, order_by_field=SEQ_FIELD, order=tantivy.Order.Asc
-    )
+    if found > QUOTE_POOL:
+        result = store.searcher.search(quotes, found, count=False)
     addresses = [addr for _, addr in result.hits]
     seqs = store.searcher.fast_field_values(SEQ_FIELD, addresses)
     offsets = store.searcher.fast_field_values(PARENT_FIELD, addresses)
-    parents = sorted({int(s) + int(o) for s, o in zip(seqs, offsets, strict=True)})  # type: ignore[call-overload, arg-type]
-    if parents_match:
-        return total - len(parents)
-    matched = 0
-    names = list(dict.fromkeys(parent_speakers))
-    for first in range(0, len(parents), 500):
-        chunk = parents[first : first + 500]
-        sql = (
-            f"SELECT COUNT(*) FROM passages WHERE seq IN ({', '.join('?' * len(chunk))})"
-            f" AND speaker IN ({', '.join('?' * len(names))})"
-        )
-        matched += int(store.db.execute(sql, (*chunk, *names)).fetchone()[0]) if names else 0
-    return total - matched
+    paragraphs = [int(s) + int(o) for s, o in zip(seqs, offsets, strict=True)]  # type: ignore[arg-type]
+    if speaker_ids:
+        wanted = set(speaker_ids)
+        speakers = store.searcher.fast_field_values(PARENT_SPEAKER_FIELD, addresses)
+        paragraphs = [p for p, who in zip(paragraphs, speakers, strict=True) if who in wanted]
+    return total - len(set(paragraphs))

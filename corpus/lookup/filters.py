@@ -16,7 +16,7 @@ import tantivy
 from corpus.errors import QueryError
 from corpus.model import DateQuery
 from corpus.query_syntax import ParsedQuery
-from corpus.speaker_match import fold_name, match_speaker
+from corpus.speaker_match import fold_name, fold_names, match_speaker
 from corpus.store import MD_FIELD, SOURCE_FIELD, SPEAKER_FIELD, YMD_FIELD, Store
 
 NO_SPEAKER = "Sorry, no speaker matches “{name}”. /speakers lists every speaker."
@@ -29,6 +29,7 @@ class Filters:
 
     clauses: tuple[tantivy.Query, ...] = ()
     said: tuple[str, ...] = ()  # e.g. `by Mark Rutte`, `in rutte.txt`, `since 20 Aug 2025`
+    speaker_ids: tuple[int, ...] = ()  # the speakers `by:` names (none: no speaker filter)
 
     @property
     def any(self) -> bool:
@@ -38,15 +39,20 @@ class Filters:
 def speaker_ids(store: Store, names: Sequence[str]) -> tuple[tuple[int, ...], tuple[str, ...]]:
     """The ids and names of the speakers `by:` values name (any of them); QueryError when one
     names no speaker."""
-    known = [s.name for s in store.speakers]
+    known: tuple[dict[str, str], dict[str, int]] | None = store.memo.get("speaker_names")
+    if known is None:  # folded once per index: hundreds of names on every by: cost 1 ms
+        names_of = [s.name for s in store.speakers]
+        known = (fold_names(names_of), {n: i for i, n in reversed(list(enumerate(names_of)))})
+        store.memo["speaker_names"] = known
+    folded, id_of = known
     ids: list[int] = []
     for name in names:
-        found = match_speaker(name, known)
+        found = match_speaker(name, folded)
         if not found.candidates:
             raise QueryError(NO_SPEAKER.format(name=name))
-        ids += [known.index(c.name) for c in found.candidates]
+        ids += [id_of[c.name] for c in found.candidates]
     unique = tuple(dict.fromkeys(ids))
-    return unique, tuple(known[i] for i in unique)
+    return unique, tuple(store.speakers[i].name for i in unique)
 
 
 def source_ids(store: Store, names: Sequence[str]) -> tuple[tuple[int, ...], tuple[str, ...]]:
@@ -73,6 +79,19 @@ def source_ids(store: Store, names: Sequence[str]) -> tuple[tuple[int, ...], tup
                 ids.append(o)
                 shown.append(n)
     return tuple(ids), tuple(shown)
+
+
+def any_term(schema: tantivy.Schema, name: str, values: Sequence[int]) -> tantivy.Query:
+    """The documents holding one of `values` in an indexed field, scored a constant 1 (as a
+    term set is): a union of their posting lists, which the words' lists are intersected
+    with (a term set query reads its every document into a bitset first)."""
+    terms = [
+        tantivy.Query.const_score_query(tantivy.Query.term_query(schema, name, v), 1.0)
+        for v in values
+    ]
+    if len(terms) == 1:
+        return terms[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in terms])
 
 
 def _ymd(day: dt.date) -> int:
@@ -115,18 +134,20 @@ def resolve_filters(store: Store, parsed: ParsedQuery) -> Filters:
     """The tantivy clauses of the query's filters; QueryError when a name matches nothing."""
     clauses: list[tantivy.Query] = []
     said: list[str] = []
+    speakers: tuple[int, ...] = ()
     if parsed.speakers:
         ids, names = speaker_ids(store, parsed.speakers)
-        clauses.append(tantivy.Query.term_set_query(store.schema, SPEAKER_FIELD, list(ids)))
+        speakers = ids
+        clauses.append(any_term(store.schema, SPEAKER_FIELD, ids))
         said.append("by " + " or ".join(names))
     if parsed.sources:
         ids, names = source_ids(store, parsed.sources)
-        clauses.append(tantivy.Query.term_set_query(store.schema, SOURCE_FIELD, list(ids)))
+        clauses.append(any_term(store.schema, SOURCE_FIELD, ids))
         said.append("in " + " or ".join(names))
     if parsed.dates is not None:
         clauses.append(date_clause(store.schema, parsed.dates))
         said.append(parsed.dates.label)
-    return Filters(tuple(clauses), tuple(said))
+    return Filters(tuple(clauses), tuple(said), speakers)
 
 
 def speaker_clause(store: Store, speaker_id: int) -> tantivy.Query:

@@ -20,7 +20,7 @@ import tantivy
 from corpus.budget import Deadline
 from corpus.errors import TOO_COMMON, QueryError
 from corpus.lookup.date_query import DateOrder
-from corpus.lookup.filters import speaker_ids, with_filters
+from corpus.lookup.filters import with_filters
 from corpus.lookup.highlight import mark_text
 from corpus.lookup.terms import (
     SHORT,
@@ -332,10 +332,7 @@ async def find_topic(
         # Under an exclusion a paragraph may hold the excluded word its quote lacks: there the
         # count stays tantivy's (a quote and its paragraph may both be counted).
         if not plan.nots:
-            speakers = speaker_ids(store, plan.parsed.speakers)[1] if plan.parsed.speakers else ()
-            total = distinct_total(
-                store, query, total, parents_match=not speakers, parent_speakers=speakers
-            )
+            total = distinct_total(store, query, total, speaker_ids=plan.filters.speaker_ids)
         return TopicResult(text, shown, hits, total=total, said=said, partial=deadline.cut)
     if not plan.plain or len(terms) < 2:
         suggestions = await suggest(store, terms, deadline)
