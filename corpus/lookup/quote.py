@@ -39,7 +39,7 @@ from corpus.errors import QUOTE_TOO_SHORT, LookupTimeout, QueryError
 from corpus.lookup.date_query import DateOrder
 from corpus.lookup.filters import Filters, resolve_filters, with_filters
 from corpus.model import Hit, Passage, QuoteChange, QuotePart, QuoteResult
-from corpus.normalize import Token, fold, stem, tokenize
+from corpus.normalize import Token, fold, stem, tokenize, words
 from corpus.query_syntax import SyntaxProblem, parse_search_query
 from corpus.store import TERMS_FIELD, Store, corpus_languages, search_seqs
 from corpus.verify.ellipsis import split_ellipsis
@@ -508,6 +508,62 @@ async def find_quote(
     speaker: str | None = None,
     filters_typed: Sequence[str] = (),
 ) -> QuoteResult:
+    """The passages holding the span closest to `text`, best first, with a verdict (see
+    `_find_quote`). A `X said …` read as a claim is read again as plain words when the source
+    itself says `X said …` right before the quote: the user quoted the whole sentence."""
+    deadline = deadline or Deadline()
+    found = await _find_quote(
+        store, text, limit, threshold, today=today, date_order=date_order, deadline=deadline,
+        words_only=words_only, speaker=speaker, filters_typed=filters_typed,
+    )  # fmt: skip
+    claim = None if words_only else _claim_of(store, text)
+    if claim is None or not found.hits or not _source_says_before(found.hits[0], text, claim):
+        return found
+    return await _find_quote(
+        store, text, limit, threshold, today=today, date_order=date_order, deadline=deadline,
+        read_claim=False,
+    )  # fmt: skip
+
+
+def _claim_of(store: Store, text: str) -> Claim | None:
+    """The claimed speaker of `text` (`X said …`), when its quote words are enough to check:
+    `Zelensky said so` claims nothing (the whole text is the quote)."""
+    claim = parse_claim(text, known=known_speakers(store))
+    if claim is None:
+        return None
+    norms = [t.norm for t in tokenize(text[claim.start : claim.end])]
+    if len(norms) < MIN_CLAIMED_WORDS or is_stop_query(norms, corpus_languages(store.infos)):
+        return None
+    return claim
+
+
+def _source_says_before(hit: Hit, text: str, claim: Claim) -> bool:
+    """True when the words before the claim's quote (`President Trump told me`) stand in the
+    source right before the matched span."""
+    if hit.match_start is None:
+        return False
+    before = words(text[: claim.start])
+    at = hit.match_start - hit.passage.start
+    if not before or at < 0:
+        return False
+    said = words(hit.passage.text[max(0, at - 40 * len(before)) : at])
+    return said[-len(before) :] == before
+
+
+async def _find_quote(
+    store: Store,
+    text: str,
+    limit: int,
+    threshold: float,
+    *,
+    today: dt.date | None = None,
+    date_order: DateOrder = "dmy",
+    deadline: Deadline | None = None,
+    words_only: bool = False,
+    speaker: str | None = None,
+    filters_typed: Sequence[str] = (),
+    read_claim: bool = True,
+) -> QuoteResult:
     """The passages holding the span closest to `text`, best first, with a verdict. Filters
     typed with the words narrow the candidates inside the search (`by:Rutte since:Aug`).
     When `deadline` is spent the answer is about the candidates checked so far, flagged
@@ -524,9 +580,7 @@ async def find_quote(
         claim = Claim(speaker, 0, len(text)) if speaker else None
     else:
         text, filters = quote_filters(store, text, today, date_order)
-        claim = parse_claim(text, known=speakers)
-        if claim and len(tokenize(text[claim.start : claim.end])) < MIN_CLAIMED_WORDS:
-            claim = None
+        claim = _claim_of(store, text) if read_claim else None
     words = text[claim.start : claim.end] if claim else text
     claimed = resolve_claim(claim.name, speakers, None)[0] if claim else None
     query_tokens = tokenize(text)
