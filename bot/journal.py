@@ -291,9 +291,7 @@ class UpdateJournal:
         JournalUnavailable when the disk refuses."""
         try:
             if self._marks is None:
-                self._marks = sqlite3.connect(
-                    self._sent_path, timeout=self._busy_timeout, isolation_level=None
-                )
+                self._marks = _connect(self._sent_path, self._busy_timeout, SENT_SCHEMA)
             _in_transaction(
                 self._marks,
                 lambda db: db.execute(
