@@ -301,6 +301,17 @@ class UpdateJournal:
         except sqlite3.Error as exc:
             raise JournalUnavailable(str(exc)) from exc
 
+    def unmark_sent_now(self, bot_id: int, update_id: int, ordinal: int) -> None:
+        """Telegram refused that message (it was not sent): forget its mark, at once."""
+        try:
+            if self._marks is not None:
+                self._marks.execute(
+                    "DELETE FROM sent WHERE bot_id = ? AND update_id = ? AND ordinal = ?",
+                    (bot_id, update_id, ordinal),
+                )
+        except sqlite3.Error as exc:
+            raise JournalUnavailable(str(exc)) from exc
+
     # -- completing --------------------------------------------------------------------------
 
     def _mark_done(self, keys: Sequence[tuple[int, int]]) -> None:

@@ -100,13 +100,25 @@ def stub_result(method: str, request_data: RequestData | None) -> bytes:
     return httpx.Response(200, json={"ok": True, "result": result}).content
 
 
+def _warn(answering: Answering, err: JournalUnavailable) -> None:
+    """A full disk costs the guarantee, not the answer: one line per update."""
+    if not answering.warned:
+        answering.warned = True
+        log.warning("update %s: sent marks not written (%s)", answering.update_id, err)
+
+
 def _mark_now(answering: Answering, ordinal: int) -> None:
     try:
         answering.journal.mark_sent_now(answering.bot_id, answering.update_id, ordinal)
-    except JournalUnavailable as err:  # a full disk costs the guarantee, not the answer
-        if not answering.warned:
-            answering.warned = True
-            log.warning("update %s: message not marked sent (%s)", answering.update_id, err)
+    except JournalUnavailable as err:
+        _warn(answering, err)
+
+
+def _unmark_now(answering: Answering, ordinal: int) -> None:
+    try:
+        answering.journal.unmark_sent_now(answering.bot_id, answering.update_id, ordinal)
+    except JournalUnavailable as err:
+        _warn(answering, err)
 
 
 class MarkingRequest(HTTPXRequest):
@@ -154,16 +166,14 @@ class MarkingRequest(HTTPXRequest):
             status, payload = await super().do_request(url, method, request_data, *args, **kwargs)
         finally:
             _WRITING.reset(token)
-        if status == 200:  # a 4xx/5xx: not sent; its retry keeps the number
-            answering.position += 1
-            if self._mark is SendMark.ANSWERED:
-                try:
-                    await answering.journal.mark_sent(
-                        answering.bot_id, answering.update_id, ordinal
-                    )
-                except JournalUnavailable as err:
-                    if not answering.warned:
-                        answering.warned = True
-                        log.warning("update %s: message not marked sent (%s)",
-                                    answering.update_id, err)  # fmt: skip
+        if status != 200:  # Telegram refused it: not sent; a retry keeps the number
+            if self._trace_event is not None:
+                _unmark_now(answering, ordinal)
+            return status, payload
+        answering.position += 1
+        if self._mark is SendMark.ANSWERED:
+            try:
+                await answering.journal.mark_sent(answering.bot_id, answering.update_id, ordinal)
+            except JournalUnavailable as err:
+                _warn(answering, err)
         return status, payload

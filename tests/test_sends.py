@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot.app import build_application, serving
@@ -86,3 +87,30 @@ async def test_a_replay_sends_only_the_messages_not_marked_sent(seed_config: Any
         assert [m.text for m in fake.sent_to(USER)] == ["part 2"]
         journal = services.state.journal
         assert journal is not None and await journal.pending_count() == 0
+
+
+async def test_a_message_telegram_refused_is_not_marked_sent(seed_config: Any) -> None:
+    state = seed_config.state.path
+    seen: list[list[int]] = []
+
+    async def refused_then_sent(update: Update, context: BotContext) -> None:
+        chat = update.effective_chat
+        assert chat is not None
+        with pytest.raises(BadRequest):
+            await context.bot.send_message(chat.id, "refused")
+        seen.append(marks(state, update.update_id))  # written at the socket, then forgotten
+        await context.bot.send_message(chat.id, "sent")
+        seen.append(marks(state, update.update_id))
+        raise ApplicationHandlerStop
+
+    async with FakeBotApi() as fake, open_services(seed_config) as services:
+        app = build_application(services, base_url=fake.base_url, token=fake.token, throttle=False)
+        app.add_handler(MessageHandler(filters.Regex("^refuse$"), refused_then_sent), group=-2)
+        fault = fake.inject_fault("sendMessage", status=400, times=1)
+        fake.user_sends("refuse", user_id=USER)
+        async with serving(app, poll_timeout=1):
+            await fake.wait_for(lambda: fake.sent_to(USER), timeout=10)
+            await fake.drain(app)
+        assert fault.served == 1
+        assert [m.text for m in fake.sent_to(USER)] == ["sent"]
+        assert seen == [[], [0]]  # the refused call kept its number for the next one
