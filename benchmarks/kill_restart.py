@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,11 +47,12 @@ class Tally:
         self.runs_with_double += doubles > 0
 
 
-def run_once(mark: str, updates: int) -> str:
+def run_once(mark: str, updates: int, folder: Path) -> str:
+    """One run of both kill tests; their folders (config, state, bot logs) kept in `folder`."""
     env = {**os.environ, "CORPUSBOT_SEND_MARK": mark, "CORPUSBOT_KILL_UPDATES": str(updates)}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "tests/test_bot_process.py", "-q", "-s", "-p",
-         "no:cacheprovider", "-k", "webhook_updates or polling_updates"],
+         "no:cacheprovider", f"--basetemp={folder}", "-k", "webhook_updates or polling_updates"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     return done.stdout
@@ -61,11 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--updates", type=int, default=1000, help="webhook updates per run")
     parser.add_argument("--marks", nargs="+", default=["written", "answered", "writing"])
+    parser.add_argument("--keep", type=Path, default=Path(tempfile.gettempdir()) / "kill-runs",
+                        help="each run's folders (logs, state) go under this")  # fmt: skip
     args = parser.parse_args(argv)
     tallies: dict[tuple[str, str], Tally] = {}
     for n in range(args.runs):
         for mark in args.marks:
-            out = run_once(mark, args.updates)
+            out = run_once(mark, args.updates, args.keep / f"{mark}-{n + 1}")
             found = LINE_RE.findall(out)
             for mode, total, before, after, lost, doubles in found:
                 tally = tallies.setdefault((mark, mode), Tally())
