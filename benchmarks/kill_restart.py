@@ -50,6 +50,7 @@ class Tally:
 def run_once(mark: str, updates: int, folder: Path) -> str:
     """One run of both kill tests; their folders (config, state, bot logs) kept in `folder`."""
     env = {**os.environ, "CORPUSBOT_SEND_MARK": mark, "CORPUSBOT_KILL_UPDATES": str(updates)}
+    folder.parent.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "tests/test_bot_process.py", "-q", "-s", "-p",
          "no:cacheprovider", f"--basetemp={folder}", "-k", "webhook_updates or polling_updates"],
