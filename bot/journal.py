@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import socket
 import sqlite3
@@ -26,6 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
+
+log = logging.getLogger(__name__)
 
 LEASE = 30.0  # seconds without a heartbeat after which another host's process counts as dead
 DONE_TTL = 24 * 3600.0  # seconds a done update is kept (its id still catches redeliveries)
@@ -120,6 +123,21 @@ def _connect(path: Path, busy_timeout: float, schema: str) -> sqlite3.Connection
     return db
 
 
+def _open_marks(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """The sent marks; an unreadable file is started afresh (a lost mark can cost a message
+    sent twice after a kill, never an answer)."""
+    try:
+        return _connect(path, busy_timeout, SENT_SCHEMA)
+    except sqlite3.DatabaseError as exc:
+        if "not a database" not in str(exc) and "malformed" not in str(exc):
+            raise
+        log.warning("update journal: the sent marks in %s are unreadable (%s); started afresh",
+                    path, exc)  # fmt: skip
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return _connect(path, busy_timeout, SENT_SCHEMA)
+
+
 def _in_transaction(db: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
     """`fn(db)` in one transaction that takes the write lock first (BEGIN IMMEDIATE: waits
     out another writer, never the read-then-upgrade that fails at once)."""
@@ -190,7 +208,7 @@ class UpdateJournal:
         db = _connect(path, busy_timeout, SCHEMA)
         try:
             sent_path = sent_path_of(path)
-            sent_db = _connect(sent_path, busy_timeout, SENT_SCHEMA)
+            sent_db = _open_marks(sent_path, busy_timeout)
         except BaseException:
             db.close()
             raise
