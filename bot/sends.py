@@ -11,11 +11,15 @@ the update's `sent_before` (a replay), the call is not made and a stub result is
 When the mark is written (`SendMark`) decides what a kill in the remaining window costs:
 - `ANSWERED`: after Telegram's answer (grouped with concurrent marks into one transaction).
   A kill after the request was written but before the mark: the message is sent again.
-- `WRITING`: an intent, committed synchronously just before the request's first byte is
-  written to the socket, counted as sent. A kill before the last byte: the message is lost.
-- `WRITTEN`: committed synchronously when the request's last byte is with the kernel (which
+- `WRITING`: an intent, committed synchronously just before the request's body (its last
+  write: the headers went in the write before) is handed to the kernel, with no await
+  between, counted as sent. A kill between the commit and that write (microseconds; a
+  multipart upload writes several chunks, with event-loop turns between): the message is
+  lost. A kill before the commit: the request is incomplete, so not sent, and is sent again.
+- `WRITTEN`: committed synchronously once the request's last byte is with the kernel (which
   delivers it even if the process dies next), counted as sent. A kill between that write and
-  the commit (one event-loop turn): the message is sent again.
+  the commit (anyio yields one event-loop turn after each write): the message is sent
+  again.
 Inline answers and callback answers are not numbered: after a restart they are expired.
 """
 
@@ -46,9 +50,10 @@ ANSWER_METHODS = frozenset(
         "editMessageReplyMarkup",
     }
 )
-# httpcore's trace events (HTTP/1.1) around writing a request to the socket
-BEFORE_FIRST_BYTE = "http11.send_request_headers.started"
-AFTER_LAST_BYTE = "http11.send_request_body.complete"
+# httpcore's trace events (HTTP/1.1) around writing a request to the socket: the body is
+# written after the headers, in one write for PTB's form-encoded calls
+BEFORE_LAST_WRITE = "http11.send_request_body.started"
+AFTER_LAST_WRITE = "http11.send_request_body.complete"
 
 
 class SendMark(enum.Enum):
@@ -128,7 +133,7 @@ class MarkingRequest(HTTPXRequest):
 
     def __init__(self, *, mark: SendMark = SEND_MARK, **kwargs: Any) -> None:
         self._mark = mark
-        events = {SendMark.WRITING: BEFORE_FIRST_BYTE, SendMark.WRITTEN: AFTER_LAST_BYTE}
+        events = {SendMark.WRITING: BEFORE_LAST_WRITE, SendMark.WRITTEN: AFTER_LAST_WRITE}
         self._trace_event = events.get(mark)
         hooks = {"request": [self._attach_trace]} if self._trace_event else {}
         super().__init__(**kwargs, httpx_kwargs={"event_hooks": hooks})
