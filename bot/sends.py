@@ -54,6 +54,7 @@ ANSWER_METHODS = frozenset(
 # written after the headers, in one write for PTB's form-encoded calls
 BEFORE_LAST_WRITE = "http11.send_request_body.started"
 AFTER_LAST_WRITE = "http11.send_request_body.complete"
+BODY_FAILED = "http11.send_request_body.failed"
 
 
 class SendMark(enum.Enum):
@@ -145,8 +146,13 @@ class MarkingRequest(HTTPXRequest):
             request.extensions["trace"] = self._trace
 
     async def _trace(self, event: str, info: dict[str, Any]) -> None:
-        if event == self._trace_event and (writing := _WRITING.get()) is not None:
-            _mark_now(*writing)  # synchronous: no await between the socket write and this
+        writing = _WRITING.get()
+        if writing is None:
+            return
+        if event == self._trace_event:
+            _mark_now(*writing)  # synchronous: no await between this and the socket write
+        elif event == BODY_FAILED and self._mark is SendMark.WRITING:
+            _unmark_now(*writing)  # the body did not reach the kernel whole: not sent
 
     async def do_request(
         self,
