@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LINE_RE = re.compile(
     r"^(webhook|polling): (\d+) \w+, (\d+) answered before SIGKILL, (\d+) after the restart, "
-    r"(\d+) lost, (\d+) twice",
+    r"(\d+) lost, (\d+) twice(.*)$",
     re.MULTILINE,
 )
 
@@ -72,11 +72,12 @@ def main(argv: list[str] | None = None) -> int:
         for mark in args.marks:
             out = run_once(mark, args.updates, args.keep / f"{mark}-{n + 1}")
             found = LINE_RE.findall(out)
-            for mode, total, before, after, lost, doubles in found:
+            for mode, total, before, after, lost, doubles, which in found:
                 tally = tallies.setdefault((mark, mode), Tally())
                 tally.add(int(total), int(lost), int(doubles))
                 print(f"run {n + 1} {mark:>8} {mode}: {total} owed, {before} before the kill, "
-                      f"{after} after, {lost} lost, {doubles} twice", flush=True)  # fmt: skip
+                      f"{after} after, {lost} lost, {doubles} twice{which}",
+                      flush=True)  # fmt: skip
             if len(found) < 2:
                 print(f"run {n + 1} {mark}: a test did not report\n{out[-3000:]}", flush=True)
     print("\nmark      mode     runs  updates  lost  twice  runs with a loss / a double")
