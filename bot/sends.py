@@ -29,7 +29,7 @@ import contextvars
 import enum
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -78,7 +78,7 @@ class Answering:
     update_id: int
     sent_before: frozenset[int] = frozenset()
     position: int = 0
-    warned: bool = field(default=False)
+    warned: bool = False
 
 
 ANSWERING: contextvars.ContextVar[Answering | None] = contextvars.ContextVar(
