@@ -65,7 +65,7 @@ class SendMark(enum.Enum):
     WRITTEN = "written"
 
 
-SEND_MARK = SendMark.WRITING  # chosen by measurement: docs/reliability.md §7
+SEND_MARK = SendMark.WRITTEN  # chosen by measurement: docs/reliability.md §7
 
 
 @dataclass(slots=True)
