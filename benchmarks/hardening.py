@@ -46,6 +46,43 @@ async def measure_journal(folder: Path) -> None:
         journal.close()
 
 
+async def measure_sends(folder: Path) -> None:
+    """The bookkeeping of one update, concurrent like the bot's: journalled, its message
+    marked sent (bot/sends.py: grouped after Telegram's answer, or synchronous at the socket
+    write), done; against journalled + done alone (before the marks)."""
+    n = 20_000
+
+    async def lifecycle(journal: UpdateJournal, bot: int, i: int, mark: str) -> None:
+        await journal.record(bot, i, body(i))
+        if mark == "grouped":
+            await journal.mark_sent(bot, i, 0)
+        elif mark == "sync":
+            await asyncio.sleep(0)  # the socket write: the mark is written in another turn
+            journal.mark_sent_now(bot, i, 0)
+        await journal.mark_done(bot, i)
+
+    for mark in ("none", "grouped", "sync"):
+        journal = UpdateJournal.open(folder / f"sends-{mark}.sqlite3")
+        try:
+            started = time.perf_counter()
+            await asyncio.gather(*(lifecycle(journal, 1, i, mark) for i in range(n)))
+            took = time.perf_counter() - started
+            print(f"update lifecycle, {n} concurrent, mark {mark}: {n / took:,.0f} updates/s"
+                  f" ({took / n * 1e6:.1f} µs each)")  # fmt: skip
+        finally:
+            journal.close()
+    journal = UpdateJournal.open(folder / "sends-now.sqlite3")
+    try:
+        m = 5_000
+        started = time.perf_counter()
+        for i in range(m):
+            journal.mark_sent_now(1, i, 0)
+        took = (time.perf_counter() - started) / m
+        print(f"mark_sent_now (synchronous, blocks the loop): {took * 1e6:.0f} µs per message")
+    finally:
+        journal.close()
+
+
 async def measure_state(folder: Path) -> None:
     store = await StateStore.open(folder / "s.sqlite3")
     try:
@@ -97,6 +134,7 @@ def measure_limiter() -> None:
 async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         await measure_journal(Path(folder))
+        await measure_sends(Path(folder))
         await measure_state(Path(folder))
     measure_limiter()
 

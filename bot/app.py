@@ -54,6 +54,7 @@ from bot.intake import (
     webhook_server,
 )
 from bot.journal import JournalUnavailable, UpdateJournal
+from bot.sends import SEND_MARK, MarkingRequest, SendMark
 from bot.services import Services, open_services
 from bot.text import COMMANDS
 
@@ -110,12 +111,14 @@ def build_application(
     base_url: str | None = None,
     token: str | None = None,
     throttle: bool = True,
+    send_mark: SendMark = SEND_MARK,
 ) -> BotApplication:
     """A PTB Application for `services`: HTML defaults, the configured timeouts, flood-control
     retries, every handler; the handlers get a `BotContext` (services typed).
 
     `throttle=False` leaves out PTB's AIORateLimiter (Telegram's ~30 messages/s), so the
-    benchmarks can measure the bot's own cost per command against the fake Bot API."""
+    benchmarks can measure the bot's own cost per command against the fake Bot API.
+    `send_mark`: when a message answering an update counts as sent (bot/sends.py)."""
     config = services.config
     token = token or config.resolve_token(os.environ)
     if not token:
@@ -132,17 +135,25 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .connect_timeout(network.connect_timeout)
-        .read_timeout(network.read_timeout)
-        .write_timeout(network.write_timeout)
-        .pool_timeout(network.pool_timeout)
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)
     )
+    connect, read = network.connect_timeout, network.read_timeout
+    write, pool = network.write_timeout, network.pool_timeout
     journal = services.state.journal
     if journal is not None:  # every update on disk before Telegram is told it arrived
         builder = builder.update_queue(JournalingQueue(journal, bot_id_of(token)))
         builder = builder.application_class(JournaledApplication)
+        # each message answering an update marked sent: a replay skips it (bot/sends.py)
+        builder = builder.request(
+            MarkingRequest(
+                mark=send_mark, connect_timeout=connect, read_timeout=read,
+                write_timeout=write, pool_timeout=pool,
+            )
+        )  # fmt: skip
+    else:
+        builder = builder.connect_timeout(connect).read_timeout(read)
+        builder = builder.write_timeout(write).pool_timeout(pool)
     if throttle:
         # PTB types AIORateLimiter for per-call `rate_limit_args` of int; we pass none
         builder = builder.rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))  # type: ignore[arg-type]
@@ -365,7 +376,9 @@ async def _serve_until_stopped(config: Config, token: str) -> None:
     webhook = webhook_settings(config) if config.telegram.mode == "webhook" else None
     grace = config.telegram.shutdown_grace
     async with open_services(config, bot_id=bot_id_of(token)) as services:
-        application = build_application(services, token=token)
+        # the measurement knob of docs/reliability.md §7 (not a setting: one policy is right)
+        mark = SendMark(os.environ.get("CORPUSBOT_SEND_MARK", SEND_MARK.value))
+        application = build_application(services, token=token, send_mark=mark)
         async with serving(application, webhook=webhook, grace=grace):
             me = application.bot.username
             how = f"webhook on {webhook.listen}:{webhook.port}" if webhook else "long polling"

@@ -4,7 +4,8 @@
   next batch (which confirms the offset), and PTB's webhook awaits it before answering 200,
   so journalling in `put` makes every acknowledged update durable. A redelivered update
   (already journalled) is not queued again.
-- `JournaledApplication`: marks an update done once every handler has run for it.
+- `JournaledApplication`: names the update for the send path while its handlers run (each
+  message sent is marked, so a replay skips it: bot/sends.py), marks it done after them.
 - `WebhookEndpoint` / `webhook_server`: the webhook without PTB's server: the secret and
   the size are checked from the headers before one byte of the body is read; beyond the
   backlog limit the answer is 503 (Telegram retries later); idle and slow connections time
@@ -34,6 +35,7 @@ from tornado.httpserver import HTTPServer
 from tornado.iostream import IOStream
 
 from bot.journal import JournalUnavailable, UpdateJournal
+from bot.sends import ANSWERING, Answering
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,7 @@ class JournalingQueue(asyncio.Queue[object]):
         self.journal = journal
         self.bot_id = bot_id
         self._warned = False
+        self._sent_before: dict[int, frozenset[int]] = {}  # replayed updates only
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
@@ -95,9 +98,17 @@ class JournalingQueue(asyncio.Queue[object]):
                 return
         await super().put(item)
 
-    async def put_replayed(self, item: Update) -> None:
-        """Queue an update taken from `journal.unfinished()` (journalled already)."""
+    async def put_replayed(self, item: Update, sent: frozenset[int] = frozenset()) -> None:
+        """Queue an update taken from `journal.unfinished()` (journalled already); `sent`:
+        the ordinals of its messages sent before (not sent again)."""
+        if sent:
+            self._sent_before[item.update_id] = sent
         await super().put(item)
+
+    def answering(self, update_id: int) -> Answering:
+        """What the send path needs while this update's handlers run (bot/sends.py)."""
+        sent = self._sent_before.pop(update_id, frozenset())
+        return Answering(self.journal, self.bot_id, update_id, sent_before=sent)
 
 
 async def replay_unfinished(application: Application[Any, Any, Any, Any, Any, Any]) -> int:
@@ -108,22 +119,27 @@ async def replay_unfinished(application: Application[Any, Any, Any, Any, Any, An
     entries = await queue.journal.unfinished()
     for entry in entries:
         update = Update.de_json(json.loads(entry.body), application.bot)
-        await queue.put_replayed(update)
+        await queue.put_replayed(update, entry.sent)
     return len(entries)
 
 
 class JournaledApplication(Application):  # type: ignore[type-arg]
-    """Marks each journalled update done when all its handlers have run (or failed)."""
+    """Runs each journalled update's handlers with `ANSWERING` naming it (each message they
+    send is marked, bot/sends.py) and marks the update done when all have run (or failed)."""
 
     async def process_update(self, update: object) -> None:
+        queue = self.update_queue
+        if not isinstance(update, Update) or not isinstance(queue, JournalingQueue):
+            await super().process_update(update)
+            return
+        token = ANSWERING.set(queue.answering(update.update_id))
         try:
             await super().process_update(update)
         finally:
-            queue = self.update_queue
-            if isinstance(update, Update) and isinstance(queue, JournalingQueue):
-                # answered; a replay after a crash would be caught as seen
-                with contextlib.suppress(JournalUnavailable):
-                    await queue.journal.mark_done(queue.bot_id, update.update_id)
+            ANSWERING.reset(token)
+            # answered; a replay after a crash would be caught as seen
+            with contextlib.suppress(JournalUnavailable):
+                await queue.journal.mark_done(queue.bot_id, update.update_id)
 
 
 class Backlog:

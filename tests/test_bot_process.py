@@ -1,15 +1,19 @@
 """SIGKILL after Telegram was told the updates arrived: `corpusbot run` as a real process
 against the fake Bot API on 127.0.0.1; every acknowledged update is answered exactly once
-after a restart (the durable update journal, bot/journal.py and bot/intake.py).
+after a restart (the durable update journal, bot/journal.py and bot/intake.py; each message
+marked sent in the send path, bot/sends.py).
 
 The webhook count is `CORPUSBOT_KILL_UPDATES` (200 in the suite: PTB's limiter sends 30
 messages/s, so 1,000 answers take ~35 s; docs/reliability.md has the 1,000 run and its
-command)."""
+command). The kill lands after a random number of answers (a different instant each run);
+`benchmarks/kill_restart.py` runs these tests in a loop and counts."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import random
 import signal
 import socket
 import sys
@@ -24,7 +28,6 @@ import pytest
 import yaml
 from conftest import ROOT, write_seed_config
 
-from bot.app import CONCURRENT_UPDATES
 from bot.fakeapi import FakeBotApi
 
 SECRET = "kill-secret"
@@ -106,14 +109,18 @@ def answers_per_user(fake: FakeBotApi, users: list[int]) -> Counter[int]:
     return Counter(m.chat_id for m in fake.sent if m.chat_id in wanted)
 
 
-def in_doubt(counts: Counter[int]) -> int:
-    """How many were answered twice: only a reply Telegram took in the instant between its
-    send and the journal's done mark (the kill landing there) can be sent again, so at most
-    the updates in flight at the kill (CONCURRENT_UPDATES); none is answered three times."""
-    assert max(counts.values()) <= 2, counts.most_common(3)
-    twice = sum(1 for n in counts.values() if n == 2)
-    assert twice <= CONCURRENT_UPDATES, twice
-    return twice
+def outcome(counts: Counter[int], updates: dict[int, int]) -> tuple[list[int], list[int]]:
+    """The update ids (of `updates`: user -> update id, each owed one message) never
+    answered, and those answered more than once."""
+    lost = [update for user, update in updates.items() if counts[user] == 0]
+    doubles = [update for user, update in updates.items() if counts[user] > 1]
+    return lost, doubles
+
+
+async def wait_for_answers(fake: FakeBotApi, users: list[int], timeout: float) -> None:
+    """Until every user has an answer; at the deadline, on (the report says who lacks one)."""
+    with contextlib.suppress(TimeoutError):
+        await fake.wait_for(lambda: len(answers_per_user(fake, users)) == len(users), timeout)
 
 
 async def wait_port(port: int, proc: asyncio.subprocess.Process, timeout: float = 60) -> None:
@@ -149,29 +156,37 @@ async def test_webhook_updates_acknowledged_then_sigkill_are_answered_once_after
         async with bot_process(config, fake) as proc:
             await wait_port(port, proc)
             limits = httpx.Limits(max_connections=50)
+            # at most 50 posts at once: httpcore's pool assigns queued requests in quadratic
+            # time, so 1,000 queued ones took the test's CPU past the 30 s pool timeout
+            gate = asyncio.Semaphore(50)
             async with httpx.AsyncClient(limits=limits, timeout=30) as client:
 
                 async def post(update: dict[str, Any]) -> int:
-                    response = await client.post(url, json=update, headers={HEADER: SECRET})
+                    async with gate:
+                        response = await client.post(url, json=update, headers={HEADER: SECRET})
                     return response.status_code
 
                 statuses = await asyncio.gather(*(post(u) for u in updates))
             assert set(statuses) == {200}
+            kill_after = random.randrange(0, 60)  # a different instant of the answering
+            await fake.wait_for(
+                lambda: sum(answers_per_user(fake, users).values()) >= kill_after, timeout=60
+            )
             await kill(proc)  # every update acknowledged; most not answered yet
         before = sum(answers_per_user(fake, users).values())
         assert before < len(users)
 
         async with bot_process(config, fake) as proc:
-            await fake.wait_for(
-                lambda: len(answers_per_user(fake, users)) == len(users), timeout=120
-            )
+            await wait_for_answers(fake, users, timeout=120)
             log = await stop(proc, config)
         counts = answers_per_user(fake, users)
-        assert set(counts) == set(users), log[-2000:]  # none lost
-        twice = in_doubt(counts)
-        assert "Traceback" not in log, log[-2000:]
+        ids = {user: update["update_id"] for user, update in zip(users, updates, strict=True)}
+        lost, doubles = outcome(counts, ids)
         print(f"\nwebhook: {len(users)} acknowledged, {before} answered before SIGKILL, "
-              f"{len(users) - before} after the restart, 0 lost, {twice} twice")  # fmt: skip
+              f"{sum(counts.values()) - before} after the restart, {len(lost)} lost, "
+              f"{len(doubles)} twice (updates lost {lost}, twice {doubles})")  # fmt: skip
+        assert (lost, doubles) == ([], []), log[-2000:]
+        assert "Traceback" not in log, log[-2000:]
 
 
 async def test_polling_updates_confirmed_then_sigkill_are_answered_once_after_restart(
@@ -180,26 +195,24 @@ async def test_polling_updates_confirmed_then_sigkill_are_answered_once_after_re
     users = [FIRST_USER + 10_000 + n for n in range(POLLING_UPDATES)]
     async with FakeBotApi() as fake:
         config = bot_config(tmp_path, shared_seeds, fake)
-        for user in users:
-            fake.user_sends("/help", user_id=user)
+        updates = {user: fake.user_sends("/help", user_id=user)["update_id"] for user in users}
         async with bot_process(config, fake) as proc:
             # the offset is confirmed (Telegram forgets them) before most are answered
             await fake.wait_for(lambda: not fake.pending_updates, timeout=60)
-            await kill(proc)
+            await kill(proc)  # at once: PTB confirms a batch only on its next getUpdates
         before = sum(answers_per_user(fake, users).values())
         assert before < len(users)
         assert not fake.pending_updates  # Telegram would not send these again
 
         async with bot_process(config, fake) as proc:
-            await fake.wait_for(
-                lambda: len(answers_per_user(fake, users)) == len(users), timeout=60
-            )
+            await wait_for_answers(fake, users, timeout=60)
             log = await stop(proc, config)
         counts = answers_per_user(fake, users)
-        assert set(counts) == set(users), log[-2000:]  # none lost
-        twice = in_doubt(counts)
-        print(f"\npolling: {len(users)} confirmed, {before} answered before SIGKILL, 0 lost, "
-              f"{twice} twice")  # fmt: skip
+        lost, doubles = outcome(counts, updates)
+        print(f"\npolling: {len(users)} confirmed, {before} answered before SIGKILL, "
+              f"{sum(counts.values()) - before} after the restart, {len(lost)} lost, "
+              f"{len(doubles)} twice (updates lost {lost}, twice {doubles})")  # fmt: skip
+        assert (lost, doubles) == ([], []), log[-2000:]
 
 
 def webhook_config(folder: Path, shared: Path, fake: FakeBotApi, port: int) -> Path:

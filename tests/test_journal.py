@@ -10,7 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from bot.journal import UpdateJournal, process_stamp
+from bot.journal import UpdateJournal, process_stamp, sent_path_of
 from bot.state import StateStore
 
 BOT = 42
@@ -139,3 +139,20 @@ async def test_the_state_store_carries_the_journal(tmp_path: Path) -> None:
         assert await store.journal.record(BOT, 3, body(3))
     finally:
         await store.close()
+
+
+async def test_unreadable_sent_marks_are_started_afresh(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    sent_path_of(path).write_bytes(b"not sqlite at all " * 200)
+    journal = UpdateJournal.open(path)
+    try:
+        assert await journal.record(BOT, 1, body(1))
+        journal.mark_sent_now(BOT, 1, 0)
+        await journal.mark_sent(BOT, 1, 1)
+    finally:
+        journal.close()
+    again = UpdateJournal.open(path)
+    try:
+        assert not await again.record(BOT, 1, body(1))  # the journal itself was kept
+    finally:
+        again.close()
