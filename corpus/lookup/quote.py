@@ -495,36 +495,6 @@ def quote_filters(
     return parsed.residual, resolve_filters(store, parsed)
 
 
-async def find_quote(
-    store: Store,
-    text: str,
-    limit: int,
-    threshold: float,
-    *,
-    today: dt.date | None = None,
-    date_order: DateOrder = "dmy",
-    deadline: Deadline | None = None,
-    words_only: bool = False,
-    speaker: str | None = None,
-    filters_typed: Sequence[str] = (),
-) -> QuoteResult:
-    """The passages holding the span closest to `text`, best first, with a verdict (see
-    `_find_quote`). A `X said …` read as a claim is read again as plain words when the source
-    itself says `X said …` right before the quote: the user quoted the whole sentence."""
-    deadline = deadline or Deadline()
-    found = await _find_quote(
-        store, text, limit, threshold, today=today, date_order=date_order, deadline=deadline,
-        words_only=words_only, speaker=speaker, filters_typed=filters_typed,
-    )  # fmt: skip
-    claim = None if words_only else _claim_of(store, text)
-    if claim is None or not found.hits or not _source_says_before(found.hits[0], text, claim):
-        return found
-    return await _find_quote(
-        store, text, limit, threshold, today=today, date_order=date_order, deadline=deadline,
-        read_claim=False,
-    )  # fmt: skip
-
-
 def _claim_of(store: Store, text: str) -> Claim | None:
     """The claimed speaker of `text` (`X said …`), when its quote words are enough to check:
     `Zelensky said so` claims nothing (the whole text is the quote)."""
@@ -550,7 +520,7 @@ def _source_says_before(hit: Hit, text: str, claim: Claim) -> bool:
     return said[-len(before) :] == before
 
 
-async def _find_quote(
+async def find_quote(
     store: Store,
     text: str,
     limit: int,
@@ -570,8 +540,22 @@ async def _find_quote(
     `partial`; `LookupTimeout` when none was. `words_only`: `text` is the quote words and
     nothing else (a question read them out of its words): no filter or claimed speaker is
     read from it; `speaker` is then the one claimed (checked against the source as a
-    `Zelensky said …` would be), `filters_typed` the filters that narrow it (`date:June`)."""
+    `Zelensky said …` would be), `filters_typed` the filters that narrow it (`date:June`).
+    A `X told me …` read as a claim is read again as plain words (`read_claim=False`) when the
+    source says `X told me` right before the quote: the user quoted the whole sentence."""
     deadline = deadline or Deadline()
+    asked_text = text
+
+    async def unless_whole_sentence(result: QuoteResult) -> QuoteResult:
+        if claim is None or words_only or not result.hits:
+            return result
+        if not _source_says_before(result.hits[0], text, claim):
+            return result
+        return await find_quote(
+            store, asked_text, limit, threshold, today=today, date_order=date_order,
+            deadline=deadline, read_claim=False,
+        )  # fmt: skip
+
     speakers = known_speakers(store)
     if words_only:
         filters = Filters()
@@ -650,7 +634,7 @@ async def _find_quote(
         claimed, attribution = (
             resolve_claim(claim.name, speakers, top.passage.speaker) if claim else (None, None)
         )
-        return QuoteResult(
+        verbatim = QuoteResult(
             text,
             "verbatim",
             tuple(hits[:limit]),
@@ -658,6 +642,7 @@ async def _find_quote(
             attribution=attribution,
             partial=deadline.cut,
         )
+        return await unless_whole_sentence(verbatim)
     names = _names(store, speakers)
     # only the words around the span found (the verifier reads no more of a long passage)
     pad = 3
@@ -721,4 +706,4 @@ async def _find_quote(
                 names=names, tokens=[f.tokens for f in pool], deadline=deadline, claim=claim,
                 query_tokens=query_tokens,
             )  # fmt: skip
-    return _result(text, check, hits, limit, deadline.cut)
+    return await unless_whole_sentence(_result(text, check, hits, limit, deadline.cut))
