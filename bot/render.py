@@ -348,6 +348,7 @@ CHANGE_KINDS = {  # how a change is named after it: `(negation)`
     "number": N_("number"),
     "name": N_("name"),
     "quantifier": N_("quantifier"),
+    "word": N_("another word"),
 }
 
 

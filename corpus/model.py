@@ -303,7 +303,7 @@ class DiffOp:
 
 
 QuoteVerdict = Literal["verbatim", "close", "altered", "spliced", "not_found"]
-ChangeKind = Literal["negation", "number", "name", "quantifier", "other"]
+ChangeKind = Literal["negation", "number", "name", "quantifier", "word", "other"]
 Attribution = Literal["matches", "differs"]
 
 

@@ -659,7 +659,11 @@ async def find_quote(
             tokens=[top.tokens], claim=claim, query_tokens=query_tokens, deadline=deadline,
         )  # fmt: skip
         around = top.tokens
-    if check.verdict == "close" and (swapped := _swapped_capitals(check)):
+    # a word swapped at a sentence's start may be a name (`Trump thinks` for `Putin thinks`)
+    reread = check.verdict == "close" or (
+        check.verdict == "altered" and any(c.kind == "word" for c in check.changes)
+    )
+    if reread and (swapped := _swapped_capitals(check)):
         check = verify_quote(
             text, [top.passage], threshold=threshold, known_speakers=speakers,
             names=names | swapped, tokens=[around], claim=claim, query_tokens=query_tokens,

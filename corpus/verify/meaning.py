@@ -4,26 +4,36 @@ Each non-equal alignment step is looked at on its own: a negation, number, quant
 comparison word that one side has and the other lacks, or a name replaced by another, is a
 change of meaning (`altered`); spelling, case, punctuation, contractions, British/American
 spelling, number words for digits and dropped or added articles and fillers are not (`close`).
-A negation moved to another place shows as one removed and one added.
+A negation moved to another place shows as one removed and one added. A content word
+replaced by another word (`accepts` for `rejects`, `war` for `peace`) is a change too
+(`word`): not a misspelling, another form of the same word (`rejected`, `said`/`says`, by
+stem, English lemma or a shared stem of inflected languages) nor a stop word; a synonym is
+flagged with the rest, since nothing short of the source's word is the source's meaning.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz.distance import OSA
 
+from corpus.analysis.stopwords import is_stop_word
 from corpus.normalize import Token
 from corpus.verify.align import Step
 from corpus.verify.words import COMPARISONS, NEGATIONS, QUANTIFIERS, Unit, is_number
 
-ChangeKind = Literal["negation", "number", "name", "quantifier", "other"]
+ChangeKind = Literal["negation", "number", "name", "quantifier", "word", "other"]
 MeaningVerdict = Literal["verbatim", "close", "altered"]
 
 SPELLING_SIMILARITY = 0.75  # normalised Levenshtein similarity of a misspelt word
 SPELLING_MIN_LEN = 4
+_ARABIC = re.compile("[\u0600-\u06ff]")
+SHARED_STEM = 0.6  # inflected forms share this much of the shorter word's start (or end)
+STOP_LANGUAGES = ("en", "uk", "ru", "ar", "de", "fr", "es")  # stop words never count as content
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +68,50 @@ def _spelling_only(a: Sequence[str], s: Sequence[str]) -> bool:
         if OSA.normalized_similarity(x, y) < SPELLING_SIMILARITY:
             return False
     return True
+
+
+def _content(keys: Sequence[str]) -> list[str]:
+    return [
+        k
+        for k in keys
+        if not is_number(k) and not any(is_stop_word(k, lang) for lang in STOP_LANGUAGES)
+    ]
+
+
+@functools.lru_cache(maxsize=65536)
+def _english_lemma(word: str) -> str:
+    # simplemma's English data (~29 MB, ~0.2 s) loads the first time a quote has a word swapped
+    import simplemma
+
+    return simplemma.lemmatize(word, lang="en").lower()
+
+
+def same_word(x: str, y: str) -> bool:
+    """Two folded words (stems) that are one word: equal, misspelt, inflected (a shared start
+    of most of the shorter), one English lemma (`said`/`say`, `told`/`tell`), or in Arabic one
+    with a clitic (`ال`, `و`, `ب`) before it. A shared end is no proof in English or Slavic
+    languages (`increase`/`decrease`, `можливо`/`неможливо`)."""
+    if x == y or OSA.normalized_similarity(x, y) >= SPELLING_SIMILARITY:
+        return True
+    shorter = min(len(x), len(y))
+    start = 0
+    while start < shorter and x[start] == y[start]:
+        start += 1
+    if start >= max(3, SHARED_STEM * shorter):
+        return True
+    if _ARABIC.search(x) and shorter >= 3 and (x.endswith(y) or y.endswith(x)):
+        return abs(len(x) - len(y)) <= 3
+    return x.isascii() and y.isascii() and _english_lemma(x) == _english_lemma(y)
+
+
+def _word_swapped(a_keys: Sequence[str], s_keys: Sequence[str]) -> bool:
+    """A content word on one side with no form of it on the other, both sides saying some."""
+    asked, source = _content(a_keys), _content(s_keys)
+    if not asked or not source:
+        return False
+    return any(not any(same_word(a, s) for s in source) for a in asked) or any(
+        not any(same_word(s, a) for a in asked) for s in source
+    )
 
 
 def _is_name(text: str, token: Token, key: str, names: frozenset[str], first: bool) -> bool:
@@ -104,6 +158,8 @@ def step_kind(
         return None
     if a_keys and s_keys and (a_names or s_names):
         return "name"
+    if _word_swapped(a_keys, s_keys):
+        return "word"
     return None
 
 
