@@ -33,6 +33,7 @@ from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 from tornado.iostream import IOStream
 
+from bot.housekeeping import LeanApplication
 from bot.journal import JournalUnavailable, UpdateJournal
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ async def replay_unfinished(application: Application[Any, Any, Any, Any, Any, An
     return len(entries)
 
 
-class JournaledApplication(Application):  # type: ignore[type-arg]
+class JournaledApplication(LeanApplication):
     """Marks each journalled update done when all its handlers have run (or failed)."""
 
     async def process_update(self, update: object) -> None:
