@@ -42,7 +42,7 @@ from telegram.ext import (
 from bot import handlers
 from bot.config import Config, ConfigError
 from bot.context import CONTEXT_TYPES, SERVICES_KEY, BotApplication, store_services
-from bot.housekeeping import TIDY_EVERY, LeanApplication, keep_tidy
+from bot.housekeeping import TIDY_EVERY, GatedQueue, LeanApplication, keep_tidy
 from bot.i18n import ENGLISH, Translator, languages, translator
 from bot.intake import (
     Backlog,
@@ -141,9 +141,11 @@ def build_application(
         .post_init(_post_init)
     )
     journal = services.state.journal
-    builder = builder.application_class(LeanApplication)  # no per-user marks kept for ever
+    # no per-user marks kept for ever; a backlog waits as updates, not as PTB tasks
+    ahead = 2 * CONCURRENT_UPDATES
+    builder = builder.application_class(LeanApplication).update_queue(GatedQueue(ahead))
     if journal is not None:  # every update on disk before Telegram is told it arrived
-        builder = builder.update_queue(JournalingQueue(journal, bot_id_of(token)))
+        builder = builder.update_queue(JournalingQueue(journal, bot_id_of(token), ahead=ahead))
         builder = builder.application_class(JournaledApplication)
     if throttle:
         # PTB types AIORateLimiter for per-call `rate_limit_args` of int; we pass none

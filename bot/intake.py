@@ -33,7 +33,7 @@ from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 from tornado.iostream import IOStream
 
-from bot.housekeeping import LeanApplication
+from bot.housekeeping import AHEAD, GatedQueue, LeanApplication
 from bot.journal import JournalUnavailable, UpdateJournal
 
 log = logging.getLogger(__name__)
@@ -69,11 +69,11 @@ def raise_open_files_limit(cap: int = 1 << 20) -> tuple[int, int]:
     return target, hard
 
 
-class JournalingQueue(asyncio.Queue[object]):
+class JournalingQueue(GatedQueue):
     """PTB's update queue, journalling each `Update` before it is queued."""
 
-    def __init__(self, journal: UpdateJournal, bot_id: int) -> None:
-        super().__init__()
+    def __init__(self, journal: UpdateJournal, bot_id: int, *, ahead: int = AHEAD) -> None:
+        super().__init__(ahead)
         self.journal = journal
         self.bot_id = bot_id
         self._warned = False
