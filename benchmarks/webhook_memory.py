@@ -30,6 +30,7 @@ SECRET = "memory-secret"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ADVANCE = 25 * 3600.0  # seconds the bot's clock moves on: past every TTL but the 7-day
 # paging sessions (inline queries make none)
+STEP = 20_000  # users between progress lines
 WARM_UP = range(1, 2001)  # users before the start figure, and the ones who return at the end
 
 
@@ -129,7 +130,11 @@ async def measure(users: int) -> None:
                     await answered(fake, len(WARM_UP))
                     start = rss_mib(child.pid)
                     began = time.perf_counter()
-                    await post_inline(fake, client, url, range(10_000, 10_000 + users), "drones")
+                    for first in range(10_000, 10_000 + users, STEP):
+                        batch = range(first, min(first + STEP, 10_000 + users))
+                        await post_inline(fake, client, url, batch, "drones")
+                        print(f"  {batch.stop - 10_000:,} users posted: RSS "
+                              f"{rss_mib(child.pid):.1f} MiB", flush=True)  # fmt: skip
                     await answered(fake, len(WARM_UP) + users)
                     took = time.perf_counter() - began
                     after = rss_mib(child.pid)
@@ -142,7 +147,8 @@ async def measure(users: int) -> None:
                     await answered(fake, 2 * len(WARM_UP) + users)
                     final = rss_mib(child.pid)
                     print(f"after the TTLs (clock +{ADVANCE / 3600:.0f} h) and 2,000 returning "
-                          f"users: RSS {final:.1f} MiB ({final - start:+.1f} from the start)")  # fmt: skip
+                          f"users: RSS {final:.1f} MiB ({final - start:+.1f} from the start)",
+                          flush=True)  # fmt: skip
             finally:
                 child.send_signal(signal.SIGTERM)
                 await child.wait()
