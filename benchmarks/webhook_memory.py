@@ -1,8 +1,10 @@
 """Memory of the webhook bot under many distinct users: the bot in its own process (webhook
 mode, default rate limits, PTB's 30 messages/s limiter left out so the run takes minutes, not
 an hour), the fake Bot API and the poster in this one. Prints the bot's RSS at the start
-(after a warm-up), after N inline queries from N distinct users, and after the limiter's
-window (60 s) with a trickle of traffic that lets it forget idle users.
+(after a warm-up), after N inline queries from N distinct users (every one answered), and
+after the TTLs: the bot's clock is moved on by `ADVANCE` (beyond the rate limiter's window,
+the seen-update and journal TTLs) with SIGUSR2, its sweep (every second here, 30 s in
+production) runs, and 2,000 returning users ask once more.
 
     .venv/bin/python -m benchmarks.webhook_memory --users 100000
 """
@@ -26,7 +28,23 @@ from bot.fakeapi import FakeBotApi
 
 SECRET = "memory-secret"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
-WINDOW = 60.0  # the rate limiter's window: idle users are forgotten after it
+ADVANCE = 25 * 3600.0  # seconds the bot's clock moves on: past every TTL but the 7-day
+# paging sessions (inline queries make none)
+STEP = 20_000  # users between progress lines
+WARM_UP = range(1, 2001)  # users before the start figure, and the ones who return at the end
+
+
+class ShiftedClock:
+    """The bot's clock: wall time plus an offset the parent moves on with SIGUSR2."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self) -> None:
+        self.offset += ADVANCE
 
 
 def rss_mib(pid: int) -> float:
@@ -45,11 +63,14 @@ async def serve(config_path: str, port: int, base_url: str, token: str) -> None:
 
     config = load(Path(config_path))
     stop = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    clock = ShiftedClock()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGUSR2, clock.advance)
     hook = WebhookSettings("127.0.0.1", port, "/hook", "https://example.org/hook", SECRET)
-    async with open_services(config, bot_id=bot_id_of(token)) as services:
+    async with open_services(config, bot_id=bot_id_of(token), clock=clock) as services:
         app = build_application(services, base_url=base_url, token=token, throttle=False)
-        async with serving(app, webhook=hook):
+        async with serving(app, webhook=hook, tidy_every=1.0):
             await stop.wait()
 
 
@@ -75,7 +96,14 @@ async def post_inline(
         await asyncio.gather(*(one(u) for u in range(first, min(first + 1000, users.stop))))
 
 
-async def measure(users: int, wait: float) -> None:
+async def answered(fake: FakeBotApi, total: int) -> None:
+    """Until the bot has answered `total` inline queries (the backlog drained)."""
+    while len(fake.inline_answers) < total:
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(1.0)
+
+
+async def measure(users: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         load_config(folder, rate_limit={"user_per_minute": 20, "inline_per_minute": 120})
@@ -98,21 +126,29 @@ async def measure(users: int, wait: float) -> None:
                             break
                         except httpx.TransportError:
                             await asyncio.sleep(0.1)
-                    await post_inline(fake, client, url, range(1, 2001), "drones")  # warm-up
+                    await post_inline(fake, client, url, WARM_UP, "drones")
+                    await answered(fake, len(WARM_UP))
                     start = rss_mib(child.pid)
                     began = time.perf_counter()
-                    await post_inline(fake, client, url, range(10_000, 10_000 + users), "drones")
+                    for first in range(10_000, 10_000 + users, STEP):
+                        batch = range(first, min(first + STEP, 10_000 + users))
+                        await post_inline(fake, client, url, batch, "drones")
+                        print(f"  {batch.stop - 10_000:,} users posted: RSS "
+                              f"{rss_mib(child.pid):.1f} MiB", flush=True)  # fmt: skip
+                    await answered(fake, len(WARM_UP) + users)
                     took = time.perf_counter() - began
                     after = rss_mib(child.pid)
                     print(f"{users:,} distinct users (inline, webhook) in {took:.0f} s "
                           f"({users / took:,.0f}/s): RSS {start:.1f} -> {after:.1f} MiB "
                           f"(+{after - start:.1f})", flush=True)  # fmt: skip
-                    await asyncio.sleep(wait)
-                    # a trickle after the window: the limiter forgets idle users per call
-                    await post_inline(fake, client, url, range(1, 2001), "war")
+                    child.send_signal(signal.SIGUSR2)  # the TTLs pass
+                    await asyncio.sleep(3.0)  # the sweep runs every second
+                    await post_inline(fake, client, url, WARM_UP, "war")
+                    await answered(fake, 2 * len(WARM_UP) + users)
                     final = rss_mib(child.pid)
-                    print(f"after the limiter's window and 2,000 more queries: RSS {final:.1f} "
-                          f"MiB ({final - start:+.1f} from the start)")  # fmt: skip
+                    print(f"after the TTLs (clock +{ADVANCE / 3600:.0f} h) and 2,000 returning "
+                          f"users: RSS {final:.1f} MiB ({final - start:+.1f} from the start)",
+                          flush=True)  # fmt: skip
             finally:
                 child.send_signal(signal.SIGTERM)
                 await child.wait()
@@ -121,14 +157,13 @@ async def measure(users: int, wait: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=100_000)
-    parser.add_argument("--wait", type=float, default=WINDOW + 1)
     parser.add_argument("--serve", nargs=4, metavar=("CONFIG", "PORT", "BASE_URL", "TOKEN"))
     args = parser.parse_args()
     if args.serve:
         config, port, base_url, token = args.serve
         asyncio.run(serve(config, int(port), base_url, token))
     else:
-        asyncio.run(measure(args.users, args.wait))
+        asyncio.run(measure(args.users))
 
 
 if __name__ == "__main__":

@@ -41,7 +41,8 @@ from telegram.ext import (
 
 from bot import handlers
 from bot.config import Config, ConfigError
-from bot.context import CONTEXT_TYPES, BotApplication, store_services
+from bot.context import CONTEXT_TYPES, SERVICES_KEY, BotApplication, store_services
+from bot.housekeeping import TIDY_EVERY, GatedQueue, LeanApplication, keep_tidy
 from bot.i18n import ENGLISH, Translator, languages, translator
 from bot.intake import (
     Backlog,
@@ -141,8 +142,11 @@ def build_application(
     connect, read = network.connect_timeout, network.read_timeout
     write, pool = network.write_timeout, network.pool_timeout
     journal = services.state.journal
+    # no per-user marks kept for ever; a backlog waits as updates, not as PTB tasks
+    ahead = 2 * CONCURRENT_UPDATES
+    builder = builder.application_class(LeanApplication).update_queue(GatedQueue(ahead))
     if journal is not None:  # every update on disk before Telegram is told it arrived
-        builder = builder.update_queue(JournalingQueue(journal, bot_id_of(token)))
+        builder = builder.update_queue(JournalingQueue(journal, bot_id_of(token), ahead=ahead))
         builder = builder.application_class(JournaledApplication)
         # each message answering an update marked sent: a replay skips it (bot/sends.py)
         builder = builder.request(
@@ -186,11 +190,13 @@ async def serving(
     poll_timeout: int = 10,
     webhook: WebhookSettings | None = None,
     grace: float = SHUTDOWN_GRACE,
+    tidy_every: float = TIDY_EVERY,
 ) -> AsyncIterator[Application]:
     """Initialize, run post_init, fetch updates (long polling, or the webhook server of
-    bot/intake.py), answer what a dead process left journalled, dispatch. On exit: stop
-    accepting at once, wait at most `grace` s for the answers in flight (the rest stays
-    journalled for the next start), shut down."""
+    bot/intake.py), answer what a dead process left journalled, dispatch, and every
+    `tidy_every` s forget idle users (bot/housekeeping.py). On exit: stop accepting at once,
+    wait at most `grace` s for the answers in flight (the rest stays journalled for the next
+    start), shut down."""
     updater = application.updater
     if updater is None:
         raise ValueError("serving needs an Application built with an updater")
@@ -204,6 +210,8 @@ async def serving(
             server = await _start_webhook(application, webhook)
         await application.start()
         keeper: asyncio.Task[None] | None = None
+        services = application.bot_data.get(SERVICES_KEY)
+        tidier = asyncio.create_task(keep_tidy(services, tidy_every)) if services else None
         try:
             replayed = await replay_unfinished(application)
             if replayed:
@@ -213,8 +221,9 @@ async def serving(
                 keeper = asyncio.create_task(_keep_journal(application, journal))
             yield application
         finally:
-            if keeper is not None:
-                keeper.cancel()
+            for task in (keeper, tidier):
+                if task is not None:
+                    task.cancel()
             if server is not None:
                 server.stop()  # no new connection from here on
             if updater.running:

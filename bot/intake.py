@@ -34,6 +34,7 @@ from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 from tornado.iostream import IOStream
 
+from bot.housekeeping import AHEAD, GatedQueue, LeanApplication
 from bot.journal import JournalUnavailable, UpdateJournal
 from bot.sends import ANSWERING, Answering
 
@@ -70,11 +71,11 @@ def raise_open_files_limit(cap: int = 1 << 20) -> tuple[int, int]:
     return target, hard
 
 
-class JournalingQueue(asyncio.Queue[object]):
+class JournalingQueue(GatedQueue):
     """PTB's update queue, journalling each `Update` before it is queued."""
 
-    def __init__(self, journal: UpdateJournal, bot_id: int) -> None:
-        super().__init__()
+    def __init__(self, journal: UpdateJournal, bot_id: int, *, ahead: int = AHEAD) -> None:
+        super().__init__(ahead)
         self.journal = journal
         self.bot_id = bot_id
         self._warned = False
@@ -123,7 +124,7 @@ async def replay_unfinished(application: Application[Any, Any, Any, Any, Any, An
     return len(entries)
 
 
-class JournaledApplication(Application):  # type: ignore[type-arg]
+class JournaledApplication(LeanApplication):
     """Runs each journalled update's handlers with `ANSWERING` naming it (each message they
     send is marked, bot/sends.py) and marks the update done when all have run (or failed)."""
 

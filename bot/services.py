@@ -121,15 +121,23 @@ class RateLimiter:
         limit = self._limits[kind]
         return bool(limit) and len(window.times) >= limit
 
-    def _forget_idle(self, now: float) -> None:
-        """Drop a few least recently seen keys whose window has emptied (continuous TTL)."""
-        for _ in range(FORGET_PER_CALL):
-            if not self._windows:
-                return
+    def _forget_idle(self, now: float, most: int = FORGET_PER_CALL) -> int:
+        """Drop up to `most` least recently seen keys whose window has emptied (continuous
+        TTL); how many were dropped. The keys are in the order last seen, so the idle ones
+        are at the front."""
+        dropped = 0
+        while dropped < most and self._windows:
             key, window = next(iter(self._windows.items()))
             if window.times and window.times[-1] > now - WINDOW:
-                return
+                break
             del self._windows[key]
+            dropped += 1
+        return dropped
+
+    def forget_idle(self) -> int:
+        """Forget every key idle for a whole window (the periodic sweep: users who never
+        come back are gone one window after their last request, traffic or not); how many."""
+        return self._forget_idle(self._clock(), len(self._windows))
 
 
 def failure_lines(config: Config, failed: Sequence[SourceFailure]) -> list[str]:

@@ -66,3 +66,16 @@ def test_a_refusal_costs_microseconds() -> None:
     per_call = (time.perf_counter() - started) / (2 * n)
     assert limiter.check_inline(7) == "silent"
     assert per_call < 100e-6, per_call  # a few µs here; 100 µs leaves room for a busy CI
+
+
+def test_the_sweep_forgets_every_idle_user_without_traffic() -> None:
+    clock = Clock()
+    limiter = RateLimiter(20, 20, clock, per_inline=30)
+    for user in range(5_000):
+        limiter.check_inline(user)
+    clock.now += WINDOW / 2
+    limiter.check_inline(99_999)  # seen within the window: kept
+    assert limiter.forget_idle() == 0
+    clock.now += WINDOW / 2 + 0.01
+    assert limiter.forget_idle() == 5_000
+    assert len(limiter) == 1
