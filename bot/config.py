@@ -157,9 +157,12 @@ class SearchConfig:
     timezone: str = "UTC"  # `today`, `last week`… are days in this zone (IANA name)
     date_order: str = "dmy"  # how 03/07/2025 reads: dmy (3 Jul) or mdy (7 Mar)
     time_budget: float = 2.0  # seconds of CPU one lookup may take (0: no limit)
+    # lookups on this many worker threads (0: on the bot's event loop, the fastest for short
+    # lookups; threads keep other users answered while one slow lookup runs)
+    lookup_threads: int = 0
 
 
-SEARCH_KEYS = ("synonyms", "timezone", "date_order", "time_budget")
+SEARCH_KEYS = ("synonyms", "timezone", "date_order", "time_budget", "lookup_threads")
 
 
 @dataclass(frozen=True, slots=True)
@@ -667,7 +670,10 @@ def _parse_search(r: _Reader, data: dict[str, Any]) -> SearchConfig:
     budget = r.number(
         raw.get("time_budget"), "search.time_budget", default=2.0, minimum=0, maximum=600
     )
-    return SearchConfig(tuple(groups), zone, order, budget)
+    threads = r.integer(
+        raw.get("lookup_threads"), "search.lookup_threads", default=0, minimum=0, maximum=16
+    )
+    return SearchConfig(tuple(groups), zone, order, budget, threads)
 
 
 def load_config(path: Path) -> Config:

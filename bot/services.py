@@ -18,6 +18,7 @@ from corpus.errors import SourceError
 from corpus.index_path import check_index_path
 from corpus.library import Library, Progress
 from corpus.lookup.date_query import today_in
+from corpus.lookup_threads import LookupThreads
 from corpus.model import BuildReport, SourceFailure
 
 log = logging.getLogger(__name__)
@@ -204,6 +205,7 @@ async def open_services(
     library.synonyms = config.search.synonyms
     library.date_order = "mdy" if config.search.date_order == "mdy" else "dmy"
     library.time_budget = config.search.time_budget or None
+    library.threads = LookupThreads(config.search.lookup_threads)
     try:
         refuse_empty(config, library.report)
     except SourceError:

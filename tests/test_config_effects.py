@@ -94,6 +94,7 @@ search:
   timezone: UTC
   date_order: dmy
   time_budget: 2
+  lookup_threads: 0
 """
 
 # key path (list items as []) -> (the line in FULL, the line changed)
@@ -159,6 +160,7 @@ CHANGES: dict[str, tuple[str, str]] = {
     "search.timezone": ("timezone: UTC", "timezone: Pacific/Kiritimati"),
     "search.date_order": ("date_order: dmy", "date_order: mdy"),
     "search.time_budget": ("time_budget: 2", "time_budget: 0.5"),
+    "search.lookup_threads": ("lookup_threads: 0", "lookup_threads: 2"),
 }
 
 

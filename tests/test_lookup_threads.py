@@ -48,6 +48,7 @@ async def test_the_library_answers_the_same_on_threads_and_in_the_loop(library: 
         return time.monotonic()
 
     library.time_budget, library.clock = 60.0, clock
+    library.threads = LookupThreads(2)  # `search.lookup_threads: 2` (the default is 0)
     on_threads = await library.find_quote("so long as he kills, he lives")
     topic_threads = await library.find_topic("drones")
     assert seen - {threading.get_ident()}, "no lookup ran on a worker thread"
