@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-PhrasingKind = Literal["quote", "who", "when", "topic", "topic_known", "check"]
+PhrasingKind = Literal["quote", "who", "when", "topic", "topic_direct", "topic_known", "check"]
 
 NAME = r"(?P<name>@?[^\W\d_][\w’'.\-]*(?:\s+@?[^\W\d_][\w’'.\-]*){0,3}?)"
 NAME2 = NAME.replace("<name>", "<name2>")  # the name's place in a pattern's other branch
@@ -213,6 +213,22 @@ PHRASINGS: tuple[Phrasing, ...] = (
         rf"что\s+(?:именно\s+)?{NAME}\s+{ADV_RU}{TOPIC_VERB_RU}\b" + REST,
     ),
     _p("topic", "ru", r"что\s+(?:было\s+)?(?:сказано|говорили|писали|заявляли)\b" + REST),
+    # --- when / did X mention (talk about, discuss) Y; quotes about Y: `rest` is the topic
+    _p(
+        "topic_direct",
+        "en",
+        rf"(?:(?:when|where|how\s+often|why)\s+)?{AUX_EN}\s+{NAME}\s+{ADV_EN}(?:first\s+|last\s+)?"
+        r"(?:mention|mentioned|talk\s+about|talked\s+about|speak\s+about|spoke\s+about|"
+        r"discuss|discussed|address|addressed|comment\s+on|commented\s+on|bring\s+up|"
+        r"brought\s+up|raise|raised)\s+(?P<rest>.+?)\s*\?*",
+    ),
+    _p(
+        "topic_direct",
+        "en",
+        r"(?:(?:show|give|find|list)\s+(?:me\s+)?|any\s+|all\s+)?(?:the\s+)?"
+        r"(?:quotes|statements|posts|tweets|passages|messages|remarks)\s+"
+        r"(?:about|on|regarding|concerning|mentioning)\s+(?P<rest>.+?)\s*\?*",
+    ),
     # --- did X say anything about Y (a topic, not a quote)
     _p(
         "topic",

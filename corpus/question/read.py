@@ -241,7 +241,7 @@ def _read(masked: Masked, text: str, asking: _Asking, depth: int) -> Question | 
         if phrasing.kind == "check":
             rest = Masked(found["rest"].strip(), masked.inner, masked.outer)
             question = _read_check(rest, text, phrasing, asking, depth)
-        elif phrasing.kind in ("topic", "topic_known"):
+        elif phrasing.kind in ("topic", "topic_direct", "topic_known"):
             question = _read_topic(found, masked, text, phrasing, asking)
         else:
             question = _read_quote(found, masked, text, phrasing, asking)
@@ -415,7 +415,9 @@ def _read_topic(
     filters = by
     if rest:
         first, _, after = rest.partition(" ")
-        if first.casefold() not in TOPIC_WORDS[phrasing.language]:
+        if phrasing.kind == "topic_direct":  # `mentioned Y`: no word introduces the topic
+            after = rest
+        elif first.casefold() not in TOPIC_WORDS[phrasing.language]:
             return None
         topic, tail = split_date_tail(after.strip(EDGE), today=today, date_order=order)
         topic = topic.strip(EDGE)
