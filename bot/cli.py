@@ -408,7 +408,8 @@ def reply_json(reply: Reply) -> dict[str, Any]:
     """The JSON form of one reply (the schema `ask --json` promises). A `not_found` quote has
     no results (`QuoteResult.matches`): its closest passage is a hint in the message only.
     A quote also gives `changes`, `parts` (`result` indexes `results`), `claimed_speaker`
-    and `attribution` (issue 11). `error` ("timeout": the time budget ran out with no answer)
+    and `attribution` (issue 11), `reported_speaker` (narration saying another known speaker
+    said the words: a paraphrase, not their quotation). `error` ("timeout": no answer in time)
     and `partial` (true: cut short, only the closest candidates checked) appear only when set,
     as does `question` (how a question in plain words was read, `question_json`)."""
     quote = reply.quote
@@ -436,6 +437,7 @@ def reply_json(reply: Reply) -> dict[str, Any]:
         ],
         "claimed_speaker": quote.claimed_speaker if quote else None,
         "attribution": quote.attribution if quote else None,
+        "reported_speaker": quote.reported_speaker if quote else None,
         "total": reply.total if reply.total is not None else len(reply.hits),
         "series": [
             {"period": p.label, "count": p.count}

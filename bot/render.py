@@ -494,6 +494,17 @@ def render_quote_header(
         lines.append(tr._(VERDICT_LINES[result.verdict]) + score)
     if who and result.attribution == "matches":
         lines.append(who)
+    if result.reported_speaker and result.hits:
+        reported = tr._(
+            "ℹ In {narrator}'s words, reporting what {speaker} said: a paraphrase, not a "
+            "quotation of {speaker}."
+        )
+        lines.append(
+            reported.format(
+                narrator=esc(result.hits[0].passage.speaker),
+                speaker=f"<b>{esc(result.reported_speaker)}</b>",
+            )
+        )
     if result.verdict == "verbatim" and len(result.parts) > 1:
         lines.append(
             tr.count(

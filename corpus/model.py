@@ -341,6 +341,9 @@ class QuoteResult:
     # the time budget ran out: only the closest candidates were checked (the verdict is about
     # them; a better place may stand elsewhere)
     partial: bool = False
+    # the narration around the words says this known speaker said them, in its own words
+    # (`Mark Rutte said that …`): reported speech, not a quotation of them
+    reported_speaker: str | None = None
 
     @property
     def matches(self) -> tuple[Hit, ...]:

@@ -44,7 +44,7 @@ from corpus.query_syntax import SyntaxProblem, parse_search_query
 from corpus.store import TERMS_FIELD, Store, corpus_languages, search_seqs
 from corpus.verify.ellipsis import split_ellipsis
 from corpus.verify.parts import CLAUSE_MARKS
-from corpus.verify.speaker import Claim, parse_claim, resolve_claim
+from corpus.verify.speaker import Claim, parse_claim, reported_by, resolve_claim
 from corpus.verify.verify import Verification, missing_clauses, verify_quote
 from corpus.windows import WINDOW_CHARS, window_for
 
@@ -507,6 +507,21 @@ def _claim_of(store: Store, text: str) -> Claim | None:
     return claim
 
 
+def _with_reported(result: QuoteResult, speakers: Sequence[str]) -> QuoteResult:
+    """The result with `reported_speaker` when narration (not a quotation) holds the words
+    and says in the same sentence that another known speaker said them."""
+    if result.verdict == "not_found" or not result.hits:
+        return result
+    hit = result.hits[0]
+    if hit.passage.kind not in ("paragraph", "post") or hit.match_start is None:
+        return result
+    at = hit.match_start - hit.passage.start
+    reported = reported_by(hit.passage.text[:at], speakers) if at > 0 else None
+    if reported is None or reported == hit.passage.speaker:
+        return result
+    return dataclasses.replace(result, reported_speaker=reported)
+
+
 def _source_says_before(hit: Hit, text: str, claim: Claim) -> bool:
     """True when the words before the claim's quote (`President Trump told me`) stand in the
     source right before the matched span."""
@@ -548,9 +563,9 @@ async def find_quote(
 
     async def unless_whole_sentence(result: QuoteResult) -> QuoteResult:
         if claim is None or words_only or not result.hits:
-            return result
+            return _with_reported(result, speakers)
         if not _source_says_before(result.hits[0], text, claim):
-            return result
+            return _with_reported(result, speakers)
         return await find_quote(
             store, asked_text, limit, threshold, today=today, date_order=date_order,
             deadline=deadline, read_claim=False,

@@ -178,3 +178,28 @@ def judge_attribution(claimed: str | None, speaker: str | None) -> Attribution |
     if claimed is None or speaker is None:
         return None
     return "matches" if match_speaker(claimed, [speaker]) is not None else "differs"
+
+
+_REPORTED = re.compile(
+    r"(?P<name>(?:[A-Z][\w’'.\-]*\s+){0,3}[A-Z][\w’'.\-]*)\s+"
+    r"(?:said|says|stated|states|claimed|claims|warned|warns|added|wrote|writes|noted|argued|"
+    r"insisted|told\s+\w+|tells\s+\w+)(?:\s+that)?[\s,:]*$"
+)
+_REPORT_REACH = 120  # characters of the sentence before the words that may name a speaker
+
+
+def reported_by(before: str, known: Sequence[str]) -> str | None:
+    """The known speaker a narration says said the words that follow `before` in indirect
+    speech (`NATO Chief Mark Rutte said that …`), or None. Only the sentence the words stand
+    in is read: a name in an earlier sentence reports nothing."""
+    tail = before[-_REPORT_REACH:]
+    cut = max(tail.rfind(mark) for mark in (". ", "! ", "? ", "\n"))
+    found = _REPORTED.search(tail[cut + 1 :] if cut >= 0 else tail)
+    if found is None:
+        return None
+    words = found["name"].split()
+    for start in range(len(words)):  # `NATO Chief Mark Rutte`: the longest tail that matches
+        matched = match_speaker(" ".join(words[start:]), known)
+        if matched is not None:
+            return matched
+    return None
