@@ -408,10 +408,10 @@ def reply_json(reply: Reply) -> dict[str, Any]:
     """The JSON form of one reply (the schema `ask --json` promises). A `not_found` quote has
     no results (`QuoteResult.matches`): its closest passage is a hint in the message only.
     A quote also gives `changes`, `parts` (`result` indexes `results`), `claimed_speaker`
-    and `attribution` (issue 11), `reported_speaker` (narration saying another known speaker
-    said the words: a paraphrase, not their quotation). `error` ("timeout": no answer in time)
-    and `partial` (true: cut short, only the closest candidates checked) appear only when set,
-    as does `question` (how a question in plain words was read, `question_json`)."""
+    and `attribution` (issue 11). `error` ("timeout": no answer in time), `partial` (true: cut
+    short, only the closest candidates checked), `question` (how a question in plain words was
+    read, `question_json`) and `reported_speaker` (narration saying another known speaker said
+    the words: a paraphrase, not their quotation) appear only when set."""
     quote = reply.quote
     extra: dict[str, Any] = {}  # only when set: other replies stay as pinned
     if reply.error is not None:
@@ -420,6 +420,8 @@ def reply_json(reply: Reply) -> dict[str, Any]:
         extra["partial"] = True
     if reply.question is not None:
         extra["question"] = question_json(reply.question)
+    if quote is not None and quote.reported_speaker is not None:
+        extra["reported_speaker"] = quote.reported_speaker
     return extra | {
         "command": reply.command,
         "query": reply.query,
@@ -437,7 +439,6 @@ def reply_json(reply: Reply) -> dict[str, Any]:
         ],
         "claimed_speaker": quote.claimed_speaker if quote else None,
         "attribution": quote.attribution if quote else None,
-        "reported_speaker": quote.reported_speaker if quote else None,
         "total": reply.total if reply.total is not None else len(reply.hits),
         "series": [
             {"period": p.label, "count": p.count}
