@@ -275,13 +275,9 @@ def _read_check(
 def _read_quote(
     found: re.Match[str], masked: Masked, text: str, phrasing: Phrasing, asking: _Asking
 ) -> Question | None:
-    speaker = _Speaker()
-    name = _name_in(found)
-    if name is not None:
-        named = _speaker(name, asking.speakers)
-        if named is None:
-            return None
-        speaker = named
+    speaker = _asked_speaker(found, asking)
+    if speaker is None:
+        return None
     words = _words(masked, asking, found["body"])
     if words is None:
         return None
@@ -301,6 +297,13 @@ def _language(phrasing: Phrasing, text: str) -> str:
         if letters & UKRAINIAN_ONLY and not letters & RUSSIAN_ONLY:
             return "uk"
     return phrasing.language
+
+
+def _asked_speaker(found: re.Match[str], asking: _Asking) -> _Speaker | None:
+    """Whom the phrasing names (`_Speaker()` when it names nobody), or None when the name
+    it matched is no name (`_speaker`): the phrasing does not apply."""
+    name = _name_in(found)
+    return _Speaker() if name is None else _speaker(name, asking.speakers)
 
 
 def _name_in(found: re.Match[str]) -> str | None:
@@ -394,14 +397,10 @@ def _read_topic(
     found: re.Match[str], masked: Masked, text: str, phrasing: Phrasing, asking: _Asking
 ) -> Question | None:
     """`what did X say about Y since Z` -> topic Y by:X since:Z; `… on Aug 28` -> date."""
-    speaker = _Speaker()
-    name = _name_in(found)
-    if name is not None:
-        named = _speaker(name, asking.speakers)
-        known = named is not None and (named.candidates or named.several)
-        if named is None or (phrasing.kind == "topic_known" and not known):
-            return None
-        speaker = named
+    speaker = _asked_speaker(found, asking)
+    known = speaker is not None and (speaker.candidates or speaker.several)
+    if speaker is None or (phrasing.kind == "topic_known" and not known):
+        return None
     rest = masked.restore(found["rest"]).strip(EDGE + "?!.")
     by = _by_filters(speaker)
     today, order = asking.today, asking.date_order
