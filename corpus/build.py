@@ -621,8 +621,8 @@ def _write_streamed(
         db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
         db.commit()
     except BaseException:  # Ctrl-C, SIGTERM, a failure: stop tantivy's threads before the
-        # caller removes the directory they write into (else a segment file lands after it)
-        committer.shutdown(wait=True)
+        # caller removes the directory they write into (else a segment file lands after it);
+        # a commit already under way is waited for below
         if committing is None:
             with contextlib.suppress(Exception):
                 writer.rollback()

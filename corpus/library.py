@@ -114,7 +114,7 @@ class Library:
         # each lookup's time budget in seconds (None: none) and the clock it is read on
         self.time_budget: float | None = None
         self.clock: Clock = time.monotonic
-        # where find_*/timeline run: worker threads, so a slow one leaves the caller's loop free
+        # where find_*/timeline run: the caller's loop, or worker threads (search.lookup_threads)
         self.threads = LookupThreads()
 
     @classmethod

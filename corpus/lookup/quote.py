@@ -495,16 +495,19 @@ def quote_filters(
     return parsed.residual, resolve_filters(store, parsed)
 
 
-def _claim_of(store: Store, text: str) -> Claim | None:
+def _too_few(store: Store, norms: Sequence[str], minimum: int) -> bool:
+    """Fewer words than `minimum`, or only stop words of the corpus's languages."""
+    return len(norms) < minimum or is_stop_query(norms, corpus_languages(store.infos))
+
+
+def _claim_of(store: Store, text: str, speakers: Sequence[str]) -> Claim | None:
     """The claimed speaker of `text` (`X said …`), when its quote words are enough to check:
     `Zelensky said so` claims nothing (the whole text is the quote)."""
-    claim = parse_claim(text, known=known_speakers(store))
+    claim = parse_claim(text, known=speakers)
     if claim is None:
         return None
     norms = [t.norm for t in tokenize(text[claim.start : claim.end])]
-    if len(norms) < MIN_CLAIMED_WORDS or is_stop_query(norms, corpus_languages(store.infos)):
-        return None
-    return claim
+    return None if _too_few(store, norms, MIN_CLAIMED_WORDS) else claim
 
 
 def _with_reported(result: QuoteResult, speakers: Sequence[str]) -> QuoteResult:
@@ -561,15 +564,20 @@ async def find_quote(
     deadline = deadline or Deadline()
     asked_text = text
 
-    async def unless_whole_sentence(result: QuoteResult) -> QuoteResult:
-        if claim is None or words_only or not result.hits:
-            return _with_reported(result, speakers)
-        if not _source_says_before(result.hits[0], text, claim):
-            return _with_reported(result, speakers)
-        return await find_quote(
-            store, asked_text, limit, threshold, today=today, date_order=date_order,
-            deadline=deadline, read_claim=False,
-        )  # fmt: skip
+    async def finish(result: QuoteResult) -> QuoteResult:
+        """The whole sentence read again as plain words, or `result` with whom narration
+        reports as saying its words."""
+        if (
+            claim is not None
+            and not words_only
+            and result.hits
+            and _source_says_before(result.hits[0], text, claim)
+        ):
+            return await find_quote(
+                store, asked_text, limit, threshold, today=today, date_order=date_order,
+                deadline=deadline, read_claim=False,
+            )  # fmt: skip
+        return _with_reported(result, speakers)
 
     speakers = known_speakers(store)
     if words_only:
@@ -579,7 +587,7 @@ async def find_quote(
         claim = Claim(speaker, 0, len(text)) if speaker else None
     else:
         text, filters = quote_filters(store, text, today, date_order)
-        claim = _claim_of(store, text) if read_claim else None
+        claim = _claim_of(store, text, speakers) if read_claim else None
     words = text[claim.start : claim.end] if claim else text
     claimed = resolve_claim(claim.name, speakers, None)[0] if claim else None
     query_tokens = tokenize(text)
@@ -588,9 +596,7 @@ async def find_quote(
     asked_norms = [t.norm for t in asked_tokens]
     if not asked_tokens or limit <= 0:
         return QuoteResult(text, "not_found", (), claimed_speaker=claimed)
-    if len(asked_norms) < MIN_QUOTE_WORDS or is_stop_query(
-        asked_norms, corpus_languages(store.infos)
-    ):
+    if _too_few(store, asked_norms, MIN_QUOTE_WORDS):
         raise QueryError(TOO_SHORT_TEXT, QUOTE_TOO_SHORT)
     asked = " ".join(asked_norms)
     found: list[Found] = []
@@ -657,7 +663,7 @@ async def find_quote(
             attribution=attribution,
             partial=deadline.cut,
         )
-        return await unless_whole_sentence(verbatim)
+        return await finish(verbatim)
     names = _names(store, speakers)
     # only the words around the span found (the verifier reads no more of a long passage)
     pad = 3
@@ -725,4 +731,4 @@ async def find_quote(
                 names=names, tokens=[f.tokens for f in pool], deadline=deadline, claim=claim,
                 query_tokens=query_tokens,
             )  # fmt: skip
-    return await unless_whole_sentence(_result(text, check, hits, limit, deadline.cut))
+    return await finish(_result(text, check, hits, limit, deadline.cut))
