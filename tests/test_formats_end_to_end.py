@@ -5,14 +5,13 @@ passage's speaker, date, url and note, and its text verbatim in its record."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from test_cli import run
 from test_parse_subtitles import SRT, VTT
 from test_parse_x_archive import NOTE_TEXT, archive
 
@@ -60,13 +59,8 @@ def write_corpus(folder: Path) -> Path:
 
 
 def ask_json(config: Path, questions: list[str], capsys: pytest.CaptureFixture[str]) -> list[Any]:
-    old = sys.stdin
-    sys.stdin = io.StringIO("\n".join(questions) + "\n")
-    try:
-        rc = main(["ask", "--json", "--config", str(config), "-"])
-    finally:
-        sys.stdin = old
-    out, err = capsys.readouterr()
+    stdin = "\n".join(questions) + "\n"
+    rc, out, err = run(["ask", "--json", "--config", str(config), "-"], capsys, stdin)
     assert rc == 0, err
     return [json.loads(line) for line in out.splitlines()]
 
