@@ -23,7 +23,7 @@ import secrets
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -435,7 +435,7 @@ def _no_gc() -> Iterator[None]:
 
 def _prepared(
     specs: Sequence[SourceSpec], speakers: frozenset[str], workers: int, parts: Path
-) -> Iterator[PreparedSource]:
+) -> Generator[PreparedSource, None, None]:
     """Each source prepared, in config order: in `workers` processes (a few sources ahead,
     so memory holds only those; their rows in files under `parts`), or here when `workers`
     is 0."""
@@ -478,11 +478,13 @@ def _prepared(
 
 def _prepared_no_gc(
     specs: Sequence[SourceSpec], speakers: frozenset[str], workers: int, parts: Path
-) -> Iterator[PreparedSource]:
-    """`_prepared` with the garbage collector paused while each source is written."""
-    for prepared in _prepared(specs, speakers, workers, parts):
-        with _no_gc():
-            yield prepared
+) -> Generator[PreparedSource, None, None]:
+    """`_prepared` with the garbage collector paused while each source is written; closing
+    this closes `_prepared` (its workers stopped)."""
+    with contextlib.closing(_prepared(specs, speakers, workers, parts)) as sources:
+        for prepared in sources:
+            with _no_gc():
+                yield prepared
 
 
 def _file_sizes(specs: Sequence[SourceSpec]) -> list[int]:
@@ -542,6 +544,7 @@ def _write_streamed(
     parts = _tmp_name(tmp_db.with_name(f"{index_path.name}.parts"))
     committer = ThreadPoolExecutor(1, thread_name_prefix="tantivy-commit")
     committing: Future[None] | None = None
+    stream = _prepared_no_gc(specs, speakers, workers, parts)  # parsed lazily, in order
     try:
         parts.mkdir()
         db.executescript(
@@ -559,7 +562,7 @@ def _write_streamed(
         failed: list[list[object]] = []
         tally = SpeakerTally()
         db.execute("BEGIN")
-        for ord_, prepared in enumerate(_prepared_no_gc(specs, speakers, workers, parts)):
+        for ord_, prepared in enumerate(stream):
             first = seq
             spec = prepared.spec
             if prepared.failure is not None:
@@ -620,9 +623,11 @@ def _write_streamed(
         }
         db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
         db.commit()
-    except BaseException:  # Ctrl-C, SIGTERM, a failure: stop tantivy's threads before the
-        # caller removes the directory they write into (else a segment file lands after it);
-        # a commit already under way is waited for below
+    except BaseException:  # Ctrl-C, SIGTERM, a failure: the parse workers are stopped now (a
+        # generator left open would keep them parsing until the interpreter's exit waits for
+        # them), and tantivy's threads before the caller removes the directory they write
+        # into (else a segment file lands after it); a commit under way is waited for below
+        stream.close()
         if committing is None:
             with contextlib.suppress(Exception):
                 writer.rollback()
